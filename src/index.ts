@@ -1,0 +1,15 @@
+// The public API of xent: re-exports only.
+export { sigmoid } from "./core/sigmoid.js";
+export { logSigmoid } from "./core/logSigmoid.js";
+export { softplus } from "./core/softplus.js";
+export { logit } from "./core/logit.js";
+export { binaryCrossEntropy, binaryCrossEntropyGrad, binaryCrossEntropyAndGrad } from "./core/binaryCrossEntropy.js";
+export {
+  binaryCrossEntropyWithLogits,
+  binaryCrossEntropyWithLogitsGrad,
+  binaryCrossEntropyWithLogitsAndGrad,
+} from "./core/binaryCrossEntropyWithLogits.js";
+export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/logisticLoss.js";
+export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
+export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
+export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
