@@ -1,5 +1,6 @@
 import { fail } from "./checks.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
+import { expNonPositive } from "./fastExp.js";
 import {
   type GradientBuffer,
   type NumericArray,
@@ -44,7 +45,8 @@ export interface BatchResult {
   grad: GradientBuffer | null;
 }
 
-interface Prepared {
+/** @internal The checked options of one batch call. */
+export interface Prepared {
   n: number;
   perSample: Float64Array | null;
   grad: GradientBuffer | null;
@@ -54,7 +56,24 @@ interface Prepared {
   divisor: number;
 }
 
-function prepare(
+/**
+ * One object, reused by every call, so that a call allocates nothing here (see docs/benchmarks.md,
+ * "Allocations"). `prepareBatch` fills it after it has read every option (no user code, such as a getter,
+ * runs between the fill and the caller copying the fields into locals), so a re-entrant call cannot
+ * clobber it in between.
+ */
+const PREPARED: Prepared = {
+  n: 0,
+  perSample: null,
+  grad: null,
+  weights: undefined,
+  posWeight: 1,
+  smoothing: 0,
+  divisor: 1,
+};
+
+/** @internal Validates the options of a batch call and allocates its outputs; callers copy the fields at once. */
+export function prepareBatch(
   fn: string,
   labels: NumericArray,
   inputs: NumericArray,
@@ -89,15 +108,17 @@ function prepare(
     }
     weightSum = sum + c;
   }
-  return {
-    n,
-    perSample: wantLoss && reduction === "none" ? new Float64Array(n) : null,
-    grad: wantGrad ? gradientBuffer(fn, options.gradOut, n) : null,
-    weights,
-    posWeight,
-    smoothing,
-    divisor: reductionDivisor(fn, reduction, weightSum, n),
-  };
+  const divisor = reductionDivisor(fn, reduction, weightSum, n);
+  const grad = wantGrad ? gradientBuffer(fn, options.gradOut, n) : null;
+  const p = PREPARED;
+  p.n = n;
+  p.perSample = wantLoss && reduction === "none" ? new Float64Array(n) : null;
+  p.grad = grad;
+  p.weights = weights;
+  p.posWeight = posWeight;
+  p.smoothing = smoothing;
+  p.divisor = divisor;
+  return p;
 }
 
 /**
@@ -115,23 +136,28 @@ export function logitBatch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const prepared = prepare(fn, labels, logits, "logits", options, wantLoss, wantGrad);
+  const prepared = prepareBatch(fn, labels, logits, "logits", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
-  let sum = 0;
-  let c = 0;
+  if (weights === undefined && perSample === null) {
+    const loss = logitLoopPlain(fn, labels, logits, grad, posWeight, keep, half, divisor, signLabels, wantLoss);
+    return result(loss, grad);
+  }
+  // -0, not 0: see logitLoopPlain.
+  let sum = -0;
+  let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
-      y = y > 0 ? 1 : 0;
+      y = (y + 1) * 0.5;
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     const s = logits[i]!;
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
-    const e = Math.exp(-Math.abs(s));
+    const e = expNonPositive(-Math.abs(s));
     if (wantLoss) {
       let loss = logitLoss(y, s, posWeight, e);
       if (w !== 1) loss = w === 0 ? 0 : w * loss;
@@ -144,10 +170,58 @@ export function logitBatch(
     }
     if (grad !== null) {
       const g = logitGrad(y, s, posWeight, e);
-      grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
+      grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? reduced(sum, c, divisor), grad };
+  return result(perSample ?? reduced(sum, c, divisor), grad);
+}
+
+/**
+ * The hot loop of the logit losses without weights and with a reduced loss: what a training step runs.
+ * Same per-sample terms as the general loop (`logitLoss`, `logitGrad`, which V8 inlines here with the exp
+ * and log1p kernels), so the results are bit for bit the same; only the per-element decisions that do not
+ * depend on the data are gone (V8 does not hoist them out of the loop itself):
+ * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
+ * - `g / divisor` is exactly g when divisor = 1.
+ * Returns the reduced loss (NaN when the loss was not asked for).
+ */
+function logitLoopPlain(
+  fn: string,
+  labels: NumericArray,
+  logits: NumericArray,
+  grad: GradientBuffer | null,
+  posWeight: number,
+  keep: number,
+  half: number,
+  divisor: number,
+  signLabels: boolean,
+  wantLoss: boolean,
+): number {
+  const n = labels.length;
+  // -0, not 0: a 0 literal is a small integer to V8, and a loop variable that starts as one and becomes a
+  // double is kept boxed, allocating a heap number on every iteration (seen in the generated code). -0 is a
+  // double from the start, so the sums stay in registers. -0 + x = x for every x, and `reduced` adds +0.
+  let sum = -0;
+  let c = -0;
+  for (let i = 0; i < n; i++) {
+    let y = labels[i]!;
+    if (signLabels) {
+      if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
+      y = (y + 1) * 0.5; // {-1, +1} -> {0, 1} without a data-dependent branch
+    } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
+    y = y * keep + half;
+    const s = logits[i]!;
+    if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
+    const e = expNonPositive(-Math.abs(s));
+    if (wantLoss) {
+      const loss = logitLoss(y, s, posWeight, e);
+      const t = sum + loss;
+      c += sum >= loss ? sum - t + loss : loss - t + sum;
+      sum = t;
+    }
+    if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
+  }
+  return wantLoss ? reduced(sum, c, divisor) : NaN;
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -159,7 +233,7 @@ export function probabilityBatch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const prepared = prepare(fn, labels, probabilities, "probabilities", options, wantLoss, wantGrad);
+  const prepared = prepareBatch(fn, labels, probabilities, "probabilities", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const epsilon = options.epsilon ?? 0;
   if (!(epsilon >= 0 && epsilon <= 0.5)) fail(`${fn}: options.epsilon`, epsilon, "is not in [0, 0.5]");
@@ -194,7 +268,19 @@ export function probabilityBatch(
   return { loss: perSample ?? reduced(sum, c, divisor), grad };
 }
 
+/**
+ * The result object of the internal passes, reused: the public functions copy its two fields out at once
+ * (into their own result, or the caller's `out`), so an internal pass allocates nothing.
+ */
+const RESULT: BatchResult = { loss: 0, grad: null };
+
+function result(loss: number | Float64Array, grad: GradientBuffer | null): BatchResult {
+  RESULT.loss = loss;
+  RESULT.grad = grad;
+  return RESULT;
+}
+
 /** @internal A compensated sum `sum + c`, divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer. */
 function reduced(sum: number, c: number, divisor: number): number {
-  return (sum < Infinity ? sum + c : sum) / divisor;
+  return ((sum < Infinity ? sum + c : sum) + 0) / divisor;
 }
