@@ -6,8 +6,15 @@ import type { Implementation } from "./harness.js";
 import type { FloatArray, FloatArrayConstructor } from "./random.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-/** Float32 arithmetic over millions of terms: relative disagreement of the mean well under 1e-5 (measured ~1e-7). */
-const FLOAT32_TOLERANCE = 1e-5;
+/**
+ * Float32 arithmetic: each loss and gradient element is within about 1e-7 relative, so the gradients must
+ * agree to 1e-6 (relative L1). The mean is another matter: tfjs sums a million float32 losses in float32 and
+ * its wasm backend's sum drifts by about 1e-3 relative (measured 9.7e-4 at N = 1e6: a float32 running sum
+ * of 3e5 rounds each addend of 0.3 to a multiple of 0.03); so tfjs means are held to 2e-2, which still
+ * catches a wrong formula, a NaN or a zero.
+ */
+const FLOAT32_TOLERANCE = 1e-6;
+const TFJS_LOSS_TOLERANCE = 2e-2;
 /** Float64 loops without compensation: far below this. */
 const FLOAT64_TOLERANCE = 1e-9;
 
@@ -18,7 +25,8 @@ function tfjsRow(backend: Backend, labels: FloatArray, logits: FloatArray, withG
   const valueAndGrad = tf.valueAndGrad((x: ReturnType<typeof tf.tensor1d>) => tf.losses.sigmoidCrossEntropy(y!, x));
   return {
     name: `tfjs-${backend}`,
-    tolerance: FLOAT32_TOLERANCE,
+    tolerance: TFJS_LOSS_TOLERANCE,
+    gradTolerance: FLOAT32_TOLERANCE,
     async setup() {
       if (!(await useBackend(backend))) throw new Error(`tfjs backend ${backend} did not start`);
       // tfjs is float32 only: Float64Array inputs are rounded to float32 here, once, outside the timing.

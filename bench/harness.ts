@@ -12,6 +12,8 @@ export interface Implementation {
    * about 1e-6), or null for a floor, whose number is not a loss.
    */
   tolerance: number | null;
+  /** Relative L1 distance of the gradient from xent's that this implementation's arithmetic explains. */
+  gradTolerance?: number;
   /** Runs once and returns the loss; the gradient, if any, stays in buffers the row owns. */
   run(): number;
   /** The gradient of the last run, compared with xent's when both exist. */
@@ -120,14 +122,14 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
     const row = rows[k]!;
     if (impl.tolerance === null) return false;
     const lossBad = !(row.relativeError! <= impl.tolerance);
-    const gradBad = row.gradRelativeError !== null && !(row.gradRelativeError <= impl.tolerance);
+    const gradBad = row.gradRelativeError !== null && !(row.gradRelativeError <= (impl.gradTolerance ?? impl.tolerance));
     return lossBad || gradBad;
   });
   const result = { name, elements, repetitions, rows };
   if (wrong.length > 0) {
     const lines = wrong.map((impl) => {
       const row = rows.find((r) => r.name === impl.name)!;
-      return `${impl.name}: loss ${row.loss} vs xent ${xentLoss} (relative ${row.relativeError?.toExponential(2)}), gradient relative L1 ${row.gradRelativeError?.toExponential(2) ?? "-"}, allowed ${impl.tolerance}`;
+      return `${impl.name}: loss ${row.loss} vs xent ${xentLoss} (relative ${row.relativeError?.toExponential(2)}, allowed ${impl.tolerance}), gradient relative L1 ${row.gradRelativeError?.toExponential(2) ?? "-"} (allowed ${impl.gradTolerance ?? impl.tolerance})`;
     });
     console.log(formatTable(result));
     throw new DisagreementError(`${name}: disagreement with xent beyond the expected error:\n  ${lines.join("\n  ")}`);

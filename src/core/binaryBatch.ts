@@ -1,5 +1,6 @@
 import { fail } from "./checks.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
+import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
 import { expNonPositive } from "./fastExp.js";
 import {
   type GradientBuffer,
@@ -141,6 +142,13 @@ export function logitBatch(
   const keep = 1 - smoothing;
   const half = smoothing / 2;
   if (weights === undefined && perSample === null) {
+    // The common case, a training step: the WebAssembly kernel (bit for bit the JavaScript loop, faster),
+    // or the JavaScript loop where WebAssembly is unavailable, the batch is tiny, or an input is invalid
+    // (the loop then throws the error).
+    const k = n >= WASM_MIN_N ? binaryKernel() : null;
+    if (k !== null && runBinaryKernel(k, labels, logits, grad, posWeight, keep, half, divisor, signLabels, wantLoss, SUMS)) {
+      return result(wantLoss ? reduced(SUMS[0]!, SUMS[1]!, divisor) : NaN, grad);
+    }
     const loss = logitLoopPlain(fn, labels, logits, grad, posWeight, keep, half, divisor, signLabels, wantLoss);
     return result(loss, grad);
   }
@@ -273,6 +281,8 @@ export function probabilityBatch(
  * (into their own result, or the caller's `out`), so an internal pass allocates nothing.
  */
 const RESULT: BatchResult = { loss: 0, grad: null };
+/** The kernel's compensated sum and compensation, reused. */
+const SUMS = new Float64Array(2);
 
 function result(loss: number | Float64Array, grad: GradientBuffer | null): BatchResult {
   RESULT.loss = loss;

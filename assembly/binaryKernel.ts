@@ -1,0 +1,254 @@
+// AssemblyScript: the WebAssembly kernel of the logit-form binary cross-entropy (binaryCrossEntropyWithLogits,
+// logisticLoss) without per-sample weights. Built by `npm run build:wasm` (scripts/build-wasm.mjs) into
+// src/core/binaryKernelWasm.ts; loaded by src/core/binaryWasm.ts.
+//
+// Every operation below is the same IEEE double operation, in the same order, as the JavaScript path
+// (src/core/fastExp.ts, fastLog1p.ts, binaryTerms.ts: logitLoss, logitGrad, and the loop in binaryBatch.ts),
+// and WebAssembly has no fused multiply-add or other contraction: so the two paths give bit-identical
+// results, which the tests check. See those files for the derivations; only the memory layout is new here.
+//
+// Memory (set up by binaryWasm.ts): from BASE, the exp table (2^(j/128) as hi, lo pairs), the log table
+// (log(1 + j/1024) as hi, lo pairs), the powers of two 2^k for k = -1100..0; then the caller's labels,
+// logits and the gradient, as f64, at the offsets passed to `run`.
+
+const BASE: usize = 65536;
+const EXP2: usize = BASE;
+const LOG: usize = BASE + 2048;
+const POW2: usize = BASE + 2048 + 16400;
+
+const INV_LN2_128: f64 = 184.6649652337873;
+const LN2_128_HI: f64 = 0.0054152123482253955;
+const LN2_128_LO: f64 = -1.0082281460997769e-13;
+const SHIFT: f64 = 6755399441055744.0;
+
+let sum: f64 = -0.0;
+let comp: f64 = -0.0;
+
+/** Starts a new compensated sum (a batch may be run in several calls). */
+export function reset(): void {
+  sum = -0.0;
+  comp = -0.0;
+}
+
+export function sumValue(): f64 {
+  return sum;
+}
+
+export function compensation(): f64 {
+  return comp;
+}
+
+// @ts-ignore: decorator
+@inline function expNonPositive(x: f64): f64 {
+  if (!(x > -746.0)) return x == x ? 0.0 : x;
+  const t = x * INV_LN2_128 + SHIFT;
+  const nd = t - SHIFT;
+  const r = x - nd * LN2_128_HI - nd * LN2_128_LO;
+  const n = <i32>nd;
+  const j2 = (n & 127) << 1;
+  const k = n >> 7;
+  const hi = load<f64>(EXP2 + (<usize>j2 << 3));
+  const r2 = r * r;
+  const p = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  return (hi + (load<f64>(EXP2 + (<usize>(j2 + 1) << 3)) + hi * p)) * load<f64>(POW2 + (<usize>(k + 1100) << 3));
+}
+
+// @ts-ignore: decorator
+@inline function log1pUnit(x: f64): f64 {
+  const j = <i32>(x * 1024.0);
+  const m = <f64>j * 0.0009765625;
+  const t = (x - m) / (1.0 + m);
+  const t2 = t * t;
+  const q = t + t2 * (-0.5 + t * 0.3333333333333333) + t2 * t2 * (-0.25 + t * 0.2 + t2 * -0.16666666666666666);
+  const at = LOG + (<usize>j << 4);
+  return load<f64>(at) + (load<f64>(at + 8) + q);
+}
+
+// The parameters of the current pass, set by `run` (globals, so that `step` needs no arguments but i).
+let gLabels: usize = 0;
+let gLogits: usize = 0;
+let gGrad: usize = 0;
+let gSign: i32 = 0;
+let gWantLoss: i32 = 0;
+let gWantGrad: i32 = 0;
+let gPosWeight: f64 = 1.0;
+let gKeep: f64 = 1.0;
+let gHalf: f64 = 0.0;
+let gDivisor: f64 = 1.0;
+
+/** One sample, scalar: the JavaScript loop's body. Returns false for an invalid label or logit. */
+function step(i: i32): bool {
+  const at = <usize>i << 3;
+  let y = load<f64>(gLabels + at);
+  if (gSign) {
+    if (y != 1.0 && y != -1.0) return false;
+    y = (y + 1.0) * 0.5;
+  } else if (!(y >= 0.0 && y <= 1.0)) return false;
+  y = y * gKeep + gHalf;
+  const s = load<f64>(gLogits + at);
+  if (s != s) return false;
+  const z = abs<f64>(s);
+  const e = expNonPositive(-z);
+  const posWeight = gPosWeight;
+  if (gWantLoss) {
+    let loss: f64;
+    const a = log1pUnit(e);
+    if (z == Infinity) {
+      const coefficient = s > 0 ? 1.0 - y : posWeight * y;
+      loss = coefficient == 0.0 ? 0.0 : Infinity;
+    } else {
+      const halfS = 0.5 * s;
+      const halfZ = 0.5 * z;
+      loss = posWeight * y * (a + (halfZ - halfS)) + (1.0 - y) * (a + (halfZ + halfS));
+    }
+    add(loss);
+  }
+  if (gWantGrad) {
+    const b: f64 = s >= 0.0 ? 1.0 : 0.0;
+    const small = e / (1.0 + e);
+    let g: f64;
+    if (posWeight == 1.0) g = (1.0 - 2.0 * b) * small - (y - b);
+    else {
+      const big = 1.0 / (1.0 + e);
+      const sigmoidS = b * big + (1.0 - b) * small;
+      const sigmoidMinusS = b * small + (1.0 - b) * big;
+      g = (1.0 - y) * sigmoidS - posWeight * y * sigmoidMinusS;
+    }
+    store<f64>(gGrad + at, g / gDivisor);
+  }
+  return true;
+}
+
+/** Neumaier's step, in sample order (as the JavaScript loop), so the sums agree bit for bit. */
+// @ts-ignore: decorator
+@inline function add(loss: f64): void {
+  const s0 = sum;
+  const t = s0 + loss;
+  comp += s0 >= loss ? s0 - t + loss : loss - t + s0;
+  sum = t;
+}
+
+/**
+ * One pass over n samples: labels at `labelsAt`, logits at `logitsAt` (f64), the gradient of the reduced loss
+ * to `gradAt` when `wantGrad`. Adds the losses to the compensated sum when `wantLoss`. Returns -1, or the
+ * index of the first sample whose label or logit is invalid (the caller then runs the JavaScript path, which
+ * throws the error with its message).
+ *
+ * Two samples at a time in f64x2 lanes (WebAssembly SIMD): the same operations on each lane as `step`, so
+ * the same bits. The table lookups are per lane (WebAssembly has no gather). A pair with anything unusual
+ * (an invalid input, |s| >= 746 where exp needs its guard, an infinite s) goes through `step` instead.
+ */
+export function run(
+  n: i32,
+  labelsAt: usize,
+  logitsAt: usize,
+  gradAt: usize,
+  signLabels: i32,
+  wantLoss: i32,
+  wantGrad: i32,
+  posWeight: f64,
+  keep: f64,
+  half: f64,
+  divisor: f64,
+): i32 {
+  gLabels = labelsAt;
+  gLogits = logitsAt;
+  gGrad = gradAt;
+  gSign = signLabels;
+  gWantLoss = wantLoss;
+  gWantGrad = wantGrad;
+  gPosWeight = posWeight;
+  gKeep = keep;
+  gHalf = half;
+  gDivisor = divisor;
+  const one = f64x2.splat(1.0);
+  const zero = f64x2.splat(0.0);
+  const halfV = f64x2.splat(0.5);
+  const keepV = f64x2.splat(keep);
+  const halfLabel = f64x2.splat(half);
+  const posWeightV = f64x2.splat(posWeight);
+  const divisorV = f64x2.splat(divisor);
+  const limit = f64x2.splat(708.0);
+  const infinity = f64x2.splat(Infinity);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const at = <usize>i << 3;
+    let y = v128.load(labelsAt + at);
+    const s = v128.load(logitsAt + at);
+    const z = f64x2.abs(s);
+    // Unusual lanes: labels outside their set, NaN, or |s| >= 708 (exp's guard at 746, infinities, and
+    // subnormal exp results, whose power of two 2^k is below the normal range).
+    let unusual = v128.not(f64x2.lt(z, limit));
+    if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, f64x2.neg(one))));
+    else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
+    if (v128.any_true(unusual)) {
+      if (!step(i)) return i;
+      if (!step(i + 1)) return i + 1;
+      continue;
+    }
+    if (signLabels) y = f64x2.mul(f64x2.add(y, one), halfV);
+    y = f64x2.add(f64x2.mul(y, keepV), halfLabel);
+    // e = exp(-z), as expNonPositive (the guard cannot fire here: z < 746).
+    const x = f64x2.neg(z);
+    const t = f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2_128)), f64x2.splat(SHIFT));
+    const nd = f64x2.sub(t, f64x2.splat(SHIFT));
+    const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, f64x2.splat(LN2_128_HI))), f64x2.mul(nd, f64x2.splat(LN2_128_LO)));
+    const ni = i32x4.trunc_sat_f64x2_s_zero(nd);
+    const n0 = i32x4.extract_lane(ni, 0);
+    const n1 = i32x4.extract_lane(ni, 1);
+    const e0 = v128.load(EXP2 + (<usize>(n0 & 127) << 4));
+    const e1 = v128.load(EXP2 + (<usize>(n1 & 127) << 4));
+    const hi = v128.shuffle<f64>(e0, e1, 0, 2);
+    const lo = v128.shuffle<f64>(e0, e1, 1, 3);
+    // 2^k built from its bits, k + 1023 in the exponent field (k >= -1021 here): the table's value, exactly.
+    const k = i32x4.add(i32x4.shr_s(ni, 7), i32x4.splat(1023));
+    const scale = i64x2.shl(i64x2.extend_low_i32x4_s(k), 52);
+    const r2 = f64x2.mul(r, r);
+    const p = f64x2.add(
+      f64x2.add(r, f64x2.mul(r2, f64x2.add(halfV, f64x2.mul(r, f64x2.splat(0.16666666666666666))))),
+      f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(0.041666666666666664), f64x2.mul(r, f64x2.splat(0.008333333333333333)))),
+    );
+    const e = f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
+    if (wantLoss) {
+      // a = log1p(e), as log1pUnit.
+      const ji = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(e, f64x2.splat(1024.0)));
+      const m = f64x2.mul(f64x2.convert_low_i32x4_s(ji), f64x2.splat(0.0009765625));
+      const tt = f64x2.div(f64x2.sub(e, m), f64x2.add(one, m));
+      const t2 = f64x2.mul(tt, tt);
+      const q = f64x2.add(
+        f64x2.add(tt, f64x2.mul(t2, f64x2.add(f64x2.splat(-0.5), f64x2.mul(tt, f64x2.splat(0.3333333333333333))))),
+        f64x2.mul(f64x2.mul(t2, t2), f64x2.add(f64x2.add(f64x2.splat(-0.25), f64x2.mul(tt, f64x2.splat(0.2))), f64x2.mul(t2, f64x2.splat(-0.16666666666666666)))),
+      );
+      const l0 = v128.load(LOG + (<usize>i32x4.extract_lane(ji, 0) << 4));
+      const l1 = v128.load(LOG + (<usize>i32x4.extract_lane(ji, 1) << 4));
+      const a = f64x2.add(v128.shuffle<f64>(l0, l1, 0, 2), f64x2.add(v128.shuffle<f64>(l0, l1, 1, 3), q));
+      const halfS = f64x2.mul(halfV, s);
+      const halfZ = f64x2.mul(halfV, z);
+      const loss = f64x2.add(
+        f64x2.mul(f64x2.mul(posWeightV, y), f64x2.add(a, f64x2.sub(halfZ, halfS))),
+        f64x2.mul(f64x2.sub(one, y), f64x2.add(a, f64x2.add(halfZ, halfS))),
+      );
+      // Neumaier's step in sample order, as the JavaScript loop, so that the sums agree bit for bit (two
+      // lane-wise sums merged at the end would save about 0.6 ns per sample, measured, and lose that).
+      add(f64x2.extract_lane(loss, 0));
+      add(f64x2.extract_lane(loss, 1));
+    }
+    if (wantGrad) {
+      const b = v128.and(f64x2.ge(s, zero), one); // 1.0 where s >= 0, else +0.0
+      const small = f64x2.div(e, f64x2.add(one, e));
+      let g: v128;
+      if (posWeight == 1.0) {
+        g = f64x2.sub(f64x2.mul(f64x2.sub(one, f64x2.add(b, b)), small), f64x2.sub(y, b));
+      } else {
+        const big = f64x2.div(one, f64x2.add(one, e));
+        const nb = f64x2.sub(one, b);
+        const sigmoidS = f64x2.add(f64x2.mul(b, big), f64x2.mul(nb, small));
+        const sigmoidMinusS = f64x2.add(f64x2.mul(b, small), f64x2.mul(nb, big));
+        g = f64x2.sub(f64x2.mul(f64x2.sub(one, y), sigmoidS), f64x2.mul(f64x2.mul(posWeightV, y), sigmoidMinusS));
+      }
+      v128.store(gradAt + at, f64x2.div(g, divisorV));
+    }
+  }
+  for (; i < n; i++) if (!step(i)) return i;
+  return -1;
+}

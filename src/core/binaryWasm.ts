@@ -1,0 +1,143 @@
+import { BINARY_KERNEL_WASM } from "./binaryKernelWasm.js";
+import { EXP2, LOG } from "./kernelTables.js";
+import { type GradientBuffer, type NumericArray } from "./reduction.js";
+
+/**
+ * @internal The WebAssembly path of the logit-form batch loop (assembly/binaryKernel.ts, AssemblyScript):
+ * the same arithmetic as the JavaScript loop, so bit for bit the same results, in about half the time: V8
+ * compiles the JavaScript loop to about 200 machine instructions per element (checks on every typed array
+ * access, constants reloaded, tagged values at the edges), the WebAssembly one to far fewer.
+ *
+ * The module is a 1 KB base64 string compiled synchronously on first use (`new WebAssembly.Module`: allowed
+ * on the main thread of browsers for modules under 8 MB, and in Node). Where WebAssembly is missing or
+ * refuses to compile (a strict Content-Security-Policy without 'wasm-unsafe-eval'), `binaryKernel()` returns
+ * null and the JavaScript loop runs instead: same results, slower.
+ *
+ * Memory: 64 KB reserved for AssemblyScript's own data, then 32 KB of tables (written once from
+ * kernelTables.ts), then the batch: labels, logits and gradient as f64, copied in and out with
+ * `TypedArray.prototype.set` (a memcpy, or an element conversion for Float32Array). The views are kept for
+ * the next call of the same length, so a training loop with a fixed batch size allocates nothing.
+ */
+export interface BinaryKernel {
+  memory: WebAssembly.Memory;
+  reset(): void;
+  sumValue(): number;
+  compensation(): number;
+  run(
+    n: number,
+    labelsAt: number,
+    logitsAt: number,
+    gradAt: number,
+    signLabels: number,
+    wantLoss: number,
+    wantGrad: number,
+    posWeight: number,
+    keep: number,
+    half: number,
+    divisor: number,
+  ): number;
+}
+
+const BASE = 65536;
+const BATCH = BASE + 32768;
+/** Largest batch for the kernel: three f64 arrays within 2 GB of memory. Larger ones take the JavaScript loop. */
+const MAX_N = Math.floor((2 ** 31 - BATCH) / 24);
+/** Below this many samples the JavaScript loop is as fast (no copies). */
+export const WASM_MIN_N = 32;
+
+let kernel: BinaryKernel | null | undefined;
+let enabled = true;
+
+/** @internal Turns the WebAssembly path off or on (tests compare the two paths). */
+export function setBinaryWasmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** @internal The kernel, instantiated on first use; null where WebAssembly is unavailable or turned off. */
+export function binaryKernel(): BinaryKernel | null {
+  if (!enabled) return null;
+  if (kernel === undefined) kernel = instantiate();
+  return kernel;
+}
+
+function instantiate(): BinaryKernel | null {
+  try {
+    if (typeof WebAssembly !== "object") return null;
+    const text = atob(BINARY_KERNEL_WASM);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const k = instance.exports as unknown as BinaryKernel;
+    const tables = new Float64Array(k.memory.buffer, BASE, 4096);
+    tables.set(EXP2, 0);
+    tables.set(LOG, 256);
+    // 2^k for k = -1100..0 at index 2306 + k + 1100 (exact powers of two; 0 below 2^-1074).
+    for (let i = 0, p = 1; i <= 1100; i++, p *= 0.5) tables[2306 + 1100 - i] = p;
+    return k;
+  } catch {
+    return null;
+  }
+}
+
+// Views of the batch in the kernel's memory, kept between calls of the same length.
+let viewN = -1;
+let viewBuffer: ArrayBuffer | null = null;
+let labelsView = new Float64Array(0);
+let logitsView = new Float64Array(0);
+let gradView = new Float64Array(0);
+
+function views(k: BinaryKernel, n: number): void {
+  const needed = BATCH + 24 * n;
+  const buffer = k.memory.buffer;
+  if (buffer.byteLength < needed) {
+    k.memory.grow(Math.ceil((needed - buffer.byteLength) / 65536));
+  }
+  if (n === viewN && k.memory.buffer === viewBuffer) return;
+  viewBuffer = k.memory.buffer;
+  viewN = n;
+  labelsView = new Float64Array(viewBuffer, BATCH, n);
+  logitsView = new Float64Array(viewBuffer, BATCH + 8 * n, n);
+  gradView = new Float64Array(viewBuffer, BATCH + 16 * n, n);
+}
+
+function copyIn(view: Float64Array, source: NumericArray): void {
+  if (ArrayBuffer.isView(source)) view.set(source as unknown as ArrayLike<number>);
+  else for (let i = 0; i < view.length; i++) view[i] = source[i]!;
+}
+
+/**
+ * @internal Runs the kernel over a whole batch (no weights, reduced loss). Returns the compensated sum and
+ * its compensation in `out`, and writes the gradient (already divided by `divisor`) into `grad`.
+ * Returns false if the kernel met an invalid label or logit, or the batch is too large for it: the caller
+ * then runs the JavaScript loop, which throws the error with its message (or does the work).
+ */
+export function runBinaryKernel(
+  k: BinaryKernel,
+  labels: NumericArray,
+  logits: NumericArray,
+  grad: GradientBuffer | null,
+  posWeight: number,
+  keep: number,
+  half: number,
+  divisor: number,
+  signLabels: boolean,
+  wantLoss: boolean,
+  out: Float64Array,
+): boolean {
+  const n = labels.length;
+  if (n > MAX_N) return false;
+  views(k, n);
+  copyIn(labelsView, labels);
+  copyIn(logitsView, logits);
+  k.reset();
+  const bad = k.run(n, BATCH, BATCH + 8 * n, BATCH + 16 * n, signLabels ? 1 : 0, wantLoss ? 1 : 0,
+    grad !== null ? 1 : 0, posWeight, keep, half, divisor);
+  if (bad >= 0) return false;
+  if (grad !== null) {
+    if (ArrayBuffer.isView(grad)) grad.set(gradView);
+    else for (let i = 0; i < n; i++) grad[i] = gradView[i]!;
+  }
+  out[0] = k.sumValue();
+  out[1] = k.compensation();
+  return true;
+}
