@@ -13,3 +13,9 @@ export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/logi
 export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
+
+// The explainer's comparison (issue 6): the squared error of a sigmoid output, and the gradient-descent race.
+export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/sigmoidSquaredError.js";
+export type { SigmoidSquaredErrorOptions } from "./core/sigmoidSquaredError.js";
+export { GradientDescentRace } from "./model/gradientDescentRace.js";
+export type { RaceLoss, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
