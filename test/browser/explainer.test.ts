@@ -326,6 +326,17 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
     const { page, errors } = await open(390, 844);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // Nothing sticks out of its section either (scrollable containers excepted).
+    const sticking = await page.evaluate(() =>
+      [...document.querySelectorAll("section")].flatMap((section) => {
+        const right = section.getBoundingClientRect().right;
+        return [...section.querySelectorAll<HTMLElement>("table, svg, .tex-display, .panel, p")]
+          .filter((el) => el.closest(".scroll, .tex-display") === null || el.matches(".tex-display"))
+          .filter((el) => el.getBoundingClientRect().right > right + 0.5)
+          .map((el) => `#${section.id} ${el.tagName}.${el.getAttribute("class") ?? ""}`);
+      }),
+    );
+    expect(sticking).toEqual([]);
     const s = await press(page, "#g-s", "ArrowLeft", 25);
     expect(s).toBeCloseTo(-0.5, 12);
     await expectShown(page, "g-p", sigmoid(s));

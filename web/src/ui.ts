@@ -27,6 +27,16 @@ export function show(key: string, value: number, digits?: number): void {
 export function typeset(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>(".tex, .tex-display")) {
     katex.render(el.textContent ?? "", el, { displayMode: el.classList.contains("tex-display"), throwOnError: true });
+    // Keep punctuation right after an inline formula on its line ("margin ys:" never breaks before ":").
+    const next = el.nextSibling;
+    if (el.classList.contains("tex") && next?.nodeType === Node.TEXT_NODE && /^[.,:;)]/.test(next.textContent ?? "")) {
+      const text = next.textContent!;
+      const glue = document.createElement("span");
+      glue.className = "nowrap";
+      el.replaceWith(glue);
+      glue.append(el, text[0]!);
+      next.textContent = text.slice(1);
+    }
   }
 }
 
