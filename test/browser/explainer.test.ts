@@ -223,7 +223,7 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
     const box = (await page.locator("#g-chart svg").boundingBox())!;
     const plotX = await page.evaluate(() => {
       const chart = document.querySelector("#g-chart")!.firstElementChild as unknown as { scale(n: string): { apply(v: number): number } };
-      const svg = document.querySelector("#g-chart svg")!;
+      const svg = document.querySelector<SVGSVGElement>("#g-chart svg")!;
       return (chart.scale("x").apply(-4) * svg.getBoundingClientRect().width) / svg.viewBox.baseVal.width;
     });
     await page.mouse.click(box.x + plotX, box.y + box.height / 2);
