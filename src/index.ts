@@ -13,3 +13,15 @@ export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/logi
 export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
+
+// Multi-class cross-entropy (issue 3): log-sum-exp, softmax, categorical and focal losses, entropies.
+export {
+  categoricalCrossEntropyWithLogits,
+  categoricalCrossEntropyWithLogitsAndGrad,
+} from "./core/categoricalCrossEntropyWithLogits.js";
+export type {
+  CategoricalLossOptions,
+  CategoricalCrossEntropyOptions,
+  CategoricalProbabilityOptions,
+  CategoricalFocalLossOptions,
+} from "./core/categoricalBatch.js";
