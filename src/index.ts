@@ -25,3 +25,15 @@ export type {
   CategoricalProbabilityOptions,
   CategoricalFocalLossOptions,
 } from "./core/categoricalBatch.js";
+export { logSumExp } from "./core/logSumExp.js";
+export { softmax } from "./core/softmax.js";
+export { logSoftmax } from "./core/logSoftmax.js";
+export type { RowOptions } from "./core/softmaxRow.js";
+export { categoricalCrossEntropy, categoricalCrossEntropyAndGrad } from "./core/categoricalCrossEntropy.js";
+export { focalLoss } from "./core/focalLoss.js";
+export type { FocalLossOptions } from "./core/focalLoss.js";
+export { categoricalFocalLoss } from "./core/categoricalFocalLoss.js";
+export { entropy } from "./core/entropy.js";
+export { crossEntropy } from "./core/crossEntropy.js";
+export { klDivergence } from "./core/klDivergence.js";
+export type { InformationOptions } from "./core/distributions.js";

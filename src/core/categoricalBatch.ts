@@ -339,3 +339,72 @@ export function logitsPass(
   }
   return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
 }
+
+/**
+ * @internal One pass over a batch of probability rows (after `prepareCategorical`): every probability is
+ * checked to be in [0, 1] (rows are used as given, not renormalized), optionally clipped to
+ * [epsilon, 1 - epsilon]; the loss is `sum_j c_j t_j (-log p_j)` with zero-coefficient terms skipped
+ * (so 0 log 0 = 0), the gradient `-(w_i / D) c_j t_j / p_j`.
+ */
+export function probabilitiesPass(
+  fn: string,
+  labels: NumericArray,
+  probabilities: NumericArray,
+  gradOut: GradientBuffer | undefined,
+  epsilon: number,
+  wantLoss: boolean,
+  wantGrad: boolean,
+): CategoricalResult {
+  const { n, k, hard, reduction, weights, classWeights, ignoreIndex, smoothing, divisor } = batch;
+  const perSample = wantLoss && reduction === "none" ? new Float64Array(n) : null;
+  const grad = wantGrad ? gradientBuffer(fn, gradOut, n * k) : null;
+  const keep = 1 - smoothing;
+  const spread = smoothing / k;
+  const high = 1 - epsilon;
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const offset = i * k;
+    for (let j = 0; j < k; j++) {
+      const p = probabilities[offset + j]!;
+      if (!(p >= 0 && p <= 1)) fail(`${fn}: ${where("probabilities", offset + j, k)}`, p, "is not in [0, 1]");
+    }
+    const y = hard ? labels[i]! : -1;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if (grad !== null) for (let j = 0; j < k; j++) grad[offset + j] = 0;
+    if ((hard && y === ignoreIndex) || w === 0) {
+      if (perSample !== null) perSample[i] = 0;
+      continue;
+    }
+    const scale = w / divisor;
+    let ls = 0;
+    let lc = 0;
+    const from = hard && smoothing === 0 ? y : 0;
+    const to = hard && smoothing === 0 ? y + 1 : k;
+    for (let j = from; j < to; j++) {
+      let t = hard ? (j === y ? keep + spread : spread) : labels[offset + j]! * keep + spread;
+      if (classWeights !== undefined) t *= classWeights[j]!;
+      if (t === 0) continue;
+      let p = probabilities[offset + j]!;
+      if (epsilon !== 0) p = p < epsilon ? epsilon : p > high ? high : p;
+      if (wantLoss) {
+        const term = -t * Math.log(p);
+        const s = ls + term;
+        lc += ls >= term ? ls - s + term : term - s + ls;
+        ls = s;
+      }
+      if (grad !== null) grad[offset + j] = (-scale * t) / p;
+    }
+    if (wantLoss) {
+      let loss = ls < Infinity ? ls + lc : ls;
+      if (w !== 1) loss *= w;
+      if (perSample !== null) perSample[i] = loss;
+      else {
+        const t = sum + loss;
+        c += sum >= loss ? sum - t + loss : loss - t + sum;
+        sum = t;
+      }
+    }
+  }
+  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+}

@@ -102,3 +102,41 @@ export function negLogSoftmax(zj: number): number {
   if (row.infinite) return zj === row.max ? row.log1pTail : Infinity;
   return row.max - zj + row.log1pTail;
 }
+
+/** Options of the row-wise forms of `logSumExp`, `softmax` and `logSoftmax`. */
+export interface RowOptions {
+  /** Treat x as a row-major matrix of rows of `classes` values (an integer >= 1). */
+  classes?: number;
+}
+
+/**
+ * @internal Validates x (and `options.classes`) and returns the row length k (x.length for a vector; 0 for
+ * an empty vector); scans every row with `scanRow`, calling `each(offset)` after each scan and throwing a
+ * RangeError that names the NaN's index, row and column.
+ */
+export function forEachRow(
+  fn: string,
+  x: NumericArray,
+  options: RowOptions | undefined,
+  store: GradientBuffer | null,
+  each: (rowIndex: number, offset: number, k: number) => void,
+): void {
+  if (x == null || typeof x.length !== "number" || typeof x === "string") {
+    throw new TypeError(`${fn}: x is not an array of numbers`);
+  }
+  const rows = options?.classes !== undefined;
+  const k = rows ? options!.classes! : x.length;
+  if (rows) {
+    if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: options.classes = ${String(k)} is not an integer >= 1`);
+    if (x.length % k !== 0) throw new RangeError(`${fn}: x has length ${x.length}, not a multiple of classes = ${k}`);
+  }
+  if (k === 0) return;
+  for (let offset = 0, i = 0; offset < x.length; offset += k, i++) {
+    const bad = scanRow(x, offset, k, store);
+    if (bad >= 0) {
+      const at = rows ? `x[${offset + bad}] (row ${i}, column ${bad})` : `x[${bad}]`;
+      throw new RangeError(`${fn}: ${at} = NaN is not a number`);
+    }
+    each(i, offset, k);
+  }
+}
