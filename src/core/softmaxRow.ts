@@ -28,6 +28,13 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  * [Infinity, Infinity, 0] has softmax [0.5, 0.5, 0]; a row of -Infinity only is uniform. In that case the
  * scan works on the limit row: 0 at the maximal columns, -Infinity elsewhere (and `max` stays infinite).
  */
+/**
+ * e^-700 rounded to a double (9.85967654375977e-305, relative error below 2^-53): the scale of the small
+ * terms of the tail. 700 keeps every scaled term e^(d + 700) normal for d >= -1400 and every unscaled one
+ * (d >= -700, e^d >= 9.9e-305) above the subnormal range (2.2e-308).
+ */
+const EXP_MINUS_700 = Math.exp(-700);
+
 export const row = {
   /** The row maximum m (possibly ±Infinity). */
   max: 0,
@@ -57,35 +64,54 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
     } else if (v !== v) return j;
   }
   const infinite = m === Infinity || m === -Infinity;
+  // Two compensated sums: `sum` of the terms with d_j >= -700 and `small`, the terms with d_j < -700 scaled
+  // by e^700 (see SMALL_SCALE), so that a tail made of subnormal exponentials keeps its relative accuracy.
   let sum = 0;
   let c = 0;
   let corr = 0;
+  let small = 0;
+  let sc = 0;
   for (let j = 0; j < k; j++) {
     if (j === a) continue;
     const v = z[offset + j]!;
-    let x: number;
-    let xe = 0;
-    if (infinite) x = v === m ? 1 : 0;
-    else {
-      const d = v - m;
-      x = Math.exp(d);
-      if (x !== 0) {
-        // TwoSum(v, -m): d + e = v - m exactly; exp(d + e) = x + x e.
-        const bb = d - v;
-        const e = v - (d - bb) + (-m - bb);
-        xe = x * e;
-      }
+    if (infinite) {
+      const x = v === m ? 1 : 0;
+      if (store !== null) store[offset + j] = x;
+      const t = sum + x;
+      c += sum >= x ? sum - t + x : x - t + sum;
+      sum = t;
+      continue;
     }
-    if (store !== null) store[offset + j] = x + xe;
-    if (x !== 0) {
+    const d = v - m;
+    // TwoSum(v, -m): d + e = v - m exactly (e is NaN when d overflowed to -Infinity; then unused).
+    const bb = d - v;
+    const e = v - (d - bb) + (-m - bb);
+    if (d >= -700) {
+      const x = Math.exp(d);
+      const xe = x * e;
+      if (store !== null) store[offset + j] = x + xe;
       const t = sum + x;
       c += sum >= x ? sum - t + x : x - t + sum;
       sum = t;
       corr += xe;
+    } else {
+      // d + 700 is exact for d in [-1400, -350] (Sterbenz); below -1400 the term is far below any other.
+      const x = Math.exp(d + 700);
+      if (x === 0) {
+        if (store !== null) store[offset + j] = 0;
+        continue;
+      }
+      const xe = x * e;
+      if (store !== null) store[offset + j] = (x + xe) * EXP_MINUS_700;
+      const t = small + x;
+      sc += small >= x ? small - t + x : x - t + small;
+      small = t;
+      sc += xe;
     }
   }
   if (store !== null) store[offset + a] = 1;
-  const tail = sum + (c + corr);
+  let tail = sum + (c + corr);
+  if (small !== 0) tail += (small + sc) * EXP_MINUS_700;
   row.max = m;
   row.argmax = a;
   row.tail = tail;
