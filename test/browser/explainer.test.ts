@@ -31,6 +31,7 @@ import {
 } from "xent";
 import { parseBreastCancer } from "../../web/src/breastCancer.js";
 import { formatNumber } from "../../web/src/format.js";
+import { ulp } from "../ulp.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const dist = join(repo, "web", "dist");
@@ -89,14 +90,6 @@ async function shown(page: Page, key: string): Promise<{ value: number; text: st
   const value = await el.getAttribute("data-value");
   if (value === null) throw new Error(`[data-key=${key}] has no data-value`);
   return { value: Number(value), text: (await el.textContent()) ?? "" };
-}
-
-/** ulp(x) = 2^(floor(log2|x|) - 52) for normal x, 2^-1074 below, read from the exponent bits. */
-function ulp(x: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const exponent = (view.getUint16(0) >> 4) & 0x7ff;
-  return exponent <= 1 ? 2 ** -1074 : 2 ** (exponent - 1023 - 52);
 }
 
 /** How many compared values were bit-identical to Node's, and how many were not (reported at the end). */
