@@ -15,9 +15,10 @@ function breastCancer(): { features: number[][]; labels: number[] } {
 }
 
 describe("GradientDescentRace", () => {
-  it("runs its doc example", () => {
+  it("starts at log 2 from zero weights and counts its steps", () => {
     const race = new GradientDescentRace([[0], [1], [2], [3]], [0, 0, 1, 1], { loss: "crossEntropy" });
     expect(race.evaluate().loss).toBe(Math.LN2);
+    expect(race.evaluate().epoch).toBe(0);
     expect(race.step().epoch).toBe(1);
   });
 

@@ -43,10 +43,8 @@ export interface RaceProgress {
  * column. Each `step()` computes the logits, the loss's gradient with respect to them (the library's
  * one-pass loss-and-gradient, reduction "mean"), and moves `w -= rate * Z^T g`, `b -= rate * sum(g)`.
  *
- * @example
- * const race = new GradientDescentRace([[0], [1], [2], [3]], [0, 0, 1, 1], { loss: "crossEntropy" });
- * race.evaluate().loss // 0.6931471805599453 (log 2, all logits 0)
- * race.step().epoch // 1
+ * @example new GradientDescentRace([[0], [1], [2], [3]], [0, 0, 1, 1], { loss: "crossEntropy" }).evaluate().loss // 0.6931471805599453
+ * @example new GradientDescentRace([[0], [1], [2], [3]], [0, 0, 1, 1], { loss: "squaredError" }).step().accuracy // 1
  */
 export class GradientDescentRace {
   /** Number of samples and features. */
