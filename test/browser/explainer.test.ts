@@ -1,8 +1,9 @@
 /**
  * End-to-end test of the explainer page in a real browser (Debian's Chromium driven by playwright-core):
  * builds the page with Vite, serves web/dist on a free localhost port, moves every slider with the keyboard,
- * and checks that each displayed number is the library's value for the same inputs (exactly: the page keeps
- * the double in `data-value`, and its text is that double formatted). Screenshots of every section, at laptop
+ * and checks that each displayed number is the library's value for the same inputs, computed here in Node
+ * (the page keeps the double in `data-value`, its text is that double formatted; see `expectShown` for why a
+ * few last-place differences are allowed). No console error or warning, no request off localhost. Screenshots of every section, at laptop
  * and phone widths, go to test-output/explainer/ (not committed).
  *
  * Without a `chromium` on the PATH the suite is skipped with a warning, unless XENT_REQUIRE_BROWSER=1
@@ -166,7 +167,7 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
+      if (message.type() === "error" || message.type() === "warning") errors.push(`${message.type()}: ${message.text()}`);
     });
     page.on("pageerror", (error) => errors.push(String(error)));
     page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
@@ -287,6 +288,13 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
     await expectShown(page, "q-se", sigmoidSquaredError(1, s6));
     await expectShown(page, "q-ce-grad", binaryCrossEntropyWithLogitsGrad(1, s6));
     await expectShown(page, "q-se-grad", sigmoidSquaredErrorGrad(1, s6));
+    await page.focus('input[name="q-y"][value="1"]');
+    await page.keyboard.press("ArrowDown");
+    expect(await page.isChecked('input[name="q-y"][value="0"]')).toBe(true);
+    await expectShown(page, "q-ce", binaryCrossEntropyWithLogits(0, s6));
+    await expectShown(page, "q-se", sigmoidSquaredError(0, s6));
+    await expectShown(page, "q-ce-grad", binaryCrossEntropyWithLogitsGrad(0, s6));
+    await expectShown(page, "q-se-grad", sigmoidSquaredErrorGrad(0, s6));
 
     const data = parseBreastCancer(readFileSync(join(repo, "data", "breast-cancer-wisconsin.csv"), "utf8"));
     const w0 = await press(page, "#r-w0", "ArrowRight", 1);
