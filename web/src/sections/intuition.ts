@@ -18,9 +18,17 @@ export function setupIntuition(): void {
       chartIn(container, (width) => {
         const pv = numberOf(p);
         const loss = binaryCrossEntropy(y, pv);
+        // The tangent at the point, from the library's gradient: how steeply the loss rises there (drawing only).
+        const slope = binaryCrossEntropyGrad(y, pv);
+        const height = Math.round(Math.min(300, Math.max(240, width * 0.75)));
+        const pxPerP = width - 58;
+        const pxPerLoss = (height - 58) / Y_MAX;
+        const half = 48 / pxPerP / Math.hypot(1, (slope * pxPerLoss) / pxPerP); // about 48 px each side
+
+        const tangent = [pv - half, pv + half].map((q) => ({ p: q, loss: loss + slope * (q - pv) }));
         return Plot.plot({
           width,
-          height: Math.round(Math.min(280, Math.max(200, width * 0.6))),
+          height,
           marginLeft: 40,
           marginBottom: 38,
           marginRight: 18,
@@ -29,14 +37,18 @@ export function setupIntuition(): void {
           marks: [
             Plot.line(curve, { x: "p", y: "loss", stroke: color, strokeWidth: 2.5, clip: true }),
             Plot.ruleX([pv], { y1: 0, y2: Math.min(loss, Y_MAX), stroke: color, strokeOpacity: 0.5 }),
+            Plot.line(tangent, { x: "p", y: "loss", stroke: COLORS.ink, strokeWidth: 2, strokeDasharray: "6 3", clip: true }),
             Plot.dot([{ p: pv, loss: Math.min(loss, Y_MAX) }], { x: "p", y: "loss", r: 7, fill: color, stroke: "white", strokeWidth: 2 }),
             Plot.text([{ p: pv, loss: Math.min(loss, Y_MAX) }], {
               x: "p",
               y: "loss",
-              text: () => `L = ${formatNumber(loss, 3)}`,
-              dy: -14,
+              text: () => `L = ${formatNumber(loss, 3)}, slope ${formatNumber(slope, 3)}`,
+              dy: -16,
+              dx: pv > 0.5 ? -8 : 8,
               textAnchor: pv > 0.5 ? "end" : "start",
               fill: COLORS.ink,
+              stroke: "white",
+              strokeWidth: 4,
             }),
           ],
         }) as Chart;
