@@ -104,16 +104,16 @@ function step(i: i32): bool {
     add(loss);
   }
   if (gWantGrad) {
-    const b: f64 = s >= 0.0 ? 1.0 : 0.0;
-    const small = e / (1.0 + e);
+    const big = 1.0 / (1.0 + e);
+    const small = e * big;
+    const sigmoidS = s >= 0.0 ? big : small;
+    const sigmoidMinusS = s >= 0.0 ? small : big;
     let g: f64;
-    if (posWeight == 1.0) g = (1.0 - 2.0 * b) * small - (y - b);
-    else {
-      const big = 1.0 / (1.0 + e);
-      const sigmoidS = b * big + (1.0 - b) * small;
-      const sigmoidMinusS = b * small + (1.0 - b) * big;
-      g = (1.0 - y) * sigmoidS - posWeight * y * sigmoidMinusS;
-    }
+    if (posWeight == 1.0) {
+      if (y == 1.0) g = -sigmoidMinusS;
+      else if (y == 0.0) g = sigmoidS;
+      else g = s >= 0.0 ? 1.0 - y - sigmoidMinusS : sigmoidS - y;
+    } else g = (1.0 - y) * sigmoidS - posWeight * y * sigmoidMinusS;
     store<f64>(gGrad + at, g / gDivisor);
   }
   return true;
@@ -234,16 +234,18 @@ export function run(
       add(f64x2.extract_lane(loss, 1));
     }
     if (wantGrad) {
-      const b = v128.and(f64x2.ge(s, zero), one); // 1.0 where s >= 0, else +0.0
-      const small = f64x2.div(e, f64x2.add(one, e));
+      // logitGrad's branches as bit-mask selects (exact: a select moves bits, no arithmetic).
+      const big = f64x2.div(one, f64x2.add(one, e));
+      const small = f64x2.mul(e, big);
+      const nonNegative = f64x2.ge(s, zero);
+      const sigmoidS = v128.bitselect(big, small, nonNegative);
+      const sigmoidMinusS = v128.bitselect(small, big, nonNegative);
       let g: v128;
       if (posWeight == 1.0) {
-        g = f64x2.sub(f64x2.mul(f64x2.sub(one, f64x2.add(b, b)), small), f64x2.sub(y, b));
+        const soft = v128.bitselect(
+          f64x2.sub(f64x2.sub(one, y), sigmoidMinusS), f64x2.sub(sigmoidS, y), nonNegative);
+        g = v128.bitselect(f64x2.neg(sigmoidMinusS), v128.bitselect(sigmoidS, soft, f64x2.eq(y, zero)), f64x2.eq(y, one));
       } else {
-        const big = f64x2.div(one, f64x2.add(one, e));
-        const nb = f64x2.sub(one, b);
-        const sigmoidS = f64x2.add(f64x2.mul(b, big), f64x2.mul(nb, small));
-        const sigmoidMinusS = f64x2.add(f64x2.mul(b, small), f64x2.mul(nb, big));
         g = f64x2.sub(f64x2.mul(f64x2.sub(one, y), sigmoidS), f64x2.mul(f64x2.mul(posWeightV, y), sigmoidMinusS));
       }
       v128.store(gradAt + at, f64x2.div(g, divisorV));

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { fail, failType } from "./checks.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
 import { expNonPositive } from "./fastExp.js";
@@ -46,7 +46,7 @@ export interface BatchResult {
   grad: GradientBuffer | null;
 }
 
-/** @internal The checked options of one batch call. */
+/** @internal A validated batch: its length, buffers, options and the divisor of its reduction. */
 export interface Prepared {
   n: number;
   perSample: Float64Array | null;
@@ -59,7 +59,7 @@ export interface Prepared {
 
 /**
  * One object, reused by every call, so that a call allocates nothing here (see docs/benchmarks.md,
- * "Allocations"). `prepareBatch` fills it after it has read every option (no user code, such as a getter,
+ * "Allocations"). `prepare` fills it after it has read every option (no user code, such as a getter,
  * runs between the fill and the caller copying the fields into locals), so a re-entrant call cannot
  * clobber it in between.
  */
@@ -73,8 +73,11 @@ const PREPARED: Prepared = {
   divisor: 1,
 };
 
-/** @internal Validates the options of a batch call and allocates its outputs; callers copy the fields at once. */
-export function prepareBatch(
+/**
+ * @internal Validates a batch's lengths and options (weights summed with compensation) and allocates its
+ * buffers. Returns the shared `PREPARED` object: callers copy its fields into locals at once.
+ */
+export function prepare(
   fn: string,
   labels: NumericArray,
   inputs: NumericArray,
@@ -83,17 +86,19 @@ export function prepareBatch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): Prepared {
-  if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
+  if (options == null || typeof options !== "object") failType(`${fn}: options`, options, "is not an object");
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
   const posWeight = options.posWeight ?? 1;
+  if (typeof posWeight !== "number") failType(`${fn}: options.posWeight`, posWeight, "is not a number");
   if (!(posWeight > 0 && posWeight < Infinity)) fail(`${fn}: options.posWeight`, posWeight, "is not a finite number > 0");
   const smoothing = options.labelSmoothing ?? 0;
+  if (typeof smoothing !== "number") failType(`${fn}: options.labelSmoothing`, smoothing, "is not a number");
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
   const weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
-    if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
+    if (weights == null || typeof weights.length !== "number") failType(`${fn}: options.weights`, weights, "is not an array");
     if (weights.length !== n) {
       throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
     }
@@ -102,6 +107,7 @@ export function prepareBatch(
     let c = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
+      if (typeof w !== "number") failType(`${fn}: weights[${i}]`, w, "is not a number");
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
       const t = sum + w;
       c += sum >= w ? sum - t + w : w - t + sum;
@@ -137,7 +143,7 @@ export function logitBatch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const prepared = prepareBatch(fn, labels, logits, "logits", options, wantLoss, wantGrad);
+  const prepared = prepare(fn, labels, logits, "logits", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
@@ -157,12 +163,15 @@ export function logitBatch(
   let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
       y = (y + 1) * 0.5;
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     const s = logits[i]!;
+    if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
     const e = expNonPositive(-Math.abs(s));
@@ -213,12 +222,15 @@ function logitLoopPlain(
   let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
       y = (y + 1) * 0.5; // {-1, +1} -> {0, 1} without a data-dependent branch
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     y = y * keep + half;
     const s = logits[i]!;
+    if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const e = expNonPositive(-Math.abs(s));
     if (wantLoss) {
@@ -241,9 +253,10 @@ export function probabilityBatch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const prepared = prepareBatch(fn, labels, probabilities, "probabilities", options, wantLoss, wantGrad);
+  const prepared = prepare(fn, labels, probabilities, "probabilities", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const epsilon = options.epsilon ?? 0;
+  if (typeof epsilon !== "number") failType(`${fn}: options.epsilon`, epsilon, "is not a number");
   if (!(epsilon >= 0 && epsilon <= 0.5)) fail(`${fn}: options.epsilon`, epsilon, "is not in [0, 0.5]");
   const high = 1 - epsilon;
   const keep = 1 - smoothing;
@@ -252,9 +265,11 @@ export function probabilityBatch(
   let c = 0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     let p = probabilities[i]!;
+    if (typeof p !== "number") failType(`${fn}: probabilities[${i}]`, p, "is not a number");
     if (!(p >= 0 && p <= 1)) fail(`${fn}: probabilities[${i}]`, p, "is not in [0, 1]");
     if (epsilon !== 0) p = p < epsilon ? epsilon : p > high ? high : p;
     const w = weights === undefined ? 1 : weights[i]!;

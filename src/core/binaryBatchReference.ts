@@ -1,5 +1,5 @@
-import { type BatchResult, type BinaryLossOptions, prepareBatch } from "./binaryBatch.js";
-import { fail } from "./checks.js";
+import { type BatchResult, type BinaryLossOptions, prepare } from "./binaryBatch.js";
+import { fail, failType } from "./checks.js";
 import { type NumericArray } from "./reduction.js";
 
 /**
@@ -18,7 +18,7 @@ export function logitBatchReference(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepareBatch(
+  const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepare(
     fn, labels, logits, "logits", options, wantLoss, wantGrad);
   const keep = 1 - smoothing;
   const half = smoothing / 2;
@@ -26,12 +26,14 @@ export function logitBatchReference(
   let c = 0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
       y = y > 0 ? 1 : 0;
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     const s = logits[i]!;
+    if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
     const e = Math.exp(-Math.abs(s));

@@ -79,25 +79,21 @@ function infiniteLogitLoss(y: number, s: number, posWeight: number): number {
 
 /**
  * dL/ds of the logit form: `w+ y (sigmoid(s) - 1) + (1 - y) sigmoid(s)`, which is `sigmoid(s) - y` for w+ = 1.
- * Both sigmoids come from `e = exp(-|s|)` without cancellation: with `small = sigmoid(-|s|) = e/(1+e)` and
- * `b = 1` for s >= 0, else 0:
- * - w+ = 1: `sigmoid(s) - y` is `(1 - y) - small` for s >= 0 (since sigmoid(s) = 1 - small) and `small - y`
- *   for s < 0: both are `(1 - 2b) small - (y - b)`, branch-free (see `logitLoss`), y - b exact for hard
- *   labels and for y in [0.5, 1] when b = 1. `sigmoid(s) - 1` is never formed from a rounded sigmoid(s)
- *   (that would lose every digit for s > 37): for y = 1 and s > 0 the result is `-small` exactly, -0 when
- *   small underflows. For a hard label on the wrong side (y = 0, s >= 0 or y = 1, s < 0) the result is
- *   `±(1 - small)` with small <= 1/2, within 2 ulps; the foundation computed `±1/(1 + e)` there (the
- *   reference path keeps it); the two agree within 2 ulps.
- * - w+ != 1: `(1 - y) sigmoid(s) - w+ y sigmoid(-s)`, each sigmoid selected by multiplying with b and 1 - b
- *   (exact), with `big = sigmoid(|s|) = 1/(1+e)`.
- * At s = ±Infinity, e = 0 and small = 0, so the formula gives the exact limits 1 - y and -y without a branch.
+ * Both sigmoids come from `e = exp(-|s|)` without cancellation: sigmoid(|s|) = 1/(1+e), sigmoid(-|s|) = e/(1+e).
+ * `sigmoid(s) - 1` is formed as `-sigmoid(-s)` (the subtraction would lose every digit for s > 37).
+ * For a soft label the subtraction uses the smaller sigmoid: `(1 - y) - sigmoid(-s)` when s >= 0.
+ * (The WebAssembly kernel, assembly/binaryKernel.ts, computes the same values without branches, selecting
+ * with bit masks; this JavaScript form keeps the branches, which are cheap for a scalar call.)
  */
 export function logitGrad(y: number, s: number, posWeight: number, e: number): number {
-  const b = +(s >= 0);
-  const small = e / (1 + e);
-  if (posWeight === 1) return (1 - 2 * b) * small - (y - b);
   const big = 1 / (1 + e);
-  const sigmoidS = b * big + (1 - b) * small;
-  const sigmoidMinusS = b * small + (1 - b) * big;
+  const small = e * big;
+  const sigmoidS = s >= 0 ? big : small;
+  const sigmoidMinusS = s >= 0 ? small : big;
+  if (posWeight === 1) {
+    if (y === 1) return -sigmoidMinusS;
+    if (y === 0) return sigmoidS;
+    return s >= 0 ? 1 - y - sigmoidMinusS : sigmoidS - y;
+  }
   return (1 - y) * sigmoidS - posWeight * y * sigmoidMinusS;
 }

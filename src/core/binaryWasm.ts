@@ -100,9 +100,18 @@ function views(k: BinaryKernel, n: number): void {
   gradView = new Float64Array(viewBuffer, BATCH + 16 * n, n);
 }
 
-function copyIn(view: Float64Array, source: NumericArray): void {
-  if (ArrayBuffer.isView(source)) view.set(source as unknown as ArrayLike<number>);
-  else for (let i = 0; i < view.length; i++) view[i] = source[i]!;
+/** Copies a batch input into the kernel's memory; false if a plain array holds a non-number (the JS loop reports it). */
+function copyIn(view: Float64Array, source: NumericArray): boolean {
+  if (ArrayBuffer.isView(source)) {
+    view.set(source as unknown as ArrayLike<number>);
+    return true;
+  }
+  for (let i = 0; i < view.length; i++) {
+    const x = source[i];
+    if (typeof x !== "number") return false;
+    view[i] = x;
+  }
+  return true;
 }
 
 /**
@@ -127,8 +136,7 @@ export function runBinaryKernel(
   const n = labels.length;
   if (n > MAX_N) return false;
   views(k, n);
-  copyIn(labelsView, labels);
-  copyIn(logitsView, logits);
+  if (!copyIn(labelsView, labels) || !copyIn(logitsView, logits)) return false;
   k.reset();
   const bad = k.run(n, BATCH, BATCH + 8 * n, BATCH + 16 * n, signLabels ? 1 : 0, wantLoss ? 1 : 0,
     grad !== null ? 1 : 0, posWeight, keep, half, divisor);
