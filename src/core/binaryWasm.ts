@@ -71,8 +71,8 @@ function instantiate(): BinaryKernel | null {
     const tables = new Float64Array(k.memory.buffer, BASE, 4096);
     tables.set(EXP2, 0);
     tables.set(LOG, 256);
-    // 2^k for k = -1100..0 at index 2306 + k + 1100 (exact powers of two; 0 below 2^-1074).
-    for (let i = 0, p = 1; i <= 1100; i++, p *= 0.5) tables[2306 + 1100 - i] = p;
+    // 2^i for i = -1100..1 at index 2306 + i + 1100 (exact powers of two; 0 below 2^-1074), as in fastExp.ts.
+    for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[2306 + i] = p;
     return k;
   } catch {
     return null;
