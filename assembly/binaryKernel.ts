@@ -30,13 +30,10 @@ export function reset(): void {
   comp = -0.0;
 }
 
-export function sumValue(): f64 {
-  return sum;
-}
-
-export function compensation(): f64 {
-  return comp;
-}
+/** Where `run` leaves the sum and its compensation for JavaScript to read (binaryWasm.ts SUMS_AT). */
+const SUMS_AT: usize = BASE + 32768 - 16;
+/** Where `run` reads posWeight, keep, half and divisor (binaryWasm.ts PARAMS_AT). */
+const PARAMS_AT: usize = BASE + 32768 - 48;
 
 // @ts-ignore: decorator
 @inline function expNonPositive(x: f64): f64 {
@@ -130,7 +127,8 @@ function step(i: i32): bool {
 
 /**
  * One pass over n samples: labels at `labelsAt`, logits at `logitsAt` (f64), the gradient of the reduced loss
- * to `gradAt` when `wantGrad`. Adds the losses to the compensated sum when `wantLoss`. Returns -1, or the
+ * to `gradAt` when `wantGrad`; posWeight, keep, half (label smoothing: y keep + half) and the reduction's
+ * divisor at PARAMS_AT. Adds the losses to the compensated sum when `wantLoss`. Returns -1, or the
  * index of the first sample whose label or logit is invalid (the caller then runs the JavaScript path, which
  * throws the error with its message).
  *
@@ -146,11 +144,11 @@ export function run(
   signLabels: i32,
   wantLoss: i32,
   wantGrad: i32,
-  posWeight: f64,
-  keep: f64,
-  half: f64,
-  divisor: f64,
 ): i32 {
+  const posWeight = load<f64>(PARAMS_AT);
+  const keep = load<f64>(PARAMS_AT + 8);
+  const half = load<f64>(PARAMS_AT + 16);
+  const divisor = load<f64>(PARAMS_AT + 24);
   gLabels = labelsAt;
   gLogits = logitsAt;
   gGrad = gradAt;
@@ -252,5 +250,7 @@ export function run(
     }
   }
   for (; i < n; i++) if (!step(i)) return i;
+  store<f64>(SUMS_AT, sum);
+  store<f64>(SUMS_AT + 8, comp);
   return -1;
 }

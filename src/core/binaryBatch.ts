@@ -4,6 +4,7 @@ import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
 import { expNonPositive } from "./fastExp.js";
 import {
   type GradientBuffer,
+  type LossAndGrad,
   type NumericArray,
   type ReductionOptions,
   checkReduction,
@@ -27,6 +28,32 @@ export interface BinaryLossOptions extends ReductionOptions {
   labelSmoothing?: number;
   /** A buffer of the batch's length that receives the gradient (loss-and-gradient and gradient passes). */
   gradOut?: GradientBuffer;
+  /**
+   * An object that a loss-and-gradient call fills with `loss` and `grad` and returns, instead of a new
+   * `{ loss, grad }`. With `gradOut` too, a training step allocates nothing at all (docs/benchmarks.md,
+   * "Allocations"): the returned object is then `out` itself, so read its fields before the next call.
+   */
+  out?: LossAndGrad<number> | LossAndGrad<Float64Array>;
+}
+
+/** @internal The loss a public loss function returns: the per-sample losses, or the reduced loss. */
+export function batchLoss(r: BatchResult): number | Float64Array {
+  return r.perSample ?? r.loss;
+}
+
+/**
+ * @internal The result of a public loss-and-gradient call: `options.out` filled in, or a new object.
+ */
+export function lossAndGrad(fn: string, options: BinaryLossOptions, r: BatchResult): LossAndGrad<number | Float64Array> {
+  const out = options.out as LossAndGrad<number | Float64Array> | undefined;
+  const grad = r.grad!;
+  if (out === undefined) return { loss: r.perSample ?? r.loss, grad };
+  if (out === null || typeof out !== "object") failType(`${fn}: options.out`, out, "is not an object");
+  // Two stores, not one of `perSample ?? loss`: a number that passes through a value of two kinds is boxed.
+  if (r.perSample !== null) out.loss = r.perSample;
+  else out.loss = r.loss;
+  out.grad = grad;
+  return out;
 }
 
 /** Options of the probability form on batches. */
@@ -40,9 +67,14 @@ export interface BinaryCrossEntropyOptions extends BinaryLossOptions {
   epsilon?: number;
 }
 
-/** @internal What a batch pass produced: the reduced loss (or per-sample losses) and the gradient. */
+/**
+ * @internal What a batch pass produced: the reduced loss (NaN if not asked for) or, for reduction "none",
+ * the per-sample losses; and the gradient. Two fields for the loss, not one `number | Float64Array`: V8
+ * then stores the number in place (a field that holds both kinds is boxed, a heap allocation per call).
+ */
 export interface BatchResult {
-  loss: number | Float64Array;
+  loss: number;
+  perSample: Float64Array | null;
   grad: GradientBuffer | null;
 }
 
@@ -152,11 +184,28 @@ export function logitBatch(
     // or the JavaScript loop where WebAssembly is unavailable, the batch is tiny, or an input is invalid
     // (the loop then throws the error).
     const k = n >= WASM_MIN_N ? binaryKernel() : null;
-    if (k !== null && runBinaryKernel(k, labels, logits, grad, posWeight, keep, half, divisor, signLabels, wantLoss, SUMS)) {
-      return result(wantLoss ? reduced(SUMS[0]!, SUMS[1]!, divisor) : NaN, grad);
+    // The numeric options travel in a Float64Array, not as arguments: V8 boxes a double argument of a call
+    // that it does not inline (a heap allocation per call).
+    PARAMS[0] = posWeight;
+    PARAMS[1] = keep;
+    PARAMS[2] = half;
+    PARAMS[3] = divisor;
+    let sums = k !== null ? runBinaryKernel(k, labels, logits, grad, PARAMS, signLabels, wantLoss) : null;
+    if (sums === null) {
+      logitLoopPlain(fn, labels, logits, grad, signLabels, wantLoss);
+      sums = SUMS;
     }
-    const loss = logitLoopPlain(fn, labels, logits, grad, posWeight, keep, half, divisor, signLabels, wantLoss);
-    return result(loss, grad);
+    // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
+    // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
+    // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
+    // docs/benchmarks.md "Allocations"). Hence the if/else.
+    const sum = sums[0]!;
+    const c = sums[1]!;
+    if (wantLoss) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor;
+    else RESULT.loss = NaN;
+    RESULT.perSample = null;
+    RESULT.grad = grad;
+    return RESULT;
   }
   // -0, not 0: see logitLoopPlain.
   let sum = -0;
@@ -190,7 +239,11 @@ export function logitBatch(
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return result(perSample ?? reduced(sum, c, divisor), grad);
+  if (perSample === null) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor; // the reduced loss, see RESULT
+  else RESULT.loss = NaN;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
 }
 
 /**
@@ -200,21 +253,22 @@ export function logitBatch(
  * depend on the data are gone (V8 does not hoist them out of the loop itself):
  * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
  * - `g / divisor` is exactly g when divisor = 1.
- * Returns the reduced loss (NaN when the loss was not asked for).
+ * Takes posWeight, keep, half and divisor from PARAMS and leaves the compensated sum and its compensation in SUMS (a returned double would be boxed: a heap
+ * allocation per call, unless V8 inlines the call).
  */
 function logitLoopPlain(
   fn: string,
   labels: NumericArray,
   logits: NumericArray,
   grad: GradientBuffer | null,
-  posWeight: number,
-  keep: number,
-  half: number,
-  divisor: number,
   signLabels: boolean,
   wantLoss: boolean,
-): number {
+): void {
   const n = labels.length;
+  const posWeight = PARAMS[0]!;
+  const keep = PARAMS[1]!;
+  const half = PARAMS[2]!;
+  const divisor = PARAMS[3]!;
   // -0, not 0: a 0 literal is a small integer to V8, and a loop variable that starts as one and becomes a
   // double is kept boxed, allocating a heap number on every iteration (seen in the generated code). -0 is a
   // double from the start, so the sums stay in registers. -0 + x = x for every x, and `reduced` adds +0.
@@ -241,7 +295,8 @@ function logitLoopPlain(
     }
     if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
   }
-  return wantLoss ? reduced(sum, c, divisor) : NaN;
+  SUMS[0] = sum;
+  SUMS[1] = c;
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -261,8 +316,8 @@ export function probabilityBatch(
   const high = 1 - epsilon;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
-  let sum = 0;
-  let c = 0;
+  let sum = -0; // -0: see logitLoopPlain
+  let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
@@ -288,24 +343,24 @@ export function probabilityBatch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? reduced(sum, c, divisor), grad };
+  if (perSample === null) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor; // the reduced loss, see RESULT
+  else RESULT.loss = NaN;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
 }
 
 /**
  * The result object of the internal passes, reused: the public functions copy its two fields out at once
  * (into their own result, or the caller's `out`), so an internal pass allocates nothing.
  */
-const RESULT: BatchResult = { loss: 0, grad: null };
-/** The kernel's compensated sum and compensation, reused. */
+const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
+/** The plain loop's parameters (posWeight, keep, half, divisor) and its result (sum, compensation), reused. */
+const PARAMS = new Float64Array(4);
+/** See PARAMS. */
 const SUMS = new Float64Array(2);
 
-function result(loss: number | Float64Array, grad: GradientBuffer | null): BatchResult {
-  RESULT.loss = loss;
-  RESULT.grad = grad;
-  return RESULT;
-}
-
-/** @internal A compensated sum `sum + c`, divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer. */
-function reduced(sum: number, c: number, divisor: number): number {
-  return ((sum < Infinity ? sum + c : sum) + 0) / divisor;
-}
+// The reduced loss, written out where it is needed (a function taking and returning the double would box
+// it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`
+// divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer.
+// `+ 0` turns the -0 of an empty sum (the accumulators start at -0, see logitLoopPlain) into +0.

@@ -52,7 +52,7 @@ export function logitBatchReference(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+  return { loss: perSample === null ? ((sum < Infinity ? sum + c : sum) + 0) / divisor : NaN, perSample, grad };
 }
 
 /** @internal The logit-form loss term with `Math.log1p` (see `logitLoss` in binaryTerms.ts for the derivation). */

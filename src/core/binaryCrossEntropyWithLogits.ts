@@ -1,4 +1,4 @@
-import { type BinaryLossOptions, logitBatch } from "./binaryBatch.js";
+import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
 import { expNonPositive } from "./fastExp.js";
 import { checkNumber, checkUnitLabel } from "./checks.js";
@@ -40,7 +40,7 @@ export function binaryCrossEntropyWithLogits(
     checkUnitLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
     return logitLoss(y, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, false, true, false).loss);
+  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, false, true, false)));
 }
 
 /**
@@ -96,6 +96,6 @@ export function binaryCrossEntropyWithLogitsAndGrad(
   logits: NumericArray,
   options: BinaryLossOptions = {},
 ): LossAndGrad<number | Float64Array> {
-  const { loss, grad } = logitBatch("binaryCrossEntropyWithLogitsAndGrad", labels, logits, options, false, true, true);
-  return { loss, grad: grad! };
+  const r = logitBatch("binaryCrossEntropyWithLogitsAndGrad", labels, logits, options, false, true, true);
+  return lossAndGrad("binaryCrossEntropyWithLogitsAndGrad", options, r);
 }

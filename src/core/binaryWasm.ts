@@ -21,8 +21,6 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
 export interface BinaryKernel {
   memory: WebAssembly.Memory;
   reset(): void;
-  sumValue(): number;
-  compensation(): number;
   run(
     n: number,
     labelsAt: number,
@@ -31,15 +29,15 @@ export interface BinaryKernel {
     signLabels: number,
     wantLoss: number,
     wantGrad: number,
-    posWeight: number,
-    keep: number,
-    half: number,
-    divisor: number,
   ): number;
 }
 
 const BASE = 65536;
 const BATCH = BASE + 32768;
+/** Where the kernel leaves its compensated sum and compensation (after the tables, before the batch). */
+const SUMS_AT = BATCH - 16;
+/** Where the kernel reads posWeight, keep, half and divisor. */
+const PARAMS_AT = BATCH - 48;
 /** Largest batch for the kernel: three f64 arrays within 2 GB of memory. Larger ones take the JavaScript loop. */
 const MAX_N = Math.floor((2 ** 31 - BATCH) / 24);
 /** Below this many samples the JavaScript loop is as fast (no copies). */
@@ -85,6 +83,9 @@ let viewBuffer: ArrayBuffer | null = null;
 let labelsView = new Float64Array(0);
 let logitsView = new Float64Array(0);
 let gradView = new Float64Array(0);
+/** The kernel's sum and compensation (SUMS_AT), a view renewed when the memory grows. */
+let sumsView = new Float64Array(0);
+let paramsView = new Float64Array(0);
 
 function views(k: BinaryKernel, n: number): void {
   const needed = BATCH + 24 * n;
@@ -94,6 +95,8 @@ function views(k: BinaryKernel, n: number): void {
   }
   if (n === viewN && k.memory.buffer === viewBuffer) return;
   viewBuffer = k.memory.buffer;
+  sumsView = new Float64Array(viewBuffer, SUMS_AT, 2);
+  paramsView = new Float64Array(viewBuffer, PARAMS_AT, 4);
   viewN = n;
   labelsView = new Float64Array(viewBuffer, BATCH, n);
   logitsView = new Float64Array(viewBuffer, BATCH + 8 * n, n);
@@ -115,37 +118,34 @@ function copyIn(view: Float64Array, source: NumericArray): boolean {
 }
 
 /**
- * @internal Runs the kernel over a whole batch (no weights, reduced loss). Returns the compensated sum and
- * its compensation in `out`, and writes the gradient (already divided by `divisor`) into `grad`.
- * Returns false if the kernel met an invalid label or logit, or the batch is too large for it: the caller
- * then runs the JavaScript loop, which throws the error with its message (or does the work).
+ * @internal Runs the kernel over a whole batch (no weights, reduced loss) and writes the gradient (already
+ * divided by `divisor`) into `grad`. Returns a view of the compensated sum and its compensation, which the
+ * kernel leaves in its memory (returned from WebAssembly as numbers they would be boxed by V8: a heap
+ * allocation each). Returns null if the kernel met an invalid label or logit, or the batch is too large for
+ * it: the caller then runs the JavaScript loop, which throws the error with its message (or does the work).
  */
 export function runBinaryKernel(
   k: BinaryKernel,
   labels: NumericArray,
   logits: NumericArray,
   grad: GradientBuffer | null,
-  posWeight: number,
-  keep: number,
-  half: number,
-  divisor: number,
+  params: Float64Array,
   signLabels: boolean,
   wantLoss: boolean,
-  out: Float64Array,
-): boolean {
+): Float64Array | null {
   const n = labels.length;
-  if (n > MAX_N) return false;
+  if (n > MAX_N) return null;
   views(k, n);
-  if (!copyIn(labelsView, labels) || !copyIn(logitsView, logits)) return false;
+  if (!copyIn(labelsView, labels) || !copyIn(logitsView, logits)) return null;
+  // posWeight, keep, half, divisor: through memory, so the call passes small integers only (V8 boxes a
+  // double argument of a JS-to-WebAssembly call that it does not inline).
+  paramsView.set(params);
   k.reset();
-  const bad = k.run(n, BATCH, BATCH + 8 * n, BATCH + 16 * n, signLabels ? 1 : 0, wantLoss ? 1 : 0,
-    grad !== null ? 1 : 0, posWeight, keep, half, divisor);
-  if (bad >= 0) return false;
+  const bad = k.run(n, BATCH, BATCH + 8 * n, BATCH + 16 * n, signLabels ? 1 : 0, wantLoss ? 1 : 0, grad !== null ? 1 : 0);
+  if (bad >= 0) return null;
   if (grad !== null) {
     if (ArrayBuffer.isView(grad)) grad.set(gradView);
     else for (let i = 0; i < n; i++) grad[i] = gradView[i]!;
   }
-  out[0] = k.sumValue();
-  out[1] = k.compensation();
-  return true;
+  return sumsView;
 }

@@ -1,4 +1,4 @@
-import { type BinaryLossOptions, logitBatch } from "./binaryBatch.js";
+import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
 import { expNonPositive } from "./fastExp.js";
 import { checkNumber, checkSignLabel } from "./checks.js";
@@ -36,7 +36,7 @@ export function logisticLoss(
     checkSignLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
     return logitLoss(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, true, true, false).loss);
+  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, true, true, false)));
 }
 
 /**
@@ -72,6 +72,6 @@ export function logisticLossAndGrad(
   logits: NumericArray,
   options: BinaryLossOptions = {},
 ): LossAndGrad<number | Float64Array> {
-  const { loss, grad } = logitBatch("logisticLossAndGrad", labels, logits, options, true, true, true);
-  return { loss, grad: grad! };
+  const r = logitBatch("logisticLossAndGrad", labels, logits, options, true, true, true);
+  return lossAndGrad("logisticLossAndGrad", options, r);
 }
