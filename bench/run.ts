@@ -5,8 +5,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { binaryImplementations } from "./binaryCases.js";
+import { categoricalImplementations } from "./categoricalCases.js";
 import { type CaseResult, DisagreementError, formatTable, runCase } from "./harness.js";
-import { binaryInputs } from "./random.js";
+import { binaryInputs, categoricalInputs } from "./random.js";
 import { type Backend, initWasm } from "./tfjs.js";
 
 const args = process.argv.slice(2);
@@ -43,6 +44,23 @@ async function main(): Promise<void> {
         results.push(result);
       }
     }
+  }
+
+  const shapes: [number, number][] = quick ? [[1e4, 100], [1e3, 1000]] : [[1e5, 100], [1e4, 1000]];
+  for (const [rows, k] of shapes) {
+    const name = `softmax CE, integer labels, loss+grad, [${rows.toExponential(0).replace("+", "")} x ${k}]`;
+    if (only && !name.includes(only)) continue;
+    console.log(`${name} ...`);
+    const { labels, logits } = categoricalInputs(rows, k);
+    const result = await runCase({
+      name,
+      elements: rows * k,
+      repetitions,
+      warmup,
+      implementations: categoricalImplementations(labels, logits, k, backends),
+    });
+    console.log("\n" + formatTable(result));
+    results.push(result);
   }
 
   const seconds = (Date.now() - started) / 1000;
