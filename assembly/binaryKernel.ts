@@ -34,6 +34,11 @@ export function reset(): void {
 const SUMS_AT: usize = BASE + 32768 - 16;
 /** Where `run` reads posWeight, keep, half and divisor (binaryWasm.ts PARAMS_AT). */
 const PARAMS_AT: usize = BASE + 32768 - 48;
+/**
+ * The SIMD loop's constants (binaryWasm.ts writes them): 1, 0.5, 708, 128/ln 2, 1.5 2^52, ln2/128 head and
+ * tail, 1/6, 1/24, 1/120, 1024, 1/1024, -1/2, 1/3, -1/4, 1/5, -1/6, -1, then the i64x2 (1023, 1023).
+ */
+const CONSTS: usize = BASE + 28672;
 
 // @ts-ignore: decorator
 @inline function expNonPositive(x: f64): f64 {
@@ -52,8 +57,10 @@ const PARAMS_AT: usize = BASE + 32768 - 48;
 
 // @ts-ignore: decorator
 @inline function log1pUnit(x: f64): f64 {
-  const j = <i32>(x * 1024.0);
-  const m = <f64>j * 0.0009765625;
+  const nearest = x * 1024.0 + SHIFT - SHIFT;
+  const jd = nearest * (nearest > 1.0 ? 1.0 : 0.0);
+  const j = <i32>jd;
+  const m = jd * 0.0009765625;
   const t = (x - m) / (1.0 + m);
   const t2 = t * t;
   const q = t + t2 * (-0.5 + t * 0.3333333333333333 + t2 * (-0.25 + t * 0.2 + t2 * -0.16666666666666666));
@@ -159,15 +166,32 @@ export function run(
   gKeep = keep;
   gHalf = half;
   gDivisor = divisor;
-  const one = f64x2.splat(1.0);
+  // Constants from memory (written once by binaryWasm.ts), not as v128.const: the optimizer would fold
+  // those back into the loop, where V8 builds each with three instructions per use.
+  const one = v128.load64_splat(CONSTS);
   const zero = f64x2.splat(0.0);
-  const halfV = f64x2.splat(0.5);
+  const halfV = v128.load64_splat(CONSTS + 8);
   const keepV = f64x2.splat(keep);
   const halfLabel = f64x2.splat(half);
   const posWeightV = f64x2.splat(posWeight);
   const divisorV = f64x2.splat(divisor);
-  const limit = f64x2.splat(708.0);
-  const infinity = f64x2.splat(Infinity);
+  const limit = v128.load64_splat(CONSTS + 16);
+  const invLn2 = v128.load64_splat(CONSTS + 24);
+  const shift = v128.load64_splat(CONSTS + 32);
+  const ln2Hi = v128.load64_splat(CONSTS + 40);
+  const ln2Lo = v128.load64_splat(CONSTS + 48);
+  const c6 = v128.load64_splat(CONSTS + 56);
+  const c24 = v128.load64_splat(CONSTS + 64);
+  const c120 = v128.load64_splat(CONSTS + 72);
+  const k1024 = v128.load64_splat(CONSTS + 80);
+  const inv1024 = v128.load64_splat(CONSTS + 88);
+  const d2 = v128.load64_splat(CONSTS + 96);
+  const d3 = v128.load64_splat(CONSTS + 104);
+  const d4 = v128.load64_splat(CONSTS + 112);
+  const d5 = v128.load64_splat(CONSTS + 120);
+  const d6 = v128.load64_splat(CONSTS + 128);
+  const minusOne = v128.load64_splat(CONSTS + 136);
+  const bias = v128.load(CONSTS + 144); // i64x2 1023
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const at = <usize>i << 3;
@@ -177,7 +201,7 @@ export function run(
     // Unusual lanes: labels outside their set, NaN, or |s| >= 708 (exp's guard at 746, infinities, and
     // subnormal exp results, whose power of two 2^k is below the normal range).
     let unusual = v128.not(f64x2.lt(z, limit));
-    if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, f64x2.neg(one))));
+    if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, minusOne)));
     else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
     if (v128.any_true(unusual)) {
       if (!step(i)) return i;
@@ -186,39 +210,45 @@ export function run(
     }
     if (signLabels) y = f64x2.mul(f64x2.add(y, one), halfV);
     y = f64x2.add(f64x2.mul(y, keepV), halfLabel);
-    // e = exp(-z), as expNonPositive (the guard cannot fire here: z < 746).
+    // e = exp(-z), as expNonPositive (the guard cannot fire here: z < 746). t = SHIFT + n exactly, so its
+    // bits minus SHIFT's bits are the integer n (no float-to-int conversion).
     const x = f64x2.neg(z);
-    const t = f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2_128)), f64x2.splat(SHIFT));
-    const nd = f64x2.sub(t, f64x2.splat(SHIFT));
-    const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, f64x2.splat(LN2_128_HI))), f64x2.mul(nd, f64x2.splat(LN2_128_LO)));
-    const ni = i32x4.trunc_sat_f64x2_s_zero(nd);
-    const n0 = i32x4.extract_lane(ni, 0);
-    const n1 = i32x4.extract_lane(ni, 1);
-    const e0 = v128.load(EXP2 + (<usize>(n0 & 127) << 4));
-    const e1 = v128.load(EXP2 + (<usize>(n1 & 127) << 4));
+    const t = f64x2.add(f64x2.mul(x, invLn2), shift);
+    const nd = f64x2.sub(t, shift);
+    const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
+    const ni = i64x2.sub(t, shift);
+    const e0 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 0) & 127) << 4));
+    const e1 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 2) & 127) << 4));
     const hi = v128.shuffle<f64>(e0, e1, 0, 2);
     const lo = v128.shuffle<f64>(e0, e1, 1, 3);
-    // 2^k built from its bits, k + 1023 in the exponent field (k >= -1021 here): the table's value, exactly.
-    const k = i32x4.add(i32x4.shr_s(ni, 7), i32x4.splat(1023));
-    const scale = i64x2.shl(i64x2.extend_low_i32x4_s(k), 52);
+    // 2^k built from its bits, k + 1023 in the exponent field (k >= -1021 here): the table's value, exactly
+    // (the scalar kernel's (v / 2) 2^(k+1) is the same product for normal results).
+    const scale = i64x2.shl(i64x2.add(i64x2.shr_s(ni, 7), bias), 52);
     const r2 = f64x2.mul(r, r);
     const p = f64x2.add(
-      f64x2.add(r, f64x2.mul(r2, f64x2.add(halfV, f64x2.mul(r, f64x2.splat(0.16666666666666666))))),
-      f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(0.041666666666666664), f64x2.mul(r, f64x2.splat(0.008333333333333333)))),
+      f64x2.add(r, f64x2.mul(r2, f64x2.add(halfV, f64x2.mul(r, c6)))),
+      f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(r, c120))),
     );
     const e = f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
     if (wantLoss) {
-      // a = log1p(e), as log1pUnit.
-      const ji = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(e, f64x2.splat(1024.0)));
-      const m = f64x2.mul(f64x2.convert_low_i32x4_s(ji), f64x2.splat(0.0009765625));
+      // a = log1p(e), as log1pUnit; the index j from the bits of e 1024 + SHIFT as above.
+      const u = f64x2.add(f64x2.mul(e, k1024), shift);
+      const nearest = f64x2.sub(u, shift);
+      const jd = f64x2.mul(nearest, v128.and(f64x2.gt(nearest, one), one));
+      const ji = i64x2.sub(u, shift);
+      let j0 = i32x4.extract_lane(ji, 0);
+      let j1 = i32x4.extract_lane(ji, 2);
+      j0 = j0 > 1 ? j0 : 0;
+      j1 = j1 > 1 ? j1 : 0;
+      const m = f64x2.mul(jd, inv1024);
       const tt = f64x2.div(f64x2.sub(e, m), f64x2.add(one, m));
       const t2 = f64x2.mul(tt, tt);
       const q = f64x2.add(tt, f64x2.mul(t2, f64x2.add(
-        f64x2.add(f64x2.splat(-0.5), f64x2.mul(tt, f64x2.splat(0.3333333333333333))),
-        f64x2.mul(t2, f64x2.add(f64x2.add(f64x2.splat(-0.25), f64x2.mul(tt, f64x2.splat(0.2))), f64x2.mul(t2, f64x2.splat(-0.16666666666666666)))),
+        f64x2.add(d2, f64x2.mul(tt, d3)),
+        f64x2.mul(t2, f64x2.add(f64x2.add(d4, f64x2.mul(tt, d5)), f64x2.mul(t2, d6))),
       )));
-      const l0 = v128.load(LOG + (<usize>i32x4.extract_lane(ji, 0) << 4));
-      const l1 = v128.load(LOG + (<usize>i32x4.extract_lane(ji, 1) << 4));
+      const l0 = v128.load(LOG + (<usize>j0 << 4));
+      const l1 = v128.load(LOG + (<usize>j1 << 4));
       const a = f64x2.add(v128.shuffle<f64>(l0, l1, 0, 2), f64x2.add(v128.shuffle<f64>(l0, l1, 1, 3), q));
       const halfS = f64x2.mul(halfV, s);
       const halfZ = f64x2.mul(halfV, z);

@@ -71,6 +71,11 @@ function instantiate(): BinaryKernel | null {
     tables.set(LOG, 256);
     // 2^i for i = -1100..1 at index 2306 + i + 1100 (exact powers of two; 0 below 2^-1074), as in fastExp.ts.
     for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[2306 + i] = p;
+    // The SIMD loop's constants at BASE + 28672 (assembly/binaryKernel.ts CONSTS), in its order.
+    tables.set([1, 0.5, 708, 184.6649652337873, 6755399441055744, 0.0054152123482253955, -1.0082281460997769e-13,
+      0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 1024, 0.0009765625,
+      -0.5, 0.3333333333333333, -0.25, 0.2, -0.16666666666666666, -1], 28672 / 8);
+    new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([1023n, 1023n]);
     return k;
   } catch {
     return null;
