@@ -1,6 +1,7 @@
 /** The binary cross-entropy with logits cases: loss only (mean) and loss+gradient, Float32Array and Float64Array. */
 import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../src/index.js";
 import { logitBatchReference } from "../src/core/binaryBatchReference.js";
+import { setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
 import { careful, mathFloor, memoryFloor, naive } from "./binaryPeers.js";
 import type { Implementation } from "./harness.js";
 import type { FloatArray, FloatArrayConstructor } from "./random.js";
@@ -25,6 +26,7 @@ function tfjsRow(backend: Backend, labels: FloatArray, logits: FloatArray, withG
   const valueAndGrad = tf.valueAndGrad((x: ReturnType<typeof tf.tensor1d>) => tf.losses.sigmoidCrossEntropy(y!, x));
   return {
     name: `tfjs-${backend}`,
+    slow: backend === "cpu",
     tolerance: TFJS_LOSS_TOLERANCE,
     gradTolerance: FLOAT32_TOLERANCE,
     async setup() {
@@ -76,7 +78,24 @@ export function binaryImplementations(
         }
       : { name: "xent", tolerance: 0, run: () => binaryCrossEntropyWithLogits(labels, logits) },
     {
-      name: "xent scalar path",
+      // The same library call with the WebAssembly kernel switched off: the JavaScript loop with the same
+      // exp/log1p kernels (the fallback where WebAssembly is unavailable). Bit for bit the same results.
+      name: "xent, JS loop (no wasm)",
+      tolerance: 0,
+      run: () => {
+        setBinaryWasmEnabled(false);
+        try {
+          return withGrad
+            ? binaryCrossEntropyWithLogitsAndGrad(labels, logits, { gradOut: peerGrad }).loss
+            : binaryCrossEntropyWithLogits(labels, logits);
+        } finally {
+          setBinaryWasmEnabled(true);
+        }
+      },
+      ...(withGrad ? { grad: () => peerGrad } : {}),
+    },
+    {
+      name: "xent reference loop (Math.exp/log1p)",
       // The reference loop (Math.exp/Math.log1p) agrees to a few ulps per element.
       tolerance: 1e-14,
       run: () => logitBatchReference("bench", labels, logits, withGrad ? { gradOut: peerGrad } : {}, false, true, withGrad).loss as number,

@@ -17,6 +17,7 @@ function tfjsRow(backend: Backend, labels: Int32Array, logits: Float64Array, k: 
   const valueAndGrad = tf.valueAndGrad((x: ReturnType<typeof tf.tensor2d>) => tf.losses.softmaxCrossEntropy(onehot!, x));
   return {
     name: `tfjs-${backend}`,
+    slow: backend === "cpu",
     tolerance: TFJS_LOSS_TOLERANCE,
     gradTolerance: FLOAT32_TOLERANCE,
     async setup() {

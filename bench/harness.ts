@@ -18,6 +18,8 @@ export interface Implementation {
   run(): number;
   /** The gradient of the last run, compared with xent's when both exist. */
   grad?(): ArrayLike<number>;
+  /** A slow row (tfjs-cpu: about 0.6 s per million elements) runs the minimum: 1 warm-up, 5 repetitions. */
+  slow?: boolean;
   /** Called before the warm-up (tfjs: switch backend, make the input tensors). */
   setup?(): Promise<void> | void;
   /** Frees what the row allocated (tfjs tensors). */
@@ -82,9 +84,10 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
   for (const impl of implementations) {
     let loss = NaN;
     await impl.setup?.();
-    for (let i = 0; i < warmup; i++) loss = impl.run();
+    const reps = impl.slow ? Math.min(repetitions, 5) : repetitions;
+    for (let i = 0; i < (impl.slow ? Math.min(warmup, 1) : warmup); i++) loss = impl.run();
     const times: number[] = [];
-    for (let i = 0; i < repetitions; i++) {
+    for (let i = 0; i < reps; i++) {
       const t0 = process.hrtime.bigint();
       loss = impl.run();
       const t1 = process.hrtime.bigint();
@@ -160,7 +163,7 @@ export function formatTable(result: CaseResult): string {
   const line = (cells: string[]) => "| " + cells.map((c, i) => pad(c, widths[i]!, i > 0 && i < 5)).join(" | ") + " |";
   const sep = "|" + widths.map((w, i) => (i > 0 && i < 5 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|";
   return [
-    `### ${result.name} (${result.elements.toLocaleString("en-US")} elements, ${result.repetitions} repetitions)`,
+    `### ${result.name} (${result.elements.toLocaleString("en-US")} elements, ${result.repetitions} repetitions; tfjs-cpu 5)`,
     "",
     line(header),
     sep,
