@@ -9,13 +9,13 @@ import { type Backend, tf, useBackend } from "./tfjs.js";
 
 /**
  * Float32 arithmetic: each loss and gradient element is within about 1e-7 relative, so the gradients must
- * agree to 1e-6 (relative L1). The mean is another matter: tfjs sums a million float32 losses in float32 and
- * its wasm backend's sum drifts by about 1e-3 relative (measured 9.7e-4 at N = 1e6: a float32 running sum
- * of 3e5 rounds each addend of 0.3 to a multiple of 0.03); so tfjs means are held to 2e-2, which still
- * catches a wrong formula, a NaN or a zero.
+ * agree to 1e-6 (relative L1). The mean is another matter: tfjs sums the float32 losses in float32 and its
+ * wasm backend's sum drifts (measured: 9.7e-4 relative at N = 1e6, 1.8e-2 at N = 1e7: a float32 running sum
+ * of 3e6 rounds each addend of 0.3 to a multiple of 0.25); so tfjs means are held to 5e-2, which still
+ * catches a wrong formula, a NaN or a zero, while the gradients are held to 1e-6.
  */
 const FLOAT32_TOLERANCE = 1e-6;
-const TFJS_LOSS_TOLERANCE = 2e-2;
+const TFJS_LOSS_TOLERANCE = 5e-2;
 /** Float64 loops without compensation: far below this. */
 const FLOAT64_TOLERANCE = 1e-9;
 

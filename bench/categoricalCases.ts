@@ -4,8 +4,8 @@ import { carefulSoftmax, mathFloorSoftmax, memoryFloorSoftmax, naiveSoftmax } fr
 import type { Implementation } from "./harness.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-/** See binaryCases.ts: tfjs means drift in float32 (held to 2e-2), gradient elements agree to ~1e-7. */
-const TFJS_LOSS_TOLERANCE = 2e-2;
+/** See binaryCases.ts: tfjs means drift in float32 (held to 5e-2), gradient elements agree to ~1e-7. */
+const TFJS_LOSS_TOLERANCE = 5e-2;
 const FLOAT32_TOLERANCE = 1e-6;
 const FLOAT64_TOLERANCE = 1e-9;
 
