@@ -20,7 +20,7 @@ export interface NewtonCgOptions extends OptimizeOptions {
  * Optimization (2nd ed., 2006), Algorithm 7.1. Each step solves the Newton system `H p = -g` inexactly by
  * conjugate gradients, using only exact Hessian-vector products (the Hessian is never formed), to the
  * relative residual `min(0.5, sqrt(||g||)) ||g||` (their eq. 7.3, superlinear and eventually quadratic
- * convergence); CG stops at a direction of non-positive curvature, returning -g if it is the first. The step
+ * convergence); CG stops at a direction of non-positive curvature, returning -g (scaled) if it is the first. The step
  * length comes from the strong Wolfe line search (`strongWolfeLineSearch`), trying the full Newton step first.
  *
  * ## Polishing below the rounding level of f
@@ -84,7 +84,17 @@ export function newtonCg(
       hessian(d, hd);
       const curvature = dot(d, hd);
       if (!(curvature > 0)) {
-        if (j === 0) p.set(d); // steepest descent
+        // Non-positive curvature (never for a logistic objective, whose Hessian is positive semidefinite):
+        // stop with the CG iterate so far; at the first iteration, steepest descent, scaled as SciPy's
+        // newton-cg does by |g|^2 / |d^T H d|. Later, Algorithm 7.1 alone returns the iterate, which near a
+        // saddle is a vanishing step; we also move along the negative-curvature direction d, downhill, by the
+        // residual's length (the quadratic model falls along it without bound), so the iteration leaves the
+        // saddle. This is an addition to Algorithm 7.1 in the spirit of negative-curvature methods.
+        if (j === 0) for (let i = 0; i < n; i++) p[i] = curvature < 0 ? (rr / -curvature) * d[i]! : d[i]!;
+        else if (curvature < 0) {
+          const t = (dot(g, d) > 0 ? -1 : 1) * Math.sqrt(rr / dot(d, d));
+          for (let i = 0; i < n; i++) p[i]! += t * d[i]!;
+        }
         break;
       }
       const a = rr / curvature;
