@@ -8,15 +8,15 @@ describe("built-in data sets", () => {
     const bc = loadDataset("breast-cancer");
     expect([bc.nSamples, bc.nFeatures, bc.X.data.length]).toEqual([569, 30, 569 * 30]);
     expect(bc.targetName).toBe("benign");
-    expect(new Set(bc.y)).toEqual(new Set([0, 1]));
+    expect(new Set<number | string>(bc.y)).toEqual(new Set([0, 1]));
     expect((bc.y as number[]).filter((y) => y === 1).length).toBe(357);
     expect(bc.featureNames[0]).toBe("mean_radius");
     const iris = loadDataset("iris");
     expect([iris.nSamples, iris.nFeatures]).toEqual([150, 4]);
-    expect(new Set(iris.y)).toEqual(new Set(["setosa", "versicolor", "virginica"]));
+    expect(new Set<number | string>(iris.y)).toEqual(new Set(["setosa", "versicolor", "virginica"]));
     const wine = loadDataset("wine");
     expect([wine.nSamples, wine.nFeatures]).toEqual([178, 13]);
-    expect(new Set(wine.y)).toEqual(new Set([0, 1, 2]));
+    expect(new Set<number | string>(wine.y)).toEqual(new Set([0, 1, 2]));
     expect(() => loadDataset("mnist" as "iris")).toThrow(/name = "mnist" is not one of "breast-cancer", "iris", "wine"/);
   });
 
