@@ -100,7 +100,7 @@ export function toMatrix(fn: string, name: string, x: Features, expectedCols?: n
 }
 
 /** @internal Returns a result matrix in the form the caller gave: rows for rows, flat for flat. */
-export function likeInput(input: Features, m: Matrix): number[][] | Float64Array | DenseMatrix {
+export function likeInput(input: Features, m: Matrix): number[][] | Float64Array | (DenseMatrix & { data: Float64Array }) {
   if (Array.isArray(input)) {
     const out: number[][] = new Array(m.rows);
     for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));

@@ -11,8 +11,8 @@
 /** A class label: a number (finite) or a string. All labels of one fit are of one type. */
 export type Label = number | string;
 
-/** Labels of a batch: an array of numbers (plain or typed) or of strings. */
-export type Labels = ArrayLike<number> | ArrayLike<string>;
+/** Labels of a batch: an array of numbers (plain or typed) or of strings (all of one type, checked by `fit`). */
+export type Labels = ArrayLike<Label>;
 
 export class LabelEncoder {
   private classList: Label[] | null = null;

@@ -203,6 +203,7 @@ export class LogisticRegression {
 
     const coef = run.x.slice(0, rows * m.cols);
     const intercept = fitIntercept ? run.x.slice(rows * m.cols) : new Float64Array(rows);
+    if (!binary) centerClasses(coef, intercept, rows, m.cols, penalty === "none");
     this.state = { encoder, classes, nFeatures: m.cols, rows, coef, intercept };
     this.result = {
       nIter: run.iterations,
@@ -368,6 +369,27 @@ function scores(s: Fitted, m: Matrix): Float64Array {
   const out = new Float64Array(m.rows * s.rows);
   linearPredictor(m, theta, s.rows, true, out);
   return out;
+}
+
+/**
+ * The multinomial model is over-parametrized: adding one vector to every coefficient row, or one number to
+ * every intercept, changes no probability. The intercepts are not penalized, so nothing fixes their sum
+ * (and without a penalty, nothing fixes the rows' sum either); the solvers keep it at its start, 0, up to
+ * rounding. This returns the representative with zero sums, scikit-learn's: the intercepts (and without a
+ * penalty, each coefficient column) minus their mean across classes. Probabilities are unchanged.
+ */
+function centerClasses(coef: Float64Array, intercept: Float64Array, rows: number, cols: number, columns: boolean): void {
+  let mean = 0;
+  for (let r = 0; r < rows; r++) mean += intercept[r]!;
+  mean /= rows;
+  for (let r = 0; r < rows; r++) intercept[r]! -= mean;
+  if (!columns) return;
+  for (let j = 0; j < cols; j++) {
+    let colMean = 0;
+    for (let r = 0; r < rows; r++) colMean += coef[r * cols + j]!;
+    colMean /= rows;
+    for (let r = 0; r < rows; r++) coef[r * cols + j]! -= colMean;
+  }
 }
 
 /** @internal Validates sample weights: length n, finite, >= 0, with a positive sum; undefined if not given. */

@@ -80,23 +80,31 @@ export function newtonCg(
       d[i] = -g[i]!;
     }
     let rr = g2 * g2;
+    let largest = 0; // the largest curvature ratio d^T H d / d^T d met so far: the Hessian's scale
     for (let j = 0; j < maxCg; j++) {
       hessian(d, hd);
       const curvature = dot(d, hd);
-      if (!(curvature > 0)) {
+      const dd = dot(d, d);
+      // A curvature within rounding of 0 relative to the Hessian's scale (1e-12 of it) is a flat direction:
+      // the null space of a singular Hessian (the multinomial model's class-shift direction, for one), which
+      // rounding has leaked into d. Dividing by it would send the step far along a direction that does not
+      // change f; CG stops there instead, as at a non-positive curvature.
+      const flat = curvature <= 1e-12 * largest * dd;
+      if (!(curvature > 0) || flat) {
         // Non-positive curvature (never for a logistic objective, whose Hessian is positive semidefinite):
         // stop with the CG iterate so far; at the first iteration, steepest descent, scaled as SciPy's
         // newton-cg does by |g|^2 / |d^T H d|. Later, Algorithm 7.1 alone returns the iterate, which near a
-        // saddle is a vanishing step; we also move along the negative-curvature direction d, downhill, by the
+        // saddle is a vanishing step; for a clearly negative curvature we also move along d, downhill, by the
         // residual's length (the quadratic model falls along it without bound), so the iteration leaves the
         // saddle. This is an addition to Algorithm 7.1 in the spirit of negative-curvature methods.
         if (j === 0) for (let i = 0; i < n; i++) p[i] = curvature < 0 ? (rr / -curvature) * d[i]! : d[i]!;
-        else if (curvature < 0) {
-          const t = (dot(g, d) > 0 ? -1 : 1) * Math.sqrt(rr / dot(d, d));
+        else if (curvature < -1e-12 * largest * dd) {
+          const t = (dot(g, d) > 0 ? -1 : 1) * Math.sqrt(rr / dd);
           for (let i = 0; i < n; i++) p[i]! += t * d[i]!;
         }
         break;
       }
+      largest = Math.max(largest, curvature / dd);
       const a = rr / curvature;
       for (let i = 0; i < n; i++) {
         p[i]! += a * d[i]!;

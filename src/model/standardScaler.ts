@@ -88,10 +88,10 @@ export class StandardScaler {
 
   /** `(x - mean) / scale`, in the form given (rows for rows, flat for flat). */
   transform(x: ReadonlyArray<ArrayLike<number>>): number[][];
-  transform(x: DenseMatrix): DenseMatrix;
+  transform(x: DenseMatrix): DenseMatrix & { data: Float64Array };
   transform(x: Float64Array | Float32Array): Float64Array;
-  transform(x: Features): number[][] | Float64Array | DenseMatrix;
-  transform(x: Features): number[][] | Float64Array | DenseMatrix {
+  transform(x: Features): number[][] | Float64Array | (DenseMatrix & { data: Float64Array });
+  transform(x: Features): number[][] | Float64Array | (DenseMatrix & { data: Float64Array }) {
     const { mean, scale } = this.fitted("transform");
     const m = this.copy(toMatrix("StandardScaler.transform", "X", x, mean.length));
     const d = m.data;
@@ -104,19 +104,19 @@ export class StandardScaler {
 
   /** `fit(x)` then `transform(x)`. */
   fitTransform(x: ReadonlyArray<ArrayLike<number>>): number[][];
-  fitTransform(x: DenseMatrix): DenseMatrix;
-  fitTransform(x: Features, nFeatures?: number): number[][] | Float64Array | DenseMatrix;
-  fitTransform(x: Features, nFeatures?: number): number[][] | Float64Array | DenseMatrix {
+  fitTransform(x: DenseMatrix): DenseMatrix & { data: Float64Array };
+  fitTransform(x: Features, nFeatures?: number): number[][] | Float64Array | (DenseMatrix & { data: Float64Array });
+  fitTransform(x: Features, nFeatures?: number): number[][] | Float64Array | (DenseMatrix & { data: Float64Array }) {
     this.fit(x, nFeatures);
     return this.transform(x);
   }
 
   /** `z * scale + mean`: back to the original units. */
   inverseTransform(x: ReadonlyArray<ArrayLike<number>>): number[][];
-  inverseTransform(x: DenseMatrix): DenseMatrix;
+  inverseTransform(x: DenseMatrix): DenseMatrix & { data: Float64Array };
   inverseTransform(x: Float64Array | Float32Array): Float64Array;
-  inverseTransform(x: Features): number[][] | Float64Array | DenseMatrix;
-  inverseTransform(x: Features): number[][] | Float64Array | DenseMatrix {
+  inverseTransform(x: Features): number[][] | Float64Array | (DenseMatrix & { data: Float64Array });
+  inverseTransform(x: Features): number[][] | Float64Array | (DenseMatrix & { data: Float64Array }) {
     const { mean, scale } = this.fitted("inverseTransform");
     const m = this.copy(toMatrix("StandardScaler.inverseTransform", "X", x, mean.length));
     const d = m.data;
