@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BinaryLogisticObjective, type LogisticProblem } from "../src/model/logisticObjective.js";
+import { MultinomialLogisticObjective } from "../src/model/multinomialObjective.js";
 import { type TwiceDifferentiableObjective } from "../src/model/optimization.js";
 
 /** A random problem from a seed: n x d features in [-3, 3], class ids, weights, C, penalty, intercept. */
@@ -88,5 +89,31 @@ describe("BinaryLogisticObjective", () => {
     const sp = (t: number) => Math.log1p(Math.exp(t));
     const expected = 0.5 * w * w + 2 * (1 * sp(-(w * 1 + b)) + 3 * sp(w * 2 + b));
     expect(f).toBeCloseTo(expected, 14);
+  });
+});
+
+describe("MultinomialLogisticObjective", () => {
+  it("has the gradient and the exact multinomial Hessian-vector product of its value (finite differences)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 3, max: 6 }), (seed, k) => {
+        checkDerivatives(new MultinomialLogisticObjective(problem(seed, k)), seed);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("with two classes and no penalty is the binary objective at the difference of the two rows", () => {
+    // softmax([z0, z1])_1 = sigmoid(z1 - z0): the K = 2 softmax loss is the binary loss of the logit difference.
+    const p = problem(7, 2);
+    const d = p.X.cols;
+    const multi = new MultinomialLogisticObjective({ ...p, penalty: "none" });
+    const binary = new BinaryLogisticObjective({ ...p, penalty: "none" });
+    const theta = Float64Array.from({ length: 2 * d + (p.fitIntercept ? 2 : 0) }, (_, i) => Math.sin(i + 1));
+    const diff = new Float64Array(d + (p.fitIntercept ? 1 : 0));
+    for (let j = 0; j < d; j++) diff[j] = theta[d + j]! - theta[j]!;
+    if (p.fitIntercept) diff[d] = theta[2 * d + 1]! - theta[2 * d]!;
+    const fm = multi.valueAndGradient(theta, new Float64Array(theta.length));
+    const fb = binary.valueAndGradient(diff, new Float64Array(diff.length));
+    expect(Math.abs(fm - fb)).toBeLessThan(1e-12 * fb);
   });
 });

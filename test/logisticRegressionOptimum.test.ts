@@ -188,3 +188,71 @@ describe("binary: standardized Breast Cancer, C = 1", () => {
     expect(maxAbs(g)).toBeLessThan(1e-11);
   });
 });
+
+describe("multinomial: standardized Iris and Wine, C = 1 (full K-class softmax)", () => {
+  for (const [name, k] of [["iris", 3], ["wine", 3]] as const) {
+    it(`${name}: Newton-CG reaches the KKT point to 1e-12; L-BFGS matches it`, () => {
+      const { newton, lbfgs, X, ds } = checkOptimum(name, k);
+      expect(newton.converged).toBe(true);
+      expect(newton.coef.length).toBe(k);
+      expect(newton.intercept.length).toBe(k);
+      // The penalty picks the representative whose coefficient rows sum to 0 (each column), and the
+      // intercepts' gradient condition makes them sum to 0 too (within the optimum's accuracy).
+      for (let j = 0; j < X.nFeatures; j++) {
+        expect(Math.abs(newton.coef.reduce((s, row) => s + row[j]!, 0))).toBeLessThan(1e-12);
+      }
+      // Probabilities: rows sum to 1, predict is their argmax, and labels come back as given.
+      const p = newton.predictProba(X);
+      const predicted = newton.predict(X);
+      for (let i = 0; i < ds.nSamples; i++) {
+        const row = Array.from(p.subarray(i * k, (i + 1) * k));
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
+        expect(predicted[i]).toBe(newton.classes[row.indexOf(Math.max(...row))]);
+      }
+      expect(newton.score(X, ds.y)).toBeGreaterThan(0.95);
+      expect(lbfgs.predict(X)).toEqual(predicted);
+    });
+  }
+
+  it("Iris with class names, class ids and shuffled ids: the same model up to the order of the rows", () => {
+    const { ds, X } = standardized("iris");
+    const names = ds.y as string[];
+    const byName = new LogisticRegression({ solver: "newton-cg", tol: 1e-14 }).fit(X, names);
+    expect(byName.classes).toEqual(["setosa", "versicolor", "virginica"]);
+    // Ids 2, 0, 1 for setosa, versicolor, virginica: the sorted classes are [0, 1, 2] = [versicolor, virginica, setosa].
+    const ids = names.map((s) => ({ setosa: 2, versicolor: 0, virginica: 1 })[s]!);
+    const byId = new LogisticRegression({ solver: "newton-cg", tol: 1e-14 }).fit(X, ids);
+    const rows = [byId.coef[2]!, byId.coef[0]!, byId.coef[1]!];
+    expect(maxDiff(rows, byName.coef)).toBeLessThan(1e-9);
+    expect(byId.predict(X).map((c) => ["versicolor", "virginica", "setosa"][c as number])).toEqual(byName.predict(X));
+    const json = LogisticRegression.fromJSON(JSON.stringify(byName));
+    expect(json.predictProba(X)).toEqual(byName.predictProba(X));
+  });
+
+  it("L-BFGS's history decreases monotonically on Wine", () => {
+    const { ds, X } = standardized("wine");
+    const m = new LogisticRegression({ tol: 1e-12, maxIter: 500 }).fit(X, ds.y);
+    const h = m.history.objective;
+    const final = h.at(-1)!;
+    for (let i = 1; i < h.length; i++) {
+      expect(h[i]!).toBeLessThanOrEqual(h[i - 1]!);
+      if (h[i - 1]! - final > 16 * Number.EPSILON * final) expect(h[i]!).toBeLessThan(h[i - 1]!);
+    }
+    expect(h[0]).toBeCloseTo(178 * Math.log(3), 10);
+  });
+});
+
+describe("multinomial representative", () => {
+  it("returns intercepts summing to 0 (and coefficient columns too without a penalty)", () => {
+    const { ds, X } = standardized("iris");
+    for (const solver of ["lbfgs", "newton-cg"] as const) {
+      for (const penalty of ["l2", "none"] as const) {
+        const m = new LogisticRegression({ solver, penalty, tol: 1e-8, maxIter: 300 }).fit(X, ds.y);
+        expect(Math.abs(m.intercept.reduce((a, b) => a + b, 0))).toBeLessThan(1e-12);
+        for (let j = 0; j < X.nFeatures; j++) {
+          expect(Math.abs(m.coef.reduce((s, row) => s + row[j]!, 0))).toBeLessThan(penalty === "none" ? 1e-10 : 1e-6);
+        }
+      }
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { sigmoidUnchecked } from "../core/sigmoid.js";
+import { softmax } from "../core/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
@@ -9,6 +10,7 @@ import {
   linearPredictor,
   parameterCount,
 } from "./logisticObjective.js";
+import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective } from "./optimization.js";
 import { finiteArray } from "./standardScaler.js";
@@ -188,7 +190,7 @@ export class LogisticRegression {
     const rows = binary ? 1 : classes.length;
     const objective: TwiceDifferentiableObjective = binary
       ? new BinaryLogisticObjective(problem)
-      : unfinished();
+      : new MultinomialLogisticObjective(problem);
 
     // scikit-learn's lbfgs optimizes f / (C sum w) and stops on its gradient: the same test, scaled.
     let weightSum = m.rows;
@@ -240,19 +242,7 @@ export class LogisticRegression {
       }
       return out;
     }
-    for (let i = 0; i < m.rows; i++) {
-      // Softmax shifted by the row's maximum: every exponent is <= 0, nothing overflows, the sum is >= 1.
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, z[i * k + c]!);
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        const e = Math.exp(z[i * k + c]! - max);
-        out[i * k + c] = e;
-        sum += e;
-      }
-      for (let c = 0; c < k; c++) out[i * k + c]! /= sum;
-    }
-    return out;
+    return softmax(z, { classes: k }); // shifted by each row's maximum: nothing overflows
   }
 
   /** The most probable class of each sample, as the labels given to `fit` (ties go to the first class). */
@@ -409,6 +399,3 @@ function checkSampleWeight(fn: string, w: ArrayLike<number> | undefined, n: numb
   return out;
 }
 
-function unfinished(): never {
-  throw new Error('TODO multinomial');
-}
