@@ -53,6 +53,9 @@ describe("LogisticRegression: bad input", () => {
 
   it("rejects bad labels and weights", () => {
     expect(() => new LogisticRegression().fit(X, [0, NaN, 1, 1])).toThrow(/y\[1\] = NaN is not a finite number/);
+    expect(() => new LogisticRegression().fit(X, [true, false, true, false] as unknown as number[])).toThrow(
+      new TypeError("LogisticRegression.fit: y[0] = true is not a number or a string"),
+    );
     expect(() => new LogisticRegression().fit(X, [0, "a", 1, 1] as number[])).toThrow(/y\[1\] = "a" is not a number like y\[0\]/);
     expect(() => new LogisticRegression().fit(X, y, { sampleWeight: [1, -1, 1, 1] })).toThrow(/sampleWeight\[1\] = -1 is not a finite number >= 0/);
     expect(() => new LogisticRegression().fit(X, y, { sampleWeight: [0, 0, 0, 0] })).toThrow(/sampleWeight sums to 0/);

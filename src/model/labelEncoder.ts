@@ -30,10 +30,13 @@ export class LabelEncoder {
     }
     if (labels.length === 0) throw new RangeError(`${fn}: ${name} is empty`);
     const kind = typeof labels[0];
+    if (kind !== "number" && kind !== "string") {
+      throw new TypeError(`${fn}: ${name}[0] = ${JSON.stringify(labels[0]) ?? String(labels[0])} is not a number or a string`);
+    }
     const seen = new Set<Label>();
     for (let i = 0; i < labels.length; i++) {
       const y = labels[i] as unknown;
-      if (typeof y !== kind || (kind !== "number" && kind !== "string")) {
+      if (typeof y !== kind) {
         throw new TypeError(`${fn}: ${name}[${i}] = ${JSON.stringify(y) ?? String(y)} is not a ${kind === "string" ? "string" : "number"} like ${name}[0]`);
       }
       if (kind === "number" && !Number.isFinite(y)) throw new RangeError(`${fn}: ${name}[${i}] = ${String(y)} is not a finite number`);
