@@ -233,8 +233,8 @@ export class LogisticRegression {
     const m = toMatrix("LogisticRegression.predictProba", "X", X, s.nFeatures);
     const z = scores(s, m);
     const k = s.classes.length;
-    const out = new Float64Array(m.rows * k);
     if (s.rows === 1) {
+      const out = new Float64Array(m.rows * 2);
       // P(classes[1]) = sigmoid(s) and P(classes[0]) = sigmoid(-s): both without the cancellation of 1 - p.
       for (let i = 0; i < m.rows; i++) {
         out[2 * i] = sigmoidUnchecked(-z[i]!);
