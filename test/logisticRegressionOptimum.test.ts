@@ -79,8 +79,10 @@ function checkOptimum(name: "breast-cancer" | "iris" | "wine", expectedClasses: 
   expect(maxDiff(lbfgs.coef, newton.coef)).toBeLessThan(1e-6);
   expect(maxAbs(lbfgs.intercept.map((b, r) => b - newton.intercept[r]!))).toBeLessThan(1e-6);
   expect(maxAbs(atLbfgs.gradient)).toBeLessThan(1e-6);
-  // Newton's point is at least as low as L-BFGS's (it is the optimum).
-  expect(atNewton.value).toBeLessThanOrEqual(atLbfgs.value * (1 + 1e-15));
+  // L-BFGS reached its tolerance (1e-12 of C n in the gradient), and Newton's point is as low as L-BFGS's,
+  // up to the rounding of the objective's sum (1e-13 relative).
+  expect(lbfgs.converged).toBe(true);
+  expect(atNewton.value).toBeLessThanOrEqual(atLbfgs.value * (1 + 1e-13));
   return { newton, lbfgs, X, ds };
 }
 
