@@ -22,7 +22,7 @@ type PerSample = CategoricalFocalLossOptions & { reduction: "none" };
  * its tiny loss) and `-expm1(logSoftmax_j)` elsewhere (p_j <= 1/2 there). A few ulps.
  *
  * @example categoricalFocalLoss([0], [0, 0], { classes: 2 }) // 0.17328679513998632 (0.5^2 * log 2)
- * @example categoricalFocalLoss([0], [50, 0], { classes: 2, gamma: 1 }) // 3.7200755878716394e-44
+ * @example categoricalFocalLoss([0], [50, 0], { classes: 2, gamma: 1 }) // 3.720075976020836e-44 (about e^-100)
  */
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: Reduced): number;
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;

@@ -41,7 +41,7 @@ type PerSample = FocalLossOptions & { reduction: "none" };
  * infinite BCE. A label outside [0, 1] or a NaN throws a RangeError.
  *
  * @example focalLoss(1, 0) // 0.04332169878499658 (0.25 * 0.5^2 * log 2)
- * @example focalLoss([1, 0], [2, -2], { gamma: 0, alpha: null, reduction: "sum" }) // 0.2538560220859456
+ * @example focalLoss([1, 0], [2, -2], { gamma: 0, alpha: null, reduction: "sum" }) // 0.253856022085945
  */
 export function focalLoss(y: number, s: number, options?: FocalLossOptions): number;
 export function focalLoss(labels: NumericArray, logits: NumericArray, options?: Reduced): number;

@@ -17,7 +17,7 @@ import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
  * others get 0 (softmax([Infinity, 0]) = [1, 0], softmax([Infinity, Infinity, 5]) = [0.5, 0.5, 0]); a row of
  * -Infinity only is uniform. A NaN throws a RangeError naming its index.
  *
- * @example softmax([0, Math.log(3)]) // Float64Array [0.25, 0.75]
+ * @example softmax([0, 0, Math.LN2]) // Float64Array [0.25, 0.25, 0.5]
  * @example softmax([1000, 0]) // Float64Array [1, 0] (the second is e^-1000, below the smallest double)
  */
 export function softmax(x: NumericArray, options?: RowOptions): Float64Array {
