@@ -3,7 +3,7 @@ import {
   logitsPass,
   prepareCategorical,
 } from "./categoricalBatch.js";
-import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
+import { type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 
 type Reduced = CategoricalCrossEntropyOptions & { reduction?: Exclude<Reduction, "none"> };
 type PerSample = CategoricalCrossEntropyOptions & { reduction: "none" };
@@ -87,8 +87,8 @@ export function categoricalCrossEntropyWithLogitsAndGrad(
 ): LossAndGrad<number | Float64Array> {
   const fn = "categoricalCrossEntropyWithLogitsAndGrad";
   prepare(fn, labels, logits, options);
-  const { loss, grad } = logitsPass(fn, labels, logits, options.gradOut, true, true, null);
-  return { loss, grad: grad as GradientBuffer };
+  // The pass's own result object is the answer (its grad is non-null when asked for): one allocation.
+  return logitsPass(fn, labels, logits, options.gradOut, true, true, null) as LossAndGrad<number | Float64Array>;
 }
 
 function prepare(fn: string, labels: NumericArray, logits: NumericArray, options: CategoricalCrossEntropyOptions): void {

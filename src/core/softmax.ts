@@ -1,5 +1,5 @@
 import { type NumericArray } from "./reduction.js";
-import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
+import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
 
 /**
  * Softmax, `softmax(x)_j = exp(x_j) / sum_l exp(x_l)`: logits to probabilities, the multi-class sigmoid
@@ -21,8 +21,9 @@ import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
  * @example softmax([1000, 0]) // Float64Array [1, 0] (the second is e^-1000, below the smallest double)
  */
 export function softmax(x: NumericArray, options?: RowOptions): Float64Array {
-  const out = new Float64Array(x?.length ?? 0);
-  forEachRow("softmax", x, options, out, (_i, offset, k) => {
+  const k = rowLength("softmax", x, options);
+  const out = new Float64Array(x.length);
+  forEachRow("softmax", x, k, options?.classes !== undefined, out, (_i, offset) => {
     const inv = 1 / (1 + row.tail);
     for (let j = 0; j < k; j++) out[offset + j] = out[offset + j]! * inv;
   });

@@ -1,6 +1,13 @@
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
 
 /**
+ * e^-700 rounded to a double (9.85967654375977e-305, relative error below 2^-53): the scale of the small
+ * terms of the tail. 700 keeps every scaled term e^(d + 700) normal for d >= -1400 and every unscaled one
+ * (d >= -700, e^d >= 9.9e-305) above the subnormal range (2.2e-308).
+ */
+const EXP_MINUS_700 = Math.exp(-700);
+
+/**
  * @internal The shared kernel of every softmax-based function: one scan of a row `z[0..k)` of logits that
  * finds its maximum and the compensated "tail" sum of the other exponentials. Everything else (log-sum-exp,
  * softmax, log-softmax, the categorical losses and their gradients) is a formula on its results.
@@ -18,6 +25,10 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  *   error of 700 * 2^-53, which matters when that term is the whole loss.
  * - T is a sum of up to k - 1 positive terms: Neumaier-compensated, so its error stays about 1 ulp for
  *   1,000 classes instead of growing with k.
+ * - Terms with d_j < -700 would be subnormal or nearly so (e^-708 = 2.2e-308), and a tail made of them
+ *   (a row dominated by 740 with 999 classes at 0: loss 4.18e-319) would lose its relative accuracy to
+ *   the subnormal grid. They are summed separately as e^(d_j + 700) (normal; d_j + 700 is exact) and
+ *   scaled by e^-700 once at the end, one rounding.
  * - A difference that overflows (logits near ±1.8e308 of opposite signs) is -Infinity, its exp is 0,
  *   exactly the rounded true value; its TwoSum error (NaN) is then never used.
  *
@@ -27,14 +38,9 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  * probability equally and all others get exactly 0. So [Infinity, 0] has softmax [1, 0] and losses [0, Infinity];
  * [Infinity, Infinity, 0] has softmax [0.5, 0.5, 0]; a row of -Infinity only is uniform. In that case the
  * scan works on the limit row: 0 at the maximal columns, -Infinity elsewhere (and `max` stays infinite).
+ *
+ * The results go into the module-level `row` (no allocation per row; single-threaded, not re-entrant).
  */
-/**
- * e^-700 rounded to a double (9.85967654375977e-305, relative error below 2^-53): the scale of the small
- * terms of the tail. 700 keeps every scaled term e^(d + 700) normal for d >= -1400 and every unscaled one
- * (d >= -700, e^d >= 9.9e-305) above the subnormal range (2.2e-308).
- */
-const EXP_MINUS_700 = Math.exp(-700);
-
 export const row = {
   /** The row maximum m (possibly ±Infinity). */
   max: 0,
@@ -136,26 +142,32 @@ export interface RowOptions {
 }
 
 /**
- * @internal Validates x (and `options.classes`) and returns the row length k (x.length for a vector; 0 for
- * an empty vector); scans every row with `scanRow`, calling `each(offset)` after each scan and throwing a
- * RangeError that names the NaN's index, row and column.
+ * @internal Validates x and `options.classes` and returns the row length k: x.length for a vector (0 for
+ * an empty one), `options.classes` for rows.
+ */
+export function rowLength(fn: string, x: NumericArray, options: RowOptions | undefined): number {
+  if (x == null || typeof x.length !== "number" || typeof x === "string") {
+    throw new TypeError(`${fn}: x is not an array of numbers`);
+  }
+  if (options?.classes === undefined) return x.length;
+  const k = options.classes;
+  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: options.classes = ${String(k)} is not an integer >= 1`);
+  if (x.length % k !== 0) throw new RangeError(`${fn}: x has length ${x.length}, not a multiple of classes = ${k}`);
+  return k;
+}
+
+/**
+ * @internal Scans every row of x (of length k, from `rowLength`) with `scanRow`, calling `each(i, offset)`
+ * after each scan, and throws a RangeError naming the index (and row and column for rows) of a NaN.
  */
 export function forEachRow(
   fn: string,
   x: NumericArray,
-  options: RowOptions | undefined,
+  k: number,
+  rows: boolean,
   store: GradientBuffer | null,
-  each: (rowIndex: number, offset: number, k: number) => void,
+  each: (rowIndex: number, offset: number) => void,
 ): void {
-  if (x == null || typeof x.length !== "number" || typeof x === "string") {
-    throw new TypeError(`${fn}: x is not an array of numbers`);
-  }
-  const rows = options?.classes !== undefined;
-  const k = rows ? options!.classes! : x.length;
-  if (rows) {
-    if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: options.classes = ${String(k)} is not an integer >= 1`);
-    if (x.length % k !== 0) throw new RangeError(`${fn}: x has length ${x.length}, not a multiple of classes = ${k}`);
-  }
   if (k === 0) return;
   for (let offset = 0, i = 0; offset < x.length; offset += k, i++) {
     const bad = scanRow(x, offset, k, store);
@@ -163,6 +175,6 @@ export function forEachRow(
       const at = rows ? `x[${offset + bad}] (row ${i}, column ${bad})` : `x[${bad}]`;
       throw new RangeError(`${fn}: ${at} = NaN is not a number`);
     }
-    each(i, offset, k);
+    each(i, offset);
   }
 }
