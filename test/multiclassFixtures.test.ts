@@ -12,7 +12,7 @@ import {
   logSumExp,
   softmax,
 } from "xent";
-import { ulp } from "./support/multiclassUlp.js";
+import { ulp } from "./ulp.js";
 
 type DD = [number, number];
 interface Case {
