@@ -57,7 +57,7 @@ export function focalLoss(
   if (!(gamma >= 0 && gamma < Infinity)) fail(`${fn}: options.gamma`, gamma, "is not a finite number >= 0");
   const alphaIn = options.alpha === undefined ? 0.25 : options.alpha;
   if (alphaIn !== null && !(alphaIn <= 1)) fail(`${fn}: options.alpha`, alphaIn, "is not in [0, 1] (or null or negative to turn it off)");
-  const alpha = alphaIn === null || alphaIn < 0 ? -1 : alphaIn;
+  const alpha = alphaIn === null || alphaIn < 0 ? -1 : alphaIn + 0; // + 0 turns -0 into 0
   if (typeof a === "number" && typeof b === "number") {
     if (!(a >= 0 && a <= 1)) fail(`${fn}: y`, a, "is not in [0, 1]");
     if (b !== b) fail(`${fn}: s`, b, "is not a number");
