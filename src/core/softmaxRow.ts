@@ -69,9 +69,9 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
       a = j;
     } else if (v !== v) return j;
   }
-  const infinite = m === Infinity || m === -Infinity;
+  if (m === Infinity || m === -Infinity) return scanLimitRow(z, offset, k, store, m, a);
   // Two compensated sums: `sum` of the terms with d_j >= -700 and `small`, the terms with d_j < -700 scaled
-  // by e^700 (see SMALL_SCALE), so that a tail made of subnormal exponentials keeps its relative accuracy.
+  // by e^700 (see EXP_MINUS_700), so that a tail made of subnormal exponentials keeps its relative accuracy.
   let sum = 0;
   let c = 0;
   let corr = 0;
@@ -80,14 +80,6 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   for (let j = 0; j < k; j++) {
     if (j === a) continue;
     const v = z[offset + j]!;
-    if (infinite) {
-      const x = v === m ? 1 : 0;
-      if (store !== null) store[offset + j] = x;
-      const t = sum + x;
-      c += sum >= x ? sum - t + x : x - t + sum;
-      sum = t;
-      continue;
-    }
     const d = v - m;
     // TwoSum(v, -m): d + e = v - m exactly (e is NaN when d overflowed to -Infinity; then unused).
     const bb = d - v;
@@ -122,7 +114,25 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   row.argmax = a;
   row.tail = tail;
   row.log1pTail = Math.log1p(tail);
-  row.infinite = infinite;
+  row.infinite = false;
+  return -1;
+}
+
+/** `scanRow` for an infinite maximum m: the limit row, 1 (e^0) at the columns equal to m, 0 elsewhere. */
+function scanLimitRow(z: NumericArray, offset: number, k: number, store: GradientBuffer | null, m: number, a: number): number {
+  let ties = 0;
+  for (let j = 0; j < k; j++) {
+    if (j === a) continue;
+    const x = z[offset + j] === m ? 1 : 0;
+    if (store !== null) store[offset + j] = x;
+    ties += x;
+  }
+  if (store !== null) store[offset + a] = 1;
+  row.max = m;
+  row.argmax = a;
+  row.tail = ties;
+  row.log1pTail = Math.log1p(ties);
+  row.infinite = true;
   return -1;
 }
 
