@@ -64,9 +64,11 @@ async function main(): Promise<void> {
   }
 
   const seconds = (Date.now() - started) / 1000;
-  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  // This file runs as bench/build/bench/run.js: the results go to bench/results/ (gitignored).
+  const dir = new URL("../../results/", import.meta.url);
+  mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = new URL(`./results/bench-${quick ? "quick" : "full"}-${stamp}.json`, import.meta.url);
+  const file = new URL(`bench-${quick ? "quick" : "full"}-${stamp}.json`, dir);
   writeFileSync(file, JSON.stringify({ header, date: new Date().toISOString(), quick, seconds, cases: results }, null, 2));
   console.log(`${results.length} cases in ${seconds.toFixed(1)} s; JSON in bench/results/`);
 }
