@@ -164,7 +164,10 @@ export function prepare(
  * @internal One pass over a batch of (label, logit) pairs: validates each element, and accumulates the
  * weighted loss with Neumaier's compensated sum and/or writes the gradient of the reduced loss.
  * `signLabels` selects the {-1, +1} convention (mapped to {0, 1}); otherwise labels are in [0, 1].
- * A gradient-only pass (`wantLoss` false) skips the log.
+ * A gradient-only pass (`wantLoss` false) skips the log. Without weights and with a reduced loss (a training
+ * step) the pass runs in the WebAssembly kernel (binaryWasm.ts) or, where that is unavailable, in
+ * `logitLoopPlain`; both give the general loop's results bit for bit (tests compare the three).
+ * Returns the shared RESULT object: callers copy its fields at once.
  */
 export function logitBatch(
   fn: string,
@@ -253,8 +256,8 @@ export function logitBatch(
  * depend on the data are gone (V8 does not hoist them out of the loop itself):
  * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
  * - `g / divisor` is exactly g when divisor = 1.
- * Takes posWeight, keep, half and divisor from PARAMS and leaves the compensated sum and its compensation in SUMS (a returned double would be boxed: a heap
- * allocation per call, unless V8 inlines the call).
+ * Takes posWeight, keep, half and divisor from PARAMS and leaves the compensated sum and its compensation
+ * in SUMS (doubles passed or returned would be boxed: a heap allocation per call, unless V8 inlines it).
  */
 function logitLoopPlain(
   fn: string,
@@ -271,7 +274,8 @@ function logitLoopPlain(
   const divisor = PARAMS[3]!;
   // -0, not 0: a 0 literal is a small integer to V8, and a loop variable that starts as one and becomes a
   // double is kept boxed, allocating a heap number on every iteration (seen in the generated code). -0 is a
-  // double from the start, so the sums stay in registers. -0 + x = x for every x, and `reduced` adds +0.
+  // double from the start, so the sums stay in registers. -0 + x = x for every x, and the reduced loss adds +0
+  // (see RESULT), so an empty sum is +0.
   let sum = -0;
   let c = -0;
   for (let i = 0; i < n; i++) {
