@@ -13,3 +13,12 @@ export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/logi
 export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
+
+// Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
+export { brierScore } from "./core/brierScore.js";
+export { accuracy } from "./core/accuracy.js";
+export type { AccuracyOptions } from "./core/accuracy.js";
+export { rocAuc, RocAucAccumulator } from "./core/rocAuc.js";
+export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/rocAuc.js";
+export { BinaryEvaluation } from "./core/binaryEvaluation.js";
+export type { BinaryMetrics, BinaryEvaluationState } from "./core/binaryEvaluation.js";

@@ -1,0 +1,202 @@
+import { writeFileSync } from "node:fs";
+import { type ScoreScale } from "../index.js";
+import { InputError, quoteText } from "../io/inputError.js";
+import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { type OptionSpec, parseArgs } from "./args.js";
+import { type CliIO, type Command, writeOut } from "./cliIO.js";
+import { reportJson, reportText } from "./evalOutput.js";
+import { EvalRun } from "./evalRun.js";
+import { Progress } from "./progress.js";
+import { UsageError } from "./usageError.js";
+
+export const evalOptions: OptionSpec[] = [
+  { name: "label", type: "string", value: "COLUMN", help: "the label column: 0/1 or -1/+1 (required)" },
+  { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
+  { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
+  { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
+  { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
+  { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
+  { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
+  { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
+  { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing" },
+  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+];
+
+export const evalHelp = `xent eval FILE... --label COLUMN (--prob COLUMN | --logit COLUMN) [options]
+
+Log loss (binary cross-entropy), count, weighted count, accuracy at p = 0.5, Brier score and ROC AUC of a
+file of predictions. CSV, TSV or JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are
+evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
+compensated, so the figures are within a few ulps of exact arithmetic.
+
+Options:
+{{options}}
+
+Exit codes: 0 success, 1 bad input (the message gives file:line:column and the offending text; nothing is
+printed on stdout), 2 bad usage.
+
+Examples:
+  xent eval preds.csv --label y --prob p
+  xent eval preds.tsv.gz --label y --logit score --by country --json
+  zcat part-*.csv.gz | xent eval - --label y --prob p --state-out all.json
+`;
+
+const FORMATS = ["csv", "tsv", "jsonl"];
+
+class EvalHandler {
+  private label = 0;
+  private score = 0;
+  private weight = -1;
+  private group = -1;
+  private convention: "01" | "pm1" | null;
+  private conventionAt = "";
+  rows = 0;
+
+  constructor(
+    private readonly run: EvalRun,
+    private readonly columns: { label: string; score: string; weight: string | null; by: string | null },
+    private readonly scale: ScoreScale,
+    private readonly fixedConvention: boolean,
+    convention: "01" | "pm1" | null,
+    private readonly skipInvalid: boolean,
+  ) {
+    this.convention = convention;
+  }
+
+  header(cols: ColumnResolver): void {
+    this.label = cols.index(this.columns.label);
+    this.score = cols.index(this.columns.score);
+    this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
+    this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
+  }
+
+  private reject(e: InputError): void {
+    if (this.skipInvalid && e.rowLevel) this.run.skip(e.reason);
+    else throw e;
+  }
+
+  row(v: RowView): void {
+    const bad = v.malformed();
+    if (bad !== null) return this.reject(bad);
+    const c = this.columns;
+    // The label, in the convention of the file.
+    const li = this.label;
+    if (v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
+    const y = v.number(li);
+    let label: number;
+    if (y === 1) label = 1;
+    else if (y === 0 && this.convention !== "pm1") {
+      label = 0;
+      if (this.convention === null) this.setConvention("01", v);
+    } else if (y === -1 && this.convention !== "01") {
+      label = 0;
+      if (this.convention === null) this.setConvention("pm1", v);
+    } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
+    // The score.
+    const si = this.score;
+    if (v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
+    const s = v.number(si);
+    if (s === undefined || s !== s) {
+      return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
+    }
+    if (this.scale === "probability" && !(s >= 0 && s <= 1)) {
+      return this.reject(v.error(si, "probability out of range", `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]`));
+    }
+    // The weight.
+    let w = 1;
+    const wi = this.weight;
+    if (wi >= 0) {
+      if (v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
+      const x = v.number(wi);
+      if (x === undefined || !(x >= 0 && x < Infinity)) {
+        return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`));
+      }
+      w = x;
+    }
+    let group: string | null = null;
+    if (this.group >= 0) {
+      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
+      group = v.text(this.group);
+    }
+    this.run.push(label, s, w, group);
+    this.rows++;
+  }
+
+  private setConvention(convention: "01" | "pm1", v: RowView): void {
+    this.convention = convention;
+    this.conventionAt = `${v.file}:${v.line}`;
+  }
+
+  private labelProblem(text: string, y: number | undefined): string {
+    const q = quoteText(text);
+    if (this.fixedConvention) return `label ${q} is not in ${this.convention === "01" ? "{0, 1}" : "{-1, +1}"}`;
+    if (y === 0 || y === -1) {
+      const used = this.convention === "01" ? "{0, 1}" : "{-1, +1}";
+      return `label ${q} mixes label conventions: ${this.conventionAt} used ${used} (pass --labels 01 or pm1)`;
+    }
+    return `label ${q} is not in {0, 1} or {-1, +1}`;
+  }
+}
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "log loss, accuracy, Brier score and ROC AUC of a predictions file",
+  options: evalOptions,
+  help: evalHelp,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { options: o, positionals: files } = parseArgs("eval", argv, evalOptions);
+    const usage = (m: string) => new UsageError("eval", m);
+    if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
+    if (typeof o.label !== "string") throw usage("--label COLUMN is required");
+    if ((o.prob === undefined) === (o.logit === undefined)) throw usage("give exactly one of --prob COLUMN and --logit COLUMN");
+    const format = o.format as string | undefined;
+    if (format !== undefined && !FORMATS.includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const labels = (o.labels as string | undefined) ?? "auto";
+    if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
+    if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
+    const scale: ScoreScale = o.prob !== undefined ? "probability" : "logit";
+    const by = (o.by as string | undefined) ?? null;
+    const weight = (o.weight as string | undefined) ?? null;
+    const run = new EvalRun(scale, by, weight !== null);
+    const handler = new EvalHandler(
+      run,
+      { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
+      scale,
+      labels !== "auto",
+      labels === "auto" ? null : (labels as "01" | "pm1"),
+      o["skip-invalid"] === true,
+    );
+    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
+    try {
+      for (const path of files) {
+        run.files.push(path === "-" ? "<stdin>" : path);
+        await readTable(
+          {
+            path,
+            stdin: io.stdin,
+            format: format as TableFormat | undefined,
+            header: o["no-header"] !== true,
+            onChunk: (src) => progress.update(src.bytesRead(), src.size, handler.rows, src.name),
+          },
+          handler,
+        );
+      }
+    } finally {
+      progress.finish();
+    }
+    const report = run.report();
+    if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
+    await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
+    return 0;
+  },
+};
+
+export function writeState(path: string, state: unknown): void {
+  try {
+    writeFileSync(path, JSON.stringify(state) + "\n");
+  } catch (e) {
+    throw new InputError(path, 0, 0, "unwritable", `cannot write the state (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
+  }
+}
