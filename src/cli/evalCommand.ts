@@ -83,7 +83,6 @@ class EvalHandler {
     const c = this.columns;
     // The label, in the convention of the file.
     const li = this.label;
-    if (v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
     const y = v.number(li);
     let label: number;
     if (y === 1) label = 1;
@@ -93,11 +92,13 @@ class EvalHandler {
     } else if (y === -1 && this.convention !== "01") {
       label = 0;
       if (this.convention === null) this.setConvention("pm1", v);
+    } else if (y === undefined && v.missing(li)) {
+      return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
     } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
-    // The score.
+    // The score. (Checking for an empty field only after a failed parse keeps the common path short.)
     const si = this.score;
-    if (v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
     const s = v.number(si);
+    if (s === undefined && v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
     if (s === undefined || s !== s) {
       return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
     }
@@ -108,8 +109,8 @@ class EvalHandler {
     let w = 1;
     const wi = this.weight;
     if (wi >= 0) {
-      if (v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
       const x = v.number(wi);
+      if (x === undefined && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
       if (x === undefined || !(x >= 0 && x < Infinity)) {
         return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`));
       }

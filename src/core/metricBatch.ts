@@ -1,19 +1,21 @@
 import { fail } from "./checks.js";
-import { type NumericArray, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
+import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
+
+/** @internal What a metric loop needs to know before it starts. */
+export interface MetricSetup {
+  n: number;
+  reduction: Reduction;
+  weights: NumericArray | undefined;
+  perSample: Float64Array | null;
+}
 
 /**
- * @internal The shared skeleton of the metric batches (Brier score, accuracy): checks the options and
- * lengths, applies `term(i)` to every sample, weighs it and reduces with Neumaier's compensated sum, as the
- * losses do (see `reduction.ts` for the meaning of each reduction). A sample of weight 0 contributes 0.
+ * @internal The shared checks of the metric batches (Brier score, accuracy): options, lengths, weights
+ * (each finite and >= 0, checked here so the loops need not). The loops then weigh each term, reduce with
+ * Neumaier's compensated sum as the losses do, and call `finishMetric` (see `reduction.ts` for the meaning
+ * of each reduction). A sample of weight 0 contributes 0.
  */
-export function reduceTerms(
-  fn: string,
-  labels: NumericArray,
-  inputs: NumericArray,
-  inputName: string,
-  options: ReductionOptions,
-  term: (i: number) => number,
-): number | Float64Array {
+export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArray, inputName: string, options: ReductionOptions): MetricSetup {
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
@@ -23,38 +25,29 @@ export function reduceTerms(
     if (weights.length !== n) {
       throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
     }
-  }
-  const perSample = reduction === "none" ? new Float64Array(n) : null;
-  let sum = 0;
-  let c = 0;
-  let wsum = 0;
-  let wc = 0;
-  for (let i = 0; i < n; i++) {
-    let w = 1;
-    if (weights !== undefined) {
-      w = weights[i]!;
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
-      const t = wsum + w;
-      wc += wsum >= w ? wsum - t + w : w - t + wsum;
-      wsum = t;
-    }
-    let v = term(i);
-    if (w !== 1) v = w === 0 ? 0 : w * v;
-    if (perSample !== null) perSample[i] = v;
-    else {
-      const t = sum + v;
-      c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-      sum = t;
     }
   }
-  if (perSample !== null) return perSample;
-  const weightSum = weights === undefined ? n : wsum + wc;
-  return (sum + c) / reductionDivisor(fn, reduction, weightSum, n);
+  return { n, reduction, weights, perSample: reduction === "none" ? new Float64Array(n) : null };
 }
 
-/** @internal A hard binary label: exactly 0 or 1. */
-export function checkHardLabel(fn: string, labels: NumericArray, i: number): number {
-  const y = labels[i]!;
-  if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
-  return y;
+/** @internal The reduced value from a compensated sum `sum + c`. */
+export function finishMetric(fn: string, setup: MetricSetup, sum: number, c: number): number | Float64Array {
+  if (setup.perSample !== null) return setup.perSample;
+  const { weights, n } = setup;
+  let weightSum = n;
+  if (weights !== undefined) {
+    let s = 0;
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      const t = s + w;
+      e += s >= w ? s - t + w : w - t + s;
+      s = t;
+    }
+    weightSum = s + e;
+  }
+  return (sum + c) / reductionDivisor(fn, setup.reduction, weightSum, n);
 }

@@ -1,6 +1,5 @@
 import { fail } from "./checks.js";
 import { CompensatedSum } from "./compensatedSum.js";
-import { checkHardLabel } from "./metricBatch.js";
 import { type NumericArray } from "./reduction.js";
 import {
   type JsonNumber,
@@ -55,9 +54,13 @@ function binOfLogit(s: number): number {
   return 1 + Math.floor((s + RANGE) * BINS_PER_UNIT);
 }
 
-/** log(p / (1 - p)) for binning only (monotone; the precise `logit` is not needed to pick a bin). */
+/**
+ * The bin of a probability: `log(p / (1 - p))`, one log. Precision does not matter for picking a bin, only
+ * monotonicity, and each step (1 - p, the division, the log) is monotone in p, so bins stay ordered as the
+ * probabilities are. (The precise `logit` costs a second log.)
+ */
 function binOfProbability(p: number): number {
-  return binOfLogit(Math.log(p) - Math.log1p(-p));
+  return binOfLogit(Math.log(p / (1 - p)));
 }
 
 /**
@@ -121,14 +124,20 @@ export class RocAucAccumulator {
     }
     const probability = this.scale === "probability";
     for (let i = 0; i < n; i++) {
-      const y = checkHardLabel(fn, labels, i);
+      const y = labels[i]!;
+      if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
       const s = scores[i]!;
       if (probability ? !(s >= 0 && s <= 1) : s !== s) {
         fail(`${fn}: scores[${i}]`, s, probability ? "is not in [0, 1]" : "is not a number");
       }
       const w = weights === undefined ? 1 : weights[i]!;
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
-      this.addOne(y, s, w);
+      const hist = this.hist;
+      if (hist !== null) {
+        // The histogram's hot loop, inlined.
+        const b = probability ? binOfProbability(s) : binOfLogit(s);
+        hist[2 * b + 1 - y]! += w;
+      } else this.addOne(y, s, w);
     }
     return this;
   }

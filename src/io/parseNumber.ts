@@ -4,8 +4,8 @@
  *
  * ## Method
  * Clinger's fast path (W. D. Clinger, "How to read floating point numbers accurately", 1990): when the
- * decimal significand m has at most 15 digits (m < 10^15 < 2^53, exact as a double) and the decimal exponent
- * e satisfies |e| <= 22 (10^e exact), `m * 10^e` or `m / 10^-e` is a single correctly rounded operation, so
+ * decimal significand m is an integer <= 2^53 (exact as a double) and the decimal exponent e satisfies
+ * |e| <= 22 (10^e exact), `m * 10^e` or `m / 10^-e` is a single correctly rounded operation, so
  * the result is exactly what `Number(text)` returns. Anything else (more digits, big exponents, "inf",
  * "nan") goes to `Number` on the text, after a strict syntax check: `Number` alone would accept "", "0x1f"
  * and " " as numbers.
@@ -21,41 +21,40 @@ const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
  * (including an empty field). NaN is returned only for the text "nan".
  */
 export function parseNumberBytes(buf: Uint8Array, start: number, end: number): number | undefined {
-  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
-  while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  if (start < end && (buf[start] === 32 || buf[start] === 9 || buf[end - 1] === 32 || buf[end - 1] === 9)) {
+    while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
+    while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  }
   let i = start;
   let negative = false;
-  let c = buf[i];
+  let c = buf[i]!;
   if (c === 45) {
     negative = true;
     i++;
   } else if (c === 43) i++;
+  // The significand's digits, as an integer m; it is exact as long as it stays <= 2^53 (checked at the end:
+  // m only grows, so a final m <= 2^53 means no step rounded).
   let m = 0;
-  let digits = 0; // significant digits in m
-  let any = false; // at least one digit seen
-  let scale = 0; // decimal exponent adjustment from the fraction
+  const first = i;
   for (; i < end; i++) {
     c = buf[i]! - 48;
     if (c < 0 || c > 9) break;
-    any = true;
-    if (m !== 0 || c !== 0) {
-      m = m * 10 + c;
-      digits++;
-    }
+    m = m * 10 + c;
   }
+  let digits = i - first;
+  let scale = 0; // decimal exponent from the fraction and the exponent part
   if (i < end && buf[i] === 46) {
-    for (i++; i < end; i++) {
+    const dot = ++i;
+    for (; i < end; i++) {
       c = buf[i]! - 48;
       if (c < 0 || c > 9) break;
-      any = true;
-      scale--;
-      if (m !== 0 || c !== 0) {
-        m = m * 10 + c;
-        digits++;
-      }
+      m = m * 10 + c;
     }
+    scale = dot - i;
+    digits += i - dot;
   }
-  if (i < end && any && (buf[i] === 101 || buf[i] === 69)) {
+  if (digits === 0) return parseNumberText(latin1(buf, start, end));
+  if (i < end && (buf[i] === 101 || buf[i] === 69)) {
     i++;
     let expNegative = false;
     if (buf[i] === 45) {
@@ -63,21 +62,25 @@ export function parseNumberBytes(buf: Uint8Array, start: number, end: number): n
       i++;
     } else if (buf[i] === 43) i++;
     let exp = 0;
-    let expDigits = 0;
+    const expFirst = i;
     for (; i < end; i++) {
       c = buf[i]! - 48;
       if (c < 0 || c > 9) break;
       if (exp < 100000) exp = exp * 10 + c;
-      expDigits++;
     }
-    if (expDigits === 0) return undefined;
+    if (i === expFirst) return undefined;
     scale += expNegative ? -exp : exp;
   }
-  if (i === end && any && digits <= 15 && scale >= -22 && scale <= 22) {
+  if (i !== end) return undefined;
+  if (m <= 9007199254740992 && scale >= -22 && scale <= 22) {
     const v = scale >= 0 ? m * POW10[scale]! : m / POW10[-scale]!;
     return negative ? -v : v;
   }
-  return parseNumberText(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("latin1"));
+  return parseNumberText(latin1(buf, start, end));
+}
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("latin1");
 }
 
 /** The slow path, also used for numbers given as strings (JSON Lines, command-line options). */
