@@ -5,11 +5,12 @@ import { type CliIO, type Command } from "./cliIO.js";
 import { evalCommand } from "./evalCommand.js";
 import { lossCommand } from "./lossCommand.js";
 import { mergeCommand } from "./mergeCommand.js";
+import { plotCommand } from "./plotCommand.js";
 import { UsageError } from "./usageError.js";
 
 export type { CliIO } from "./cliIO.js";
 
-const commands: Command[] = [evalCommand, mergeCommand, lossCommand];
+const commands: Command[] = [evalCommand, mergeCommand, lossCommand, plotCommand];
 
 function version(): string {
   try {
