@@ -14,6 +14,30 @@ export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
 
+// Multi-class cross-entropy (issue 3): log-sum-exp, softmax, categorical and focal losses, entropies.
+export {
+  categoricalCrossEntropyWithLogits,
+  categoricalCrossEntropyWithLogitsAndGrad,
+} from "./core/categoricalCrossEntropyWithLogits.js";
+export type {
+  CategoricalLossOptions,
+  CategoricalCrossEntropyOptions,
+  CategoricalProbabilityOptions,
+  CategoricalFocalLossOptions,
+} from "./core/categoricalBatch.js";
+export { logSumExp } from "./core/logSumExp.js";
+export { softmax } from "./core/softmax.js";
+export { logSoftmax } from "./core/logSoftmax.js";
+export type { RowOptions } from "./core/softmaxRow.js";
+export { categoricalCrossEntropy, categoricalCrossEntropyAndGrad } from "./core/categoricalCrossEntropy.js";
+export { focalLoss } from "./core/focalLoss.js";
+export type { FocalLossOptions } from "./core/focalLoss.js";
+export { categoricalFocalLoss } from "./core/categoricalFocalLoss.js";
+export { entropy } from "./core/entropy.js";
+export { crossEntropy } from "./core/crossEntropy.js";
+export { klDivergence } from "./core/klDivergence.js";
+export type { InformationOptions } from "./core/distributions.js";
+
 // Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
 export { brierScore } from "./core/brierScore.js";
 export { accuracy } from "./core/accuracy.js";

@@ -1,0 +1,410 @@
+import { fail } from "./checks.js";
+import {
+  type GradientBuffer,
+  type NumericArray,
+  type Reduction,
+  type ReductionOptions,
+  checkReduction,
+  gradientBuffer,
+  reductionDivisor,
+} from "./reduction.js";
+import { negLogSoftmax, row, scanRow } from "./softmaxRow.js";
+
+/**
+ * How far a row of target probabilities (soft labels) may sum away from 1: |sum_j t_j - 1| <= 1e-5.
+ * Loose enough for float32 targets of 1,000 classes (each rounded by 2^-24 relative, and float32 softmax
+ * outputs used as distillation targets), tight enough to catch a row that was never normalized. The
+ * targets are used as given, not renormalized.
+ */
+export const TARGET_SUM_TOLERANCE = 1e-5;
+
+/** Options of the categorical losses (class-id or soft labels, rows of `classes` logits or probabilities). */
+export interface CategoricalLossOptions extends ReductionOptions {
+  /** The number of classes k: inputs are row-major, n rows of k values. Required; an integer >= 1. */
+  classes: number;
+  /**
+   * Label smoothing a in [0, 1], PyTorch's and Optax's convention: the target row t becomes
+   * `(1 - a) t + a / k` (a class id y is first the one-hot row of y). Default 0.
+   */
+  labelSmoothing?: number;
+  /**
+   * A class id whose rows are skipped (loss 0, gradient 0, not counted by the mean), like PyTorch's
+   * `ignore_index` (PyTorch's default is -100; xent's default is none). Only for class-id labels: with soft
+   * labels it throws.
+   */
+  ignoreIndex?: number;
+  /** A buffer of length n * k that receives the gradient (loss-and-gradient passes). */
+  gradOut?: GradientBuffer;
+}
+
+/** Options of `categoricalCrossEntropyWithLogits` and `categoricalCrossEntropy`. */
+export interface CategoricalCrossEntropyOptions extends CategoricalLossOptions {
+  /**
+   * One weight per class, finite and >= 0 (PyTorch's `weight`): row i's loss is
+   * `-sum_j c_j t_ij log p_ij`, so a class-id row is weighted by c_{y_i}. With class-id labels the mean
+   * divides by the sum of `w_i c_{y_i}` over the counted rows (PyTorch's weighted mean); with soft labels
+   * it divides by the sum of the row weights (PyTorch divides by N there).
+   */
+  classWeights?: NumericArray;
+}
+
+/** Options of `categoricalCrossEntropy` (the probability form). */
+export interface CategoricalProbabilityOptions extends CategoricalCrossEntropyOptions {
+  /**
+   * Clip each probability to [epsilon, 1 - epsilon] before taking its log (Keras does this with 1e-7
+   * silently); epsilon in [0, 0.5], default 0: no clipping, a zero probability for the true class costs
+   * Infinity. The gradient is taken at the clipped probability.
+   */
+  epsilon?: number;
+}
+
+/** Options of `categoricalFocalLoss`. */
+export interface CategoricalFocalLossOptions extends CategoricalLossOptions {
+  /** The focusing parameter gamma >= 0 (finite): each class term is scaled by (1 - p_j)^gamma. Default 2. */
+  gamma?: number;
+  /**
+   * The balancing factor: a number (every class) or one number per class, finite and >= 0. It scales the
+   * loss only; the mean divides by the sum of the row weights. Default 1 (Keras defaults to 0.25).
+   */
+  alpha?: number | NumericArray;
+}
+
+/** @internal The validated shape and options of a categorical batch. */
+export const batch = {
+  n: 0,
+  k: 0,
+  hard: true,
+  reduction: "mean" as Reduction,
+  weights: undefined as NumericArray | undefined,
+  classWeights: undefined as NumericArray | undefined,
+  ignoreIndex: NaN,
+  smoothing: 0,
+  divisor: 1,
+};
+
+/** @internal `labels[i] (row r, column j)` for error messages. */
+export function where(name: string, index: number, k: number): string {
+  const r = Math.floor(index / k);
+  return `${name}[${index}] (row ${r}, column ${index - r * k})`;
+}
+
+function checkArray(fn: string, name: string, a: unknown): asserts a is NumericArray {
+  if (a == null || typeof (a as NumericArray).length !== "number" || typeof a === "string") fail(`${fn}: ${name}`, a, "is not an array");
+}
+
+/** @internal Checks a per-class weight array (classWeights or alpha) of length k. */
+export function checkClassWeights(fn: string, name: string, a: unknown, k: number): NumericArray {
+  checkArray(fn, name, a);
+  if (a.length !== k) throw new RangeError(`${fn}: ${name} has length ${a.length} but classes is ${k}`);
+  for (let j = 0; j < k; j++) {
+    const w = a[j]!;
+    if (!(w >= 0 && w < Infinity)) fail(`${fn}: ${name}[${j}]`, w, "is not a finite number >= 0");
+  }
+  return a;
+}
+
+/**
+ * @internal Validates the options, the shapes and every label (class ids or target rows), and computes the
+ * reduction's divisor, into `batch`. `countClassWeights`: whether a class-id row's class weight enters the
+ * mean's denominator (cross-entropy, as in PyTorch) or not (focal loss's alpha).
+ */
+export function prepareCategorical(
+  fn: string,
+  labels: NumericArray,
+  inputs: NumericArray,
+  inputName: string,
+  options: CategoricalLossOptions,
+  classWeightsIn: unknown,
+  countClassWeights: boolean,
+): void {
+  if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object with a classes field");
+  const k = options.classes;
+  if (!(Number.isInteger(k) && k >= 1)) fail(`${fn}: options.classes`, k, "is not an integer >= 1");
+  checkArray(fn, "labels", labels);
+  checkArray(fn, inputName, inputs);
+  const n = Math.floor(inputs.length / k);
+  if (n * k !== inputs.length) {
+    throw new RangeError(`${fn}: ${inputName} has length ${inputs.length}, not a multiple of classes = ${k}`);
+  }
+  let hard: boolean;
+  if (labels.length === n) hard = true;
+  else if (labels.length === n * k) hard = false;
+  else {
+    throw new RangeError(
+      `${fn}: labels has length ${labels.length} but ${inputName} has ${n} rows of ${k} classes: expected ${n} class ids or ${n * k} target probabilities`,
+    );
+  }
+  const reduction = checkReduction(fn, options.reduction);
+  const classWeights =
+    classWeightsIn === undefined ? undefined : checkClassWeights(fn, countClassWeights ? "options.classWeights" : "options.alpha", classWeightsIn, k);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
+  let ignoreIndex = NaN;
+  if (options.ignoreIndex !== undefined) {
+    if (!Number.isInteger(options.ignoreIndex)) fail(`${fn}: options.ignoreIndex`, options.ignoreIndex, "is not an integer");
+    if (!hard) throw new RangeError(`${fn}: options.ignoreIndex applies to class-id labels only, but labels are target rows`);
+    ignoreIndex = options.ignoreIndex;
+  }
+  const weights = options.weights;
+  if (weights !== undefined) {
+    checkArray(fn, "options.weights", weights);
+    if (weights.length !== n) {
+      throw new RangeError(`${fn}: options.weights has length ${weights.length} but there are ${n} rows`);
+    }
+  }
+  // One pass over the labels: validate them and sum the weights of the counted rows (Neumaier).
+  let sum = 0;
+  let c = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    let w = 1;
+    if (weights !== undefined) {
+      w = weights[i]!;
+      if (!(w >= 0 && w < Infinity)) fail(`${fn}: options.weights[${i}]`, w, "is not a finite number >= 0");
+    }
+    if (hard) {
+      const y = labels[i]!;
+      if (y === ignoreIndex) continue;
+      if (!(Number.isInteger(y) && y >= 0 && y < k)) {
+        fail(`${fn}: labels[${i}] (row ${i})`, y, `is not an integer class id in [0, ${k})`);
+      }
+      if (countClassWeights && classWeights !== undefined) w *= classWeights[y]!;
+    } else {
+      let rowSum = 0;
+      let rc = 0;
+      const offset = i * k;
+      for (let j = 0; j < k; j++) {
+        const t = labels[offset + j]!;
+        if (!(t >= 0 && t <= 1)) fail(`${fn}: ${where("labels", offset + j, k)}`, t, "is not a probability in [0, 1]");
+        const s = rowSum + t;
+        rc += rowSum >= t ? rowSum - s + t : t - s + rowSum;
+        rowSum = s;
+      }
+      rowSum += rc;
+      if (!(Math.abs(rowSum - 1) <= TARGET_SUM_TOLERANCE)) {
+        throw new RangeError(
+          `${fn}: labels row ${i} (labels[${offset}..${offset + k - 1}]) sums to ${rowSum}, not 1 (tolerance ${TARGET_SUM_TOLERANCE})`,
+        );
+      }
+    }
+    counted++;
+    const t = sum + w;
+    c += sum >= w ? sum - t + w : w - t + sum;
+    sum = t;
+  }
+  if (reduction === "mean" && counted === 0 && n > 0) {
+    throw new RangeError(
+      `${fn}: all ${n} rows are ignored (ignoreIndex = ${ignoreIndex}); their mean is undefined; use reduction "sum" (which gives 0)`,
+    );
+  }
+  batch.n = n;
+  batch.k = k;
+  batch.hard = hard;
+  batch.reduction = reduction;
+  batch.weights = weights;
+  batch.classWeights = classWeights;
+  batch.ignoreIndex = ignoreIndex;
+  batch.smoothing = smoothing;
+  batch.divisor = reductionDivisor(fn, reduction, sum + c, n);
+}
+
+/** @internal What a categorical pass produced. */
+export interface CategoricalResult {
+  loss: number | Float64Array;
+  grad: GradientBuffer | null;
+}
+
+/** @internal Focal parameters of a logits pass (null: plain cross-entropy). */
+export interface FocalParameters {
+  gamma: number;
+  alpha: number;
+  alphas: NumericArray | undefined;
+}
+
+/**
+ * @internal One pass over a batch of logit rows (after `prepareCategorical`): per row one `scanRow`, the
+ * loss `sum_j c_j t_j (-logSoftmax_j)` (each term >= 0, Neumaier-summed; a term with coefficient 0 is
+ * skipped, so an impossible class costs nothing instead of 0 * Infinity = NaN) and/or the gradient of the
+ * reduced loss. Rows are weighted by `options.weights`, summed with Neumaier's compensation and divided by
+ * the reduction's divisor. Allocation-free except the per-sample array of reduction "none" and the gradient
+ * when no `gradOut` is given.
+ */
+export function logitsPass(
+  fn: string,
+  labels: NumericArray,
+  logits: NumericArray,
+  gradOut: GradientBuffer | undefined,
+  wantLoss: boolean,
+  wantGrad: boolean,
+  focal: FocalParameters | null,
+): CategoricalResult {
+  const { n, k, hard, reduction, weights, classWeights, ignoreIndex, smoothing, divisor } = batch;
+  const perSample = wantLoss && reduction === "none" ? new Float64Array(n) : null;
+  const grad = wantGrad ? gradientBuffer(fn, gradOut, n * k) : null;
+  const keep = 1 - smoothing;
+  const spread = smoothing / k;
+  const alphas = focal === null ? classWeights : focal.alphas;
+  const alpha = focal === null ? 1 : focal.alpha;
+  const gamma = focal === null ? 0 : focal.gamma;
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const offset = i * k;
+    const bad = scanRow(logits, offset, k, grad);
+    if (bad >= 0) fail(`${fn}: ${where("logits", offset + bad, k)}`, logits[offset + bad], "is not a number");
+    const y = hard ? labels[i]! : -1;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if ((hard && y === ignoreIndex) || w === 0) {
+      if (perSample !== null) perSample[i] = 0;
+      if (grad !== null) for (let j = 0; j < k; j++) grad[offset + j] = 0;
+      continue;
+    }
+    const a = row.argmax;
+    let loss = 0;
+    if (hard && smoothing === 0 && focal === null) {
+      // A class id: loss c_y (-logSoftmax_y), gradient c_y (softmax - onehot(y)).
+      const cy = alphas === undefined ? 1 : alphas[y]!;
+      if (wantLoss && cy !== 0) loss = cy * negLogSoftmax(logits[offset + y]!);
+      if (grad !== null) {
+        const scale = (w * cy) / divisor;
+        const inv = 1 / (1 + row.tail);
+        const py = grad[offset + y]! * inv;
+        for (let j = 0; j < k; j++) grad[offset + j] = scale * (grad[offset + j]! * inv);
+        // softmax_y - 1 = -(1 - softmax_y): at the argmax 1 - softmax_a = T / (1 + T) without cancellation;
+        // elsewhere softmax_y <= 1/2 and the subtraction is benign.
+        grad[offset + y] = scale * (y === a ? -(row.tail * inv) : py - 1);
+      }
+    } else {
+      // General row: target t_j (smoothed class id or soft row), class weight c_j, focal factor f_j.
+      let ls = 0;
+      let lc = 0;
+      let W = 0;
+      let Wc = 0;
+      let Wother = 0;
+      let Woc = 0;
+      for (let j = 0; j < k; j++) {
+        let t = hard ? (j === y ? keep + spread : spread) : labels[offset + j]! * keep + spread;
+        if (alphas !== undefined) t *= alphas[j]!;
+        t *= alpha;
+        if (t === 0) continue;
+        const zj = logits[offset + j]!;
+        if (wantLoss) {
+          const nl = negLogSoftmax(zj);
+          let term = t * nl;
+          if (gamma !== 0) {
+            // 1 - p_j: T / (1 + T) at the argmax, else 1 - exp(logSoftmax_j) with p_j <= 1/2.
+            const q = j === a ? row.tail / (1 + row.tail) : -Math.expm1(-nl);
+            term *= Math.pow(q, gamma);
+          }
+          const s = ls + term;
+          lc += ls >= term ? ls - s + term : term - s + ls;
+          ls = s;
+        }
+        if (grad !== null) {
+          let s = W + t;
+          Wc += W >= t ? W - s + t : t - s + W;
+          W = s;
+          if (j !== a) {
+            s = Wother + t;
+            Woc += Wother >= t ? Wother - s + t : t - s + Wother;
+            Wother = s;
+          }
+        }
+      }
+      loss = ls < Infinity ? ls + lc : ls;
+      if (grad !== null) {
+        // d/dz_j of sum_l c_l t_l (-logSoftmax_l) = W softmax_j - c_j t_j, W = sum_l c_l t_l. At the argmax
+        // W softmax_a - c_a t_a = (W - c_a t_a) - W (1 - softmax_a) = Wother - W T / (1 + T).
+        W += Wc;
+        Wother += Woc;
+        const scale = w / divisor;
+        const inv = 1 / (1 + row.tail);
+        for (let j = 0; j < k; j++) {
+          let t = hard ? (j === y ? keep + spread : spread) : labels[offset + j]! * keep + spread;
+          if (alphas !== undefined) t *= alphas[j]!;
+          const g = j === a ? Wother - W * (row.tail * inv) : W * (grad[offset + j]! * inv) - t;
+          grad[offset + j] = scale * g;
+        }
+      }
+    }
+    if (wantLoss) {
+      if (w !== 1) loss *= w;
+      if (perSample !== null) perSample[i] = loss;
+      else {
+        const t = sum + loss;
+        c += sum >= loss ? sum - t + loss : loss - t + sum;
+        sum = t;
+      }
+    }
+  }
+  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+}
+
+/**
+ * @internal One pass over a batch of probability rows (after `prepareCategorical`): every probability is
+ * checked to be in [0, 1] (rows are used as given, not renormalized), optionally clipped to
+ * [epsilon, 1 - epsilon]; the loss is `sum_j c_j t_j (-log p_j)` with zero-coefficient terms skipped
+ * (so 0 log 0 = 0), the gradient `-(w_i / D) c_j t_j / p_j`.
+ */
+export function probabilitiesPass(
+  fn: string,
+  labels: NumericArray,
+  probabilities: NumericArray,
+  gradOut: GradientBuffer | undefined,
+  epsilon: number,
+  wantLoss: boolean,
+  wantGrad: boolean,
+): CategoricalResult {
+  const { n, k, hard, reduction, weights, classWeights, ignoreIndex, smoothing, divisor } = batch;
+  const perSample = wantLoss && reduction === "none" ? new Float64Array(n) : null;
+  const grad = wantGrad ? gradientBuffer(fn, gradOut, n * k) : null;
+  const keep = 1 - smoothing;
+  const spread = smoothing / k;
+  const high = 1 - epsilon;
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const offset = i * k;
+    for (let j = 0; j < k; j++) {
+      const p = probabilities[offset + j]!;
+      if (!(p >= 0 && p <= 1)) fail(`${fn}: ${where("probabilities", offset + j, k)}`, p, "is not in [0, 1]");
+    }
+    const y = hard ? labels[i]! : -1;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if (grad !== null) for (let j = 0; j < k; j++) grad[offset + j] = 0;
+    if ((hard && y === ignoreIndex) || w === 0) {
+      if (perSample !== null) perSample[i] = 0;
+      continue;
+    }
+    const scale = w / divisor;
+    let ls = 0;
+    let lc = 0;
+    const from = hard && smoothing === 0 ? y : 0;
+    const to = hard && smoothing === 0 ? y + 1 : k;
+    for (let j = from; j < to; j++) {
+      let t = hard ? (j === y ? keep + spread : spread) : labels[offset + j]! * keep + spread;
+      if (classWeights !== undefined) t *= classWeights[j]!;
+      if (t === 0) continue;
+      let p = probabilities[offset + j]!;
+      if (epsilon !== 0) p = p < epsilon ? epsilon : p > high ? high : p;
+      if (wantLoss) {
+        const term = -t * Math.log(p);
+        const s = ls + term;
+        lc += ls >= term ? ls - s + term : term - s + ls;
+        ls = s;
+      }
+      if (grad !== null) grad[offset + j] = (-scale * t) / p;
+    }
+    if (wantLoss) {
+      let loss = ls < Infinity ? ls + lc : ls;
+      if (w !== 1) loss *= w;
+      if (perSample !== null) perSample[i] = loss;
+      else {
+        const t = sum + loss;
+        c += sum >= loss ? sum - t + loss : loss - t + sum;
+        sum = t;
+      }
+    }
+  }
+  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+}

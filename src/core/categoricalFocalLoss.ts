@@ -1,0 +1,48 @@
+import { type CategoricalFocalLossOptions, logitsPass, prepareCategorical } from "./categoricalBatch.js";
+import { fail } from "./checks.js";
+import { type NumericArray, type Reduction } from "./reduction.js";
+
+type Reduced = CategoricalFocalLossOptions & { reduction?: Exclude<Reduction, "none"> };
+type PerSample = CategoricalFocalLossOptions & { reduction: "none" };
+
+/**
+ * The categorical (softmax) focal loss from logits: for a row z with p = softmax(z) and a target row t
+ * (a class id's one-hot row, or soft labels), `FL = -sum_j alpha_j t_j (1 - p_j)^gamma log p_j`
+ * (Lin et al. 2017 for softmax; Keras' `CategoricalFocalCrossentropy(from_logits=True)` with its alpha
+ * as our alpha). gamma = 0 and alpha = 1 give `categoricalCrossEntropyWithLogits` exactly.
+ *
+ * Options: `classes` (required), `gamma` (default 2), `alpha` (a number or one per class; default 1 —
+ * Keras defaults to 0.25, which only scales the loss), and as for the cross-entropy `reduction`,
+ * `weights`, `ignoreIndex`, `labelSmoothing`. The mean divides by the sum of the row weights of the
+ * counted rows (alpha does not enter the denominator).
+ *
+ * ## Method
+ * `-log p_j` is the exact `-logSoftmax` of the cross-entropy (see `softmaxRow.ts`); `1 - p_j` is
+ * `T / (1 + T)` at the row's maximum (no cancellation when p_j is close to 1; a confident right row keeps
+ * its tiny loss) and `-expm1(logSoftmax_j)` elsewhere (p_j <= 1/2 there). A few ulps.
+ *
+ * @example categoricalFocalLoss([0], [0, 0], { classes: 2 }) // 0.17328679513998632 (0.5^2 * log 2)
+ * @example categoricalFocalLoss([0], [50, 0], { classes: 2, gamma: 1 }) // 3.7200755878716394e-44
+ */
+export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: Reduced): number;
+export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;
+export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: CategoricalFocalLossOptions): number | Float64Array;
+export function categoricalFocalLoss(
+  labels: NumericArray,
+  logits: NumericArray,
+  options: CategoricalFocalLossOptions,
+): number | Float64Array {
+  const fn = "categoricalFocalLoss";
+  const alphaIn = options?.alpha;
+  const perClass = alphaIn !== undefined && typeof alphaIn !== "number";
+  prepareCategorical(fn, labels, logits, "logits", options, perClass ? alphaIn : undefined, false);
+  const gamma = options.gamma ?? 2;
+  if (!(gamma >= 0 && gamma < Infinity)) fail(`${fn}: options.gamma`, gamma, "is not a finite number >= 0");
+  let alpha = 1;
+  if (typeof alphaIn === "number") {
+    if (!(alphaIn >= 0 && alphaIn < Infinity)) fail(`${fn}: options.alpha`, alphaIn, "is not a finite number >= 0");
+    alpha = alphaIn;
+  }
+  const alphas = perClass ? (alphaIn as NumericArray) : undefined;
+  return logitsPass(fn, labels, logits, undefined, true, false, { gamma, alpha, alphas }).loss;
+}
