@@ -3,7 +3,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { accuracy, binaryCrossEntropy, binaryCrossEntropyWithLogits, brierScore, rocAuc, sigmoid } from "xent";
+import {
+  accuracy,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  brierScore,
+  categoricalAccuracy,
+  categoricalBrierScore,
+  categoricalCrossEntropy,
+  categoricalCrossEntropyWithLogits,
+  rocAuc,
+  sigmoid,
+  softmax,
+} from "xent";
 import { rng, tempDir, ulps, xent } from "./cliHelpers.js";
 
 const tmp = tempDir();
@@ -278,4 +290,67 @@ describe("usage errors: exit code 2", () => {
       expect(run.stderr).toMatch(message);
     });
   }
+});
+
+describe("xent eval, multi-class", () => {
+  const r = rng(21);
+  const k = 4;
+  const mrows = Array.from({ length: 300 }, (_, i) => {
+    const z = Array.from({ length: k }, () => (r() - 0.5) * 6);
+    const p = Array.from(softmax(z), (v) => Number(v.toFixed(8)));
+    const y = Math.floor(r() * k);
+    return { y, z, p, g: i % 2 ? "odd" : "even" };
+  });
+  const head = ["y", ...mrows[0]!.z.map((_, j) => `z${j}`), ...mrows[0]!.p.map((_, j) => `prob_${j}`), "g"].join(",");
+  const text = [head, ...mrows.map((m) => [m.y, ...m.z, ...m.p, m.g].join(","))].join("\n") + "\n";
+  const file = tmp.file("multiclass.csv", text);
+  const ys = mrows.map((m) => m.y);
+
+  it("gives the library's categorical figures from probabilities (prefix) and logits (list)", () => {
+    const a = json(xent(tmp.dir, ["eval", file, "--label", "y", "--probs", "prob_", "--json"]));
+    expect(a.kind).toBe("multiclass");
+    expect(a.classes).toBe(k);
+    const probs = mrows.flatMap((m) => m.p);
+    expect(ulps(a.logLoss, categoricalCrossEntropy(ys, probs, { classes: k }) as number)).toBeLessThanOrEqual(2);
+    expect(a.accuracy).toBe(categoricalAccuracy(ys, probs, { classes: k }));
+    expect(ulps(a.brier, categoricalBrierScore(ys, probs, { classes: k }))).toBeLessThanOrEqual(2);
+    expect(a.rocAuc).toBeUndefined();
+    const b = json(xent(tmp.dir, ["eval", file, "--label", "y", "--logits", "z0,z1,z2,z3", "--json"]));
+    const logits = mrows.flatMap((m) => m.z);
+    expect(ulps(b.logLoss, categoricalCrossEntropyWithLogits(ys, logits, { classes: k }) as number)).toBeLessThanOrEqual(2);
+    const table = xent(tmp.dir, ["eval", file, "--label", "y", "--probs", "prob_"]).stdout;
+    expect(table).toMatch(/^classes\s+4$/m);
+    expect(table).not.toMatch(/roc auc/);
+  });
+
+  it("--by, shards and merge", () => {
+    const args = ["--label", "y", "--probs", "prob_", "--by", "g", "--json"];
+    const ref = json(xent(tmp.dir, ["eval", file, ...args]));
+    expect(ref.groups.map((g: any) => g.rows)).toEqual([150, 150]);
+    const lines = text.trim().split("\n");
+    const s1 = tmp.file("m1.csv", [lines[0], ...lines.slice(1, 101)].join("\n"));
+    const s2 = tmp.file("m2.csv", [lines[0], ...lines.slice(101)].join("\n"));
+    json(xent(tmp.dir, ["eval", s1, ...args, "--state-out", join(tmp.dir, "ms1.json")]));
+    json(xent(tmp.dir, ["eval", s2, ...args, "--state-out", join(tmp.dir, "ms2.json")]));
+    const merged = json(xent(tmp.dir, ["merge", join(tmp.dir, "ms1.json"), join(tmp.dir, "ms2.json"), "--json"]));
+    for (const key of ["logLoss", "accuracy", "brier"]) expect(ulps(merged[key], ref[key]), key).toBeLessThanOrEqual(4);
+    expect(merged.groups.map((g: any) => g.rows)).toEqual([150, 150]);
+  });
+
+  it("bad multi-class input: class ids, probability rows, missing columns", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["y,a,b\n2,0.5,0.5\n", ["--probs", "a,b"], /bad\.csv:2:1: label "2" is not a class id in \[0, 1\]/],
+      ["y,a,b\n1,0.5,0.4\n", ["--probs", "a,b"], /bad\.csv:2:3: the 2 probabilities sum to 0\.9, not 1/],
+      ["y,a,b\n1,0.5,x\n", ["--probs", "a,b"], /bad\.csv:2:7: probability "x" \(column "b"\) is not a number/],
+      ["y,a,b\n1,0.5,0.5\n", ["--probs", "a,c"], /bad\.csv:1:1: no column "c"/],
+      ["y,p0\n0,1\n", ["--probs", "p"], /1 column start with "p"; a multi-class evaluation needs at least 2/],
+    ];
+    for (const [content, extra, message] of cases) {
+      const f = tmp.file("bad.csv", content);
+      const run = xent(tmp.dir, ["eval", f, "--label", "y", ...extra]);
+      expect(run.code, content).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(message);
+    }
+  });
 });

@@ -2,7 +2,17 @@
 // mergeable BinaryEvaluation state.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BinaryEvaluation, RocAucAccumulator, accuracy, binaryCrossEntropy, brierScore, rocAuc } from "xent";
+import {
+  BinaryEvaluation,
+  MulticlassEvaluation,
+  RocAucAccumulator,
+  accuracy,
+  binaryCrossEntropy,
+  brierScore,
+  categoricalAccuracy,
+  categoricalBrierScore,
+  rocAuc,
+} from "xent";
 import { rng, ulps } from "./cliHelpers.js";
 
 /** The AUC by its definition: all pairs, ties one half. */
@@ -140,5 +150,44 @@ describe("BinaryEvaluation", () => {
   it("rejects malformed states with a TypeError naming the field", () => {
     expect(() => BinaryEvaluation.fromJSON({ kind: "binary", scale: "probability", count: -1 })).toThrow(/state\.count/);
     expect(() => BinaryEvaluation.fromJSON({ kind: "multiclass" })).toThrow(/state\.kind/);
+  });
+});
+
+describe("multi-class metrics and MulticlassEvaluation", () => {
+  it("categoricalBrierScore and categoricalAccuracy match their definitions", () => {
+    // Rows: [0.7, 0.2, 0.1] for class 0, [0.1, 0.8, 0.1] for class 2.
+    const p = [0.7, 0.2, 0.1, 0.1, 0.8, 0.1];
+    const brier0 = (0.7 - 1) ** 2 + 0.2 ** 2 + 0.1 ** 2;
+    const brier1 = 0.1 ** 2 + 0.8 ** 2 + (0.1 - 1) ** 2;
+    expect(categoricalBrierScore([0, 2], p, { classes: 3, reduction: "none" })).toEqual(new Float64Array([brier0, brier1]));
+    expect(categoricalAccuracy([0, 2], p, { classes: 3 })).toBe(0.5);
+    expect(categoricalAccuracy([1], [5, 5], { classes: 2 })).toBe(0); // a tie goes to the first class
+    expect(() => categoricalAccuracy([3], [1, 2, 3], { classes: 3 })).toThrow("categoricalAccuracy: labels[0] = 3 is not a class id in [0, 2]");
+    expect(() => categoricalBrierScore([0], [1, 2], { classes: 3 })).toThrow(RangeError);
+  });
+  it("two classes agree with the binary evaluation (Brier doubled)", () => {
+    const r = rng(9);
+    const y = Array.from({ length: 500 }, () => (r() < 0.5 ? 1 : 0));
+    const p1 = Array.from({ length: 500 }, () => r());
+    const rows = p1.flatMap((p) => [1 - p, p]);
+    const m = new MulticlassEvaluation(2).add(y, rows).metrics();
+    const b = new BinaryEvaluation().add(y, p1).metrics();
+    expect(ulps(m.logLoss!, b.logLoss!)).toBeLessThanOrEqual(4);
+    expect(m.brier! / 2).toBeCloseTo(b.brier!, 14);
+  });
+  it("merges shards through JSON into the whole", () => {
+    const r = rng(13);
+    const n = 1000;
+    const y = Array.from({ length: n }, () => Math.floor(r() * 3));
+    const z = Array.from({ length: 3 * n }, () => (r() - 0.5) * 10);
+    const whole = new MulticlassEvaluation(3, "logit").add(y, z).metrics();
+    const merged = new MulticlassEvaluation(3, "logit");
+    for (let i = 0; i < n; i += 300) {
+      const part = new MulticlassEvaluation(3, "logit").add(y.slice(i, i + 300), z.slice(3 * i, 3 * (i + 300)));
+      merged.merge(MulticlassEvaluation.fromJSON(JSON.parse(JSON.stringify(part))));
+    }
+    const m = merged.metrics();
+    for (const key of ["logLoss", "accuracy", "brier"] as const) expect(ulps(m[key]!, whole[key]!)).toBeLessThanOrEqual(4);
+    expect(() => merged.merge(new MulticlassEvaluation(4, "logit"))).toThrow(/4 classes/);
   });
 });

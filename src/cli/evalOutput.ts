@@ -1,9 +1,8 @@
-import { type BinaryMetrics } from "../index.js";
-import { type EvalReport } from "./evalRun.js";
+import { type EvalReport, type Metrics } from "./evalRun.js";
 import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
 
-function aucCell(m: BinaryMetrics): string {
-  if (m.rocAuc === null) return "-";
+function aucCell(m: Metrics): string {
+  if (!("rocAuc" in m) || m.rocAuc === null) return "-";
   if (m.rocAucErrorBound === 0 || m.rocAucErrorBound === null) return formatFigure(m.rocAuc);
   return `${formatFigure(m.rocAuc)} ±${m.rocAucErrorBound.toPrecision(2)}`;
 }
@@ -18,6 +17,7 @@ function skippedText(skipped: Record<string, number>): string | null {
 /** The report as text for people: a list of figures, or a table per group with `--by`. */
 export function reportText(report: EvalReport): string {
   const lines: string[] = [];
+  const binary = report.what.kind === "binary";
   if (report.groups === null) {
     const m = report.total;
     const pairs: [string, string][] = [
@@ -26,22 +26,23 @@ export function reportText(report: EvalReport): string {
       ["log loss", formatFigure(m.logLoss)],
       ["accuracy", formatFigure(m.accuracy)],
       ["brier", formatFigure(m.brier)],
-      ["roc auc", aucCell(m)],
     ];
+    if (binary) pairs.push(["roc auc", aucCell(m)]);
+    else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) pairs.push(["skipped", skipped]);
     lines.push(renderPairs(pairs));
   } else {
-    const row = (name: string, m: BinaryMetrics) => [
+    const row = (name: string, m: Metrics) => [
       name,
       formatFigure(m.count),
       formatFigure(m.weight),
       formatFigure(m.logLoss),
       formatFigure(m.accuracy),
       formatFigure(m.brier),
-      aucCell(m),
+      ...(binary ? [aucCell(m)] : []),
     ];
-    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", "roc auc"]];
+    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
     for (const g of report.groups) rows.push(row(g.group, g.metrics));
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
@@ -51,15 +52,14 @@ export function reportText(report: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
-function metricsJson(m: BinaryMetrics): Record<string, unknown> {
+function metricsJson(m: Metrics): Record<string, unknown> {
   return {
     rows: m.count,
     weight: jsonFigure(m.weight),
     logLoss: jsonFigure(m.logLoss),
     accuracy: jsonFigure(m.accuracy),
     brier: jsonFigure(m.brier),
-    rocAuc: jsonFigure(m.rocAuc),
-    rocAucErrorBound: jsonFigure(m.rocAucErrorBound),
+    ...("rocAuc" in m ? { rocAuc: jsonFigure(m.rocAuc), rocAucErrorBound: jsonFigure(m.rocAucErrorBound) } : {}),
   };
 }
 
@@ -67,8 +67,9 @@ function metricsJson(m: BinaryMetrics): Record<string, unknown> {
 export function reportJson(report: EvalReport): string {
   const skippedTotal = Object.values(report.skipped).reduce((s, n) => s + n, 0);
   const out: Record<string, unknown> = {
-    kind: report.kind,
-    input: report.scale,
+    kind: report.what.kind,
+    input: report.what.scale,
+    ...(report.what.kind === "multiclass" ? { classes: report.what.classes } : {}),
     files: report.files,
     ...metricsJson(report.total),
     skipped: { total: skippedTotal, byReason: report.skipped },
