@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { fail, failType } from "./checks.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import {
   type GradientBuffer,
@@ -63,17 +63,19 @@ function prepare(
   wantLoss: boolean,
   wantGrad: boolean,
 ): Prepared {
-  if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
+  if (options == null || typeof options !== "object") failType(`${fn}: options`, options, "is not an object");
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
   const posWeight = options.posWeight ?? 1;
+  if (typeof posWeight !== "number") failType(`${fn}: options.posWeight`, posWeight, "is not a number");
   if (!(posWeight > 0 && posWeight < Infinity)) fail(`${fn}: options.posWeight`, posWeight, "is not a finite number > 0");
   const smoothing = options.labelSmoothing ?? 0;
+  if (typeof smoothing !== "number") failType(`${fn}: options.labelSmoothing`, smoothing, "is not a number");
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
   const weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
-    if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
+    if (weights == null || typeof weights.length !== "number") failType(`${fn}: options.weights`, weights, "is not an array");
     if (weights.length !== n) {
       throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
     }
@@ -82,6 +84,7 @@ function prepare(
     let c = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
+      if (typeof w !== "number") failType(`${fn}: weights[${i}]`, w, "is not a number");
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
       const t = sum + w;
       c += sum >= w ? sum - t + w : w - t + sum;
@@ -123,12 +126,15 @@ export function logitBatch(
   let c = 0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
       y = y > 0 ? 1 : 0;
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     const s = logits[i]!;
+    if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
     const e = Math.exp(-Math.abs(s));
@@ -162,6 +168,7 @@ export function probabilityBatch(
   const prepared = prepare(fn, labels, probabilities, "probabilities", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const epsilon = options.epsilon ?? 0;
+  if (typeof epsilon !== "number") failType(`${fn}: options.epsilon`, epsilon, "is not a number");
   if (!(epsilon >= 0 && epsilon <= 0.5)) fail(`${fn}: options.epsilon`, epsilon, "is not in [0, 0.5]");
   const high = 1 - epsilon;
   const keep = 1 - smoothing;
@@ -170,9 +177,11 @@ export function probabilityBatch(
   let c = 0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     let p = probabilities[i]!;
+    if (typeof p !== "number") failType(`${fn}: probabilities[${i}]`, p, "is not a number");
     if (!(p >= 0 && p <= 1)) fail(`${fn}: probabilities[${i}]`, p, "is not in [0, 1]");
     if (epsilon !== 0) p = p < epsilon ? epsilon : p > high ? high : p;
     const w = weights === undefined ? 1 : weights[i]!;

@@ -2,29 +2,47 @@
  * @internal Input checks shared by every function of the core. The policy: a NaN, a probability outside
  * [0, 1] or a label outside its convention throws a `RangeError` naming the argument (and the index, for
  * arrays) and the offending value. Infinite logits are allowed: their losses have exact limits.
+ * A value of the wrong type (a string, null, undefined, a boolean where a number belongs; a number where an
+ * array or an object belongs) throws a `TypeError` in the same format: JavaScript would otherwise coerce it
+ * ("3" + 1 is "31") or turn it into a silent NaN.
  */
 
 /** Formats a value the way a user typed it: `2`, `-0.5`, `NaN`, `Infinity`. */
 export function show(value: unknown): string {
-  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // a cyclic object
+  }
 }
 
 export function fail(what: string, value: unknown, rule: string): never {
   throw new RangeError(`${what} = ${show(value)} ${rule}`);
 }
 
+/** Throws the TypeError of a value of the wrong type. */
+export function failType(what: string, value: unknown, rule: string): never {
+  throw new TypeError(`${what} = ${show(value)} ${rule}`);
+}
+
 export function checkNumber(x: number, name: string): void {
-  if (typeof x !== "number" || x !== x) fail(name, x, "is not a number");
+  if (typeof x !== "number") failType(name, x, "is not a number");
+  if (x !== x) fail(name, x, "is not a number");
 }
 
 export function checkProbability(p: number, name: string): void {
+  if (typeof p !== "number") failType(name, p, "is not a number");
   if (!(p >= 0 && p <= 1)) fail(name, p, "is not in [0, 1]");
 }
 
 export function checkUnitLabel(y: number, name: string): void {
+  if (typeof y !== "number") failType(name, y, "is not a number");
   if (!(y >= 0 && y <= 1)) fail(name, y, "is not in [0, 1]");
 }
 
 export function checkSignLabel(y: number, name: string): void {
+  if (typeof y !== "number") failType(name, y, "is not a number");
   if (y !== 1 && y !== -1) fail(name, y, "is not -1 or +1");
 }

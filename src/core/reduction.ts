@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { fail, failType } from "./checks.js";
 
 /**
  * How a batch of per-sample losses becomes one number.
@@ -61,8 +61,8 @@ export function reductionDivisor(fn: string, reduction: Reduction, weightSum: nu
 
 /** @internal Checks that two batch arguments have the same length and returns it. */
 export function checkSameLength(fn: string, aName: string, a: NumericArray, bName: string, b: NumericArray): number {
-  if (a == null || typeof a.length !== "number") fail(`${fn}: ${aName}`, a, "is not an array");
-  if (b == null || typeof b.length !== "number") fail(`${fn}: ${bName}`, b, "is not an array");
+  if (a == null || typeof a.length !== "number") failType(`${fn}: ${aName}`, a, "is not an array");
+  if (b == null || typeof b.length !== "number") failType(`${fn}: ${bName}`, b, "is not an array");
   if (a.length !== b.length) {
     throw new RangeError(`${fn}: ${aName} has length ${a.length} but ${bName} has length ${b.length}`);
   }
@@ -72,7 +72,7 @@ export function checkSameLength(fn: string, aName: string, a: NumericArray, bNam
 /** @internal Checks or allocates the gradient buffer. */
 export function gradientBuffer(fn: string, out: GradientBuffer | undefined, n: number): GradientBuffer {
   if (out === undefined) return new Float64Array(n);
-  if (out == null || typeof out.length !== "number") fail(`${fn}: options.gradOut`, out, "is not an array");
+  if (out == null || typeof out.length !== "number") failType(`${fn}: options.gradOut`, out, "is not an array");
   if (out.length !== n) throw new RangeError(`${fn}: options.gradOut has length ${out.length} but the batch has ${n} samples`);
   return out;
 }

@@ -16,6 +16,14 @@ export function scalarOrBatch<R>(
   if (typeof a === "number" && typeof b === "number") return scalar(a, b);
   if (typeof a !== "number" && typeof b !== "number") return batch(a, b);
   throw new TypeError(
-    `${fn}: expected two numbers (${scalarNames.join(", ")}) or two arrays (${batchNames.join(", ")}), got a ${typeof a} and a ${typeof b}`,
+    `${fn}: expected two numbers (${scalarNames.join(", ")}) or two arrays (${batchNames.join(", ")}), got ${kind(a)} and ${kind(b)}`,
   );
+}
+
+/** "a number", "an array", "a string", "null", "undefined": what the caller passed, for the message. */
+function kind(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "number") return "a number";
+  if (typeof x === "object" && typeof (x as { length?: unknown }).length === "number") return "an array";
+  return /^[aeiou]/.test(typeof x) ? `an ${typeof x}` : `a ${typeof x}`;
 }
