@@ -1,4 +1,6 @@
 // `main(argv, io)` in process: the same command line without a child process, plus `xent loss` and --help.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binaryCrossEntropyGrad, binaryCrossEntropyWithLogitsGrad } from "xent";
 import { xent, xentInProcess } from "./cliHelpers.js";
@@ -56,5 +58,15 @@ describe("xent loss", () => {
     expect(bad.stderr).toMatch(/p = 1\.5 is not in \[0, 1\]/);
     expect(xent(".", ["loss", "--label", "1"]).code).toBe(2);
     expect(xent(".", ["loss", "--label", "one", "--prob", "0.5"]).stderr).toMatch(/--label = "one" is not a number/);
+  });
+});
+
+describe("docs/cli.md", () => {
+  it("its first example prints what the page shows", async () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "docs", "cli.md"), "utf8");
+    const m = /```sh\nprintf '([^']*)' \| xent (.+)\n```\n```\n([\s\S]*?)```/.exec(doc)!;
+    const input = m[1]!.replaceAll("\\n", "\n");
+    const run = await xentInProcess(m[2]!.split(" "), [input]);
+    expect(run.stdout).toBe(m[3]);
   });
 });
