@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
+import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat, type TableHandler, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
@@ -89,7 +90,8 @@ class EvalHandler {
     const c = this.columns;
     // The label, in the convention of the file.
     const li = this.label;
-    const y = v.number(li);
+    // parse() leaves the number in parsed[0] (no boxing on this hot path).
+    const y = v.parse(li) ? parsed[0]! : undefined;
     let label: number;
     if (y === 1) label = 1;
     else if (y === 0 && this.convention !== "pm1") {
@@ -103,9 +105,12 @@ class EvalHandler {
     } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
     // The score. (Checking for an empty field only after a failed parse keeps the common path short.)
     const si = this.score;
-    const s = v.number(si);
-    if (s === undefined && v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
-    if (s === undefined || s !== s) {
+    if (!v.parse(si)) {
+      if (v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
+      return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
+    }
+    const s = parsed[0]!;
+    if (s !== s) {
       return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
     }
     if (this.scale === "probability" && !(s >= 0 && s <= 1)) {
@@ -115,9 +120,10 @@ class EvalHandler {
     let w = 1;
     const wi = this.weight;
     if (wi >= 0) {
-      const x = v.number(wi);
-      if (x === undefined && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
-      if (x === undefined || !(x >= 0 && x < Infinity)) {
+      const ok = v.parse(wi);
+      const x = parsed[0]!;
+      if (!ok && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
+      if (!ok || !(x >= 0 && x < Infinity)) {
         return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`));
       }
       w = x;

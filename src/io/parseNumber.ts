@@ -21,6 +21,52 @@ const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
  * (including an empty field). NaN is returned only for the text "nan".
  */
 export function parseNumberBytes(buf: Uint8Array, start: number, end: number): number | undefined {
+  return parseNumberInto(buf, start, end) ? parsed[0] : undefined;
+}
+
+/**
+ * Where `parseNumberInto` puts its result. The hot loop of `xent eval` reads it from here: a double returned
+ * from a function that is not inlined is boxed (one allocation per number), a typed-array slot is not.
+ */
+export const parsed = new Float64Array(1);
+
+/** `parseNumberBytes` without boxing: true and the value in `parsed[0]`, or false for text that is not a number. */
+export function parseNumberInto(buf: Uint8Array, start: number, end: number): boolean {
+  // The common shapes first, "1" and "0.1234567": digits, optionally a point and more digits, nothing else.
+  let i = start;
+  let m = 0;
+  let c = 0;
+  for (; i < end; i++) {
+    c = buf[i]! - 48;
+    if (c < 0 || c > 9) break;
+    m = m * 10 + c;
+  }
+  if (i > start && m <= 9007199254740992) {
+    if (i === end) {
+      parsed[0] = m;
+      return true;
+    }
+    if (buf[i] === 46) {
+      const dot = ++i;
+      for (; i < end; i++) {
+        c = buf[i]! - 48;
+        if (c < 0 || c > 9) break;
+        m = m * 10 + c;
+      }
+      if (i === end && i - dot <= 22 && m <= 9007199254740992) {
+        parsed[0] = m / POW10[i - dot]!;
+        return true;
+      }
+    }
+  }
+  const v = parseGeneral(buf, start, end);
+  if (v === undefined) return false;
+  parsed[0] = v;
+  return true;
+}
+
+/** Every other shape: signs, exponents, surrounding spaces, a leading point, inf and nan. */
+function parseGeneral(buf: Uint8Array, start: number, end: number): number | undefined {
   if (start < end && (buf[start] === 32 || buf[start] === 9 || buf[end - 1] === 32 || buf[end - 1] === 9)) {
     while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
     while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;

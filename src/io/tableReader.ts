@@ -1,7 +1,7 @@
 import { type Readable } from "node:stream";
 import { type ByteSource, openByteSource } from "./byteSource.js";
 import { InputError, quoteText } from "./inputError.js";
-import { parseNumberBytes, parseNumberText } from "./parseNumber.js";
+import { parseNumberBytes, parseNumberInto, parseNumberText, parsed } from "./parseNumber.js";
 
 /** The table formats read by xent. */
 export type TableFormat = "csv" | "tsv" | "jsonl";
@@ -26,6 +26,8 @@ export interface RowView {
   missing(i: number): boolean;
   /** The value as a number; NaN only for the text "nan"; undefined when it is not a number. */
   number(i: number): number | undefined;
+  /** `number(i)` for hot loops: true and the value in `parsed[0]` (from parseNumber.ts), or false. */
+  parse(i: number): boolean;
   /** The value as text (CSV quotes removed; JSON scalars as written, without string quotes). */
   text(i: number): string;
   /** An InputError pointing at column i of this row, quoting its text. */
@@ -344,6 +346,11 @@ class DelimitedParser implements RowView, ColumnResolver {
     return parseNumberBytes(this.buf, this.starts[i]!, this.ends[i]!);
   }
 
+  parse(i: number): boolean {
+    if (i >= this.n) return false;
+    return parseNumberInto(this.buf, this.starts[i]!, this.ends[i]!);
+  }
+
   text(i: number): string {
     if (i >= this.n) return "";
     const t = this.buf.toString("utf8", this.starts[i]!, this.ends[i]!);
@@ -402,7 +409,7 @@ class JsonLinesParser implements RowView, ColumnResolver {
       let text = buf.toString("utf8", pos, eol);
       if (this.line === 1) text = text.replace(/^\uFEFF/, "");
       pos = eol + 1;
-      if (text.trim() !== "") this.parse(text);
+      if (text.trim() !== "") this.parseLine(text);
       this.line++;
     }
     this.carry = pos >= buf.length ? EMPTY : buf.subarray(pos);
@@ -411,7 +418,7 @@ class JsonLinesParser implements RowView, ColumnResolver {
     }
   }
 
-  private parse(text: string): void {
+  private parseLine(text: string): void {
     this.lineText = text.replace(/\r$/, "");
     this.problem = null;
     this.object = null;
@@ -450,6 +457,13 @@ class JsonLinesParser implements RowView, ColumnResolver {
     if (typeof v === "boolean") return v ? 1 : 0;
     if (typeof v === "string") return parseNumberText(v);
     return undefined;
+  }
+
+  parse(i: number): boolean {
+    const x = this.number(i);
+    if (x === undefined) return false;
+    parsed[0] = x;
+    return true;
   }
 
   text(i: number): string {
