@@ -84,3 +84,12 @@ describe("the CSV reader", () => {
     expect(rows).toEqual([1]);
   });
 });
+
+describe("RowView.raw", () => {
+  it("gives each record as written, quotes included, line ends excluded", async () => {
+    const raws: string[] = [];
+    const text = 'a,b\r\n1,"x\n""y"""\r\n2,3\n"4",5';
+    await readTable({ path: "-", stdin: Readable.from([Buffer.from(text)]) }, { header: () => {}, row: (v) => void raws.push(v.raw()) });
+    expect(raws).toEqual(['1,"x\n""y"""', "2,3", '"4",5']);
+  });
+});

@@ -32,6 +32,8 @@ export interface RowView {
   text(i: number): string;
   /** An InputError pointing at column i of this row, quoting its text. */
   error(i: number, reason: string, detail: string): InputError;
+  /** The row as written, without its line end (CSV/TSV: the record; JSON Lines: the line). */
+  raw(): string;
 }
 
 export interface TableHandler {
@@ -368,6 +370,21 @@ class DelimitedParser implements RowView, ColumnResolver {
     return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail);
   }
 
+  raw(): string {
+    const last = this.n - 1;
+    const start = this.starts[last]!;
+    // A quoted last field ends with its closing quote, just after the field's text.
+    const quoted = start > this.recStart && this.buf[start - 1] === 34;
+    const e = this.junk >= 0 ? this.rawEnd() : this.ends[last]! + (quoted ? 1 : 0);
+    return this.buf.toString("utf8", this.recStart, e);
+  }
+
+  private rawEnd(): number {
+    let e = this.buf.indexOf(10, this.junk);
+    if (e < 0) e = this.buf.length;
+    return this.buf[e - 1] === 13 ? e - 1 : e;
+  }
+
   private rawLine(): string {
     let e = this.buf.indexOf(10, this.recStart);
     if (e < 0) e = this.buf.length;
@@ -469,6 +486,10 @@ class JsonLinesParser implements RowView, ColumnResolver {
   text(i: number): string {
     const v = this.value(i);
     return typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v);
+  }
+
+  raw(): string {
+    return this.lineText;
   }
 
   error(i: number, reason: string, detail: string): InputError {
