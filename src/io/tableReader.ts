@@ -9,6 +9,7 @@ export type TableFormat = "csv" | "tsv" | "jsonl";
 /** The columns of a table, resolved by name once per file before its rows. */
 export interface ColumnResolver {
   readonly file: string;
+  readonly format: TableFormat;
   /** The header's names (CSV/TSV), or null (JSON Lines: any key may appear in any row). */
   readonly names: readonly string[] | null;
   /** The index of a column; a missing column throws an InputError naming the file and the columns there are. */
@@ -51,6 +52,8 @@ export interface TableInput {
   header?: boolean;
   /** Called after each chunk with the source (for progress). */
   onChunk?: (source: ByteSource) => void;
+  /** Awaited after each chunk: lets a consumer that writes output wait for it to drain (bounded memory). */
+  afterChunk?: () => Promise<void>;
 }
 
 /** A record longer than this (64 MB) is an error rather than unbounded memory. */
@@ -90,6 +93,7 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
     }
     parser.feed(chunk, false);
     input.onChunk?.(source);
+    if (input.afterChunk !== undefined) await input.afterChunk();
   }
   if (parser === null) {
     // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
@@ -118,6 +122,7 @@ function charColumn(buf: Buffer, at: number, floor: number): number {
  */
 class DelimitedParser implements RowView, ColumnResolver {
   readonly file: string;
+  readonly format: TableFormat;
   line = 1;
   names: string[] | null = null;
   private readonly delimiter: number;
@@ -138,6 +143,7 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   constructor(file: string, tsv: boolean, hasHeader: boolean, handler: TableHandler) {
     this.file = file;
+    this.format = tsv ? "tsv" : "csv";
     this.delimiter = tsv ? 9 : 44;
     this.quoting = !tsv;
     this.hasHeader = hasHeader;
@@ -395,6 +401,7 @@ class DelimitedParser implements RowView, ColumnResolver {
 /** JSON Lines: one JSON object per line; columns are keys. Values: numbers, numeric strings, booleans (as 1/0). */
 class JsonLinesParser implements RowView, ColumnResolver {
   readonly file: string;
+  readonly format = "jsonl";
   readonly names = null;
   line = 1;
   private readonly handler: TableHandler;
