@@ -70,3 +70,18 @@ describe("docs/cli.md", () => {
     expect(run.stdout).toBe(m[3]);
   });
 });
+
+describe("the progress bar", () => {
+  const input = ["y,p\n", "1,0.9\n0,0.2\n"];
+  it("is drawn on stderr when it is a terminal, and erased at the end", async () => {
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json"], input, true);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^\r<stdin> {2}\S+B {2}[\d.]+ MB\/s {2}\S+ rows\/s\x1b\[K/);
+    expect(run.stderr.endsWith("\r\x1b[K")).toBe(true);
+    expect(JSON.parse(run.stdout).rows).toBe(2);
+  });
+  it("is not drawn otherwise, or with --no-progress", async () => {
+    expect((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p"], input)).stderr).toBe("");
+    expect((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--no-progress"], input, true)).stderr).toBe("");
+  });
+});

@@ -22,13 +22,14 @@ export function xent(cwd: string, args: string[], input?: string | Buffer): Run 
 }
 
 /** Runs `main(args)` in process; stdin from the given chunks. */
-export async function xentInProcess(args: string[], stdinChunks: (string | Buffer)[] = []): Promise<Run> {
+export async function xentInProcess(args: string[], stdinChunks: (string | Buffer)[] = [], stderrIsTTY = false): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {
     stdin: Readable.from(stdinChunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c))),
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true) },
+    stderrIsTTY,
   });
   return { code, stdout, stderr };
 }
