@@ -4,6 +4,8 @@
 //   npm run bench:eval -- --quick   64 MB
 //   npm run bench:eval -- --mb 256  any size
 //   --file PATH reuses a file made before with --keep (label,probability rows)
+//   --decimals N prints the probabilities with N decimals (default 7: the AUC goes to its histogram; with 3,
+//     at most 1001 distinct scores, it stays exact)
 //   profile with: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/eval.bench.mjs --quick
 //
 // The file goes to the OS temp dir (never the repository) and is deleted afterwards. The result is checked
@@ -16,6 +18,8 @@ const args = process.argv.slice(2);
 const mbArg = args.indexOf("--mb");
 const megabytes = mbArg >= 0 ? Number(args[mbArg + 1]) : args.includes("--quick") ? 64 : 1024;
 const keep = args.includes("--keep");
+const decimalsArg = args.indexOf("--decimals");
+const decimals = decimalsArg >= 0 ? Number(args[decimalsArg + 1]) : 7;
 const fileArg = args.indexOf("--file");
 
 // mulberry32: reproducible data.
@@ -52,7 +56,7 @@ if (fileArg >= 0) {
   while (written < target) {
     let chunk = "";
     for (let i = 0; i < 50000; i++) {
-      const p = Number((0.0005 + 0.999 * random()).toFixed(7));
+      const p = Number((0.0005 + 0.999 * random()).toFixed(decimals));
       const y = random() < p ? 1 : 0;
       chunk += `${y},${p}\n`;
       check += y === 1 ? -Math.log(p) : -Math.log1p(-p);

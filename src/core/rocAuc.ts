@@ -1,6 +1,7 @@
 import { fail } from "./checks.js";
 import { CompensatedSum } from "./compensatedSum.js";
 import { type NumericArray } from "./reduction.js";
+import { ScoreIndex } from "./scoreIndex.js";
 import {
   type JsonNumber,
   decodeNumberArray,
@@ -78,7 +79,7 @@ function binOfProbability(p: number): number {
  *   Within a bin the order of positives and negatives is lost and every such pair counts one half, so the
  *   reported AUC is within `errorBound = (1/2) sum_b pos_b neg_b / (P N)` of the exact one; `result()`
  *   returns that bound, computed from the data (typically 1e-5 to 1e-4 for a million well-spread scores).
- * Both modes are deterministic functions of the multiset of (score, label, weight), so merging shards gives
+ * (The exact map is a typed-array hash table, `ScoreIndex`.) Both modes are deterministic functions of the multiset of (score, label, weight), so merging shards gives
  * the same representation as accumulating the concatenated data, and the same AUC up to the rounding of the
  * per-score weight sums.
  *
@@ -89,7 +90,7 @@ export class RocAucAccumulator {
   readonly scale: ScoreScale;
   readonly maxDistinct: number;
   /** Exact mode: score -> slot in `pos`/`neg`. Null in histogram mode. */
-  private index: Map<number, number> | null = new Map();
+  private index: ScoreIndex | null = new ScoreIndex();
   private keys: number[] = [];
   private pos: number[] = [];
   private neg: number[] = [];
@@ -150,8 +151,9 @@ export class RocAucAccumulator {
       return;
     }
     const index = this.index!;
+    if (s === 0) s = 0; // -0 and +0 are one score
     let slot = index.get(s);
-    if (slot === undefined) {
+    if (slot < 0) {
       if (this.keys.length >= this.maxDistinct) {
         this.toHistogram();
         this.addOne(y, s, w);
@@ -159,7 +161,7 @@ export class RocAucAccumulator {
       }
       slot = this.keys.length;
       index.set(s, slot);
-      this.keys.push(s === 0 ? 0 : s); // -0 and +0 are one score
+      this.keys.push(s);
       this.pos.push(0);
       this.neg.push(0);
     }
