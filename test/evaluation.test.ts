@@ -114,6 +114,19 @@ describe("RocAucAccumulator", () => {
     const merged = parts.reduce((m, p) => m.merge(RocAucAccumulator.fromJSON(JSON.parse(JSON.stringify(p)))), new RocAucAccumulator("probability", { maxDistinct: 1000 }));
     expect(merged.result()).toEqual(acc.result());
   });
+  it("keeps the histogram's bins in score order, so the error bound holds for any data", () => {
+    const score = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 0.5, 1e-300, 1 - 2 ** -53, 2 ** -64));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(0, 1), score), { minLength: 2, maxLength: 40 }), fc.boolean(), (rows, logit) => {
+        const labels = rows.map((r) => r[0]);
+        if (!labels.includes(0) || !labels.includes(1)) return;
+        const scores = rows.map((r) => (logit ? (r[1] - 0.5) * 200 : r[1]));
+        const acc = new RocAucAccumulator(logit ? "logit" : "probability", { maxDistinct: 1 }).add(labels, scores);
+        const { auc, errorBound } = acc.result()!;
+        expect(Math.abs(auc - bruteAuc(labels, scores))).toBeLessThanOrEqual(errorBound + 1e-12);
+      }),
+    );
+  });
   it("bins logits, including the infinities", () => {
     const acc = new RocAucAccumulator("logit", { maxDistinct: 1 }).add([0, 1, 0, 1], [-Infinity, Infinity, -3, 3]);
     expect(acc.result()).toEqual({ auc: 1, errorBound: 0 });

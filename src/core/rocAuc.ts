@@ -38,16 +38,19 @@ export interface RocAucState {
 }
 
 /**
- * Histogram geometry, on the logit scale whatever the input: bins of width 1/256 over [-64, 64), so a
- * probability near 0.5 is resolved to about 0.001 and one near 1e-6 to a relative 0.4%; bin 0 holds the
- * logits below -64 (p < 1.6e-28, including p = 0 and -Infinity) and the last bin those >= 64 (including
- * p = 1). The logit axis spreads probabilities near 0 and 1, where good classifiers put most of their scores,
- * instead of crowding them into one bin as a histogram on p would.
+ * Histogram geometry: 32770 bins either way, spread where classifiers put their scores (near p = 0 and 1 as
+ * much as near 0.5), so that ties within a bin stay rare.
+ * - Logits: bins of width 1/256 over [-64, 64) (a probability near 0.5 is resolved to about 0.001, one near
+ *   1e-6 to a relative 0.4%); bin 0 holds the logits below -64 (with -Infinity) and the last bin those >= 64.
+ * - Probabilities: the same resolution without a log. With q = min(p, 1 - p) (1 - p is exact for p >= 0.5),
+ *   the top 20 bits of q's IEEE-754 pattern (exponent and the first 8 bits of the significand) are a
+ *   piecewise-linear log2 of q, monotone in q: 256 bins per factor of 2 of q (a relative width of 2^-8, like
+ *   1/256 of a logit), for q from 2^-64 to 0.5; q below 2^-64 (p = 0 and p = 1 included) has one bin per side.
+ *   The p > 0.5 side is mirrored above the p <= 0.5 side, so bins are ordered as the probabilities.
  */
 const BINS_PER_UNIT = 256;
 const RANGE = 64;
-const INNER_BINS = 2 * RANGE * BINS_PER_UNIT;
-const BINS = INNER_BINS + 2;
+const BINS = 2 * RANGE * BINS_PER_UNIT + 2;
 
 function binOfLogit(s: number): number {
   if (s < -RANGE) return 0;
@@ -55,13 +58,20 @@ function binOfLogit(s: number): number {
   return 1 + Math.floor((s + RANGE) * BINS_PER_UNIT);
 }
 
-/**
- * The bin of a probability: `log(p / (1 - p))`, one log. Precision does not matter for picking a bin, only
- * monotonicity, and each step (1 - p, the division, the log) is monotone in p, so bins stay ordered as the
- * probabilities are. (The precise `logit` costs a second log.)
- */
+const scratch = new Float64Array(1);
+/** The word with the sign, exponent and top significand bits (the second one on little-endian machines). */
+const high = new Uint32Array(scratch.buffer, new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 4 : 0, 1);
+/** The high word of 2^-64: exponent 1023 - 64. */
+const LOW_LIMIT = (1023 - 64) << 20;
+/** The bin of q in [0, 0.5] on one side: 0 below 2^-64, then 256 per octave (1 + 64 * 256 = BINS / 2 bins). */
+function sideBin(q: number): number {
+  scratch[0] = q;
+  const h = high[0]!;
+  return h < LOW_LIMIT ? 0 : 1 + ((h - LOW_LIMIT) >>> 12);
+}
+
 function binOfProbability(p: number): number {
-  return binOfLogit(Math.log(p / (1 - p)));
+  return p <= 0.5 ? sideBin(p) : BINS - 1 - sideBin(1 - p);
 }
 
 /**
@@ -75,7 +85,7 @@ function binOfProbability(p: number): number {
  *   Scores printed with a few decimals (the usual prediction file) stay in this mode forever and the AUC is
  *   exact (up to the rounding of the weight sums; integer counts below 2^53 are exact).
  * - Past `maxDistinct` distinct scores (65536 by default, about 2 MB), the map is folded into a fixed
- *   histogram on the logit scale (see the geometry above: 32770 bins, 0.5 MB, whatever the data size).
+ *   histogram (see the geometry above: 32770 bins, 0.5 MB, whatever the data size).
  *   Within a bin the order of positives and negatives is lost and every such pair counts one half, so the
  *   reported AUC is within `errorBound = (1/2) sum_b pos_b neg_b / (P N)` of the exact one; `result()`
  *   returns that bound, computed from the data (typically 1e-5 to 1e-4 for a million well-spread scores).
