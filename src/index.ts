@@ -38,6 +38,12 @@ export { crossEntropy } from "./core/crossEntropy.js";
 export { klDivergence } from "./core/klDivergence.js";
 export type { InformationOptions } from "./core/distributions.js";
 
+// The explainer's comparison (issue 6): the squared error of a sigmoid output, and the gradient-descent race.
+export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/sigmoidSquaredError.js";
+export type { SigmoidSquaredErrorOptions } from "./core/sigmoidSquaredError.js";
+export { GradientDescentRace } from "./model/gradientDescentRace.js";
+export type { RaceLoss, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
+
 // Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
 export { brierScore } from "./core/brierScore.js";
 export { accuracy } from "./core/accuracy.js";

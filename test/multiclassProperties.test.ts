@@ -16,7 +16,7 @@ import {
   logSumExp,
   softmax,
 } from "xent";
-import { ulp } from "./support/multiclassUlp.js";
+import { ulp } from "./ulp.js";
 
 const finite = (max: number) => fc.double({ min: -max, max, noNaN: true, noDefaultInfinity: true });
 /** A row of k logits of magnitude up to `max`, with its class count. */

@@ -146,6 +146,7 @@ describe("bad input: RangeError naming the argument, row and column", () => {
     ["epsilon out of range", () => categoricalCrossEntropy([0], [0.5, 0.5], { classes: 2, epsilon: 0.6 }), /options.epsilon = 0.6/],
     ["softmax NaN", () => softmax([0, NaN]), /^softmax: x\[1\] = NaN is not a number$/],
     ["logSoftmax NaN in a row", () => logSoftmax([0, 1, 2, NaN], { classes: 2 }), /^logSoftmax: x\[3\] \(row 1, column 1\) = NaN is not a number$/],
+    ["logSumExp classes 0", () => logSumExp([1, 2], { classes: 0 }), /^logSumExp: options.classes = 0 is not an integer >= 1$/],
     ["logSumExp rows not a multiple", () => logSumExp([0, 1, 2], { classes: 2 }), /logSumExp: x has length 3, not a multiple of classes = 2/],
     ["focal label", () => focalLoss([2], [0]), /focalLoss: labels\[0\] = 2 is not in \[0, 1\]/],
     ["focal gamma", () => focalLoss(1, 0, { gamma: -1 }), /focalLoss: options.gamma = -1/],

@@ -44,7 +44,8 @@ export interface BatchResult {
   grad: GradientBuffer | null;
 }
 
-interface Prepared {
+/** @internal A validated batch: its length, buffers, options and the divisor of its reduction. */
+export interface Prepared {
   n: number;
   perSample: Float64Array | null;
   grad: GradientBuffer | null;
@@ -54,7 +55,8 @@ interface Prepared {
   divisor: number;
 }
 
-function prepare(
+/** @internal Validates a batch's lengths and options (weights summed with compensation) and allocates its buffers. */
+export function prepare(
   fn: string,
   labels: NumericArray,
   inputs: NumericArray,

@@ -20,7 +20,10 @@ export const TARGET_SUM_TOLERANCE = 1e-5;
 
 /** Options of the categorical losses (class-id or soft labels, rows of `classes` logits or probabilities). */
 export interface CategoricalLossOptions extends ReductionOptions {
-  /** The number of classes k: inputs are row-major, n rows of k values. Required; an integer >= 1. */
+  /**
+   * The number of classes k: inputs are row-major, n rows of k values. Required; an integer >= 1. Labels of
+   * length n are class ids, of length n * k target rows (for k = 1 both lengths agree: class ids, all 0).
+   */
   classes: number;
   /**
    * Label smoothing a in [0, 1], PyTorch's and Optax's convention: the target row t becomes

@@ -1,6 +1,6 @@
 import { type CategoricalProbabilityOptions, prepareCategorical, probabilitiesPass } from "./categoricalBatch.js";
 import { fail } from "./checks.js";
-import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
+import { type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 
 type Reduced = CategoricalProbabilityOptions & { reduction?: Exclude<Reduction, "none"> };
 type PerSample = CategoricalProbabilityOptions & { reduction: "none" };
@@ -68,8 +68,7 @@ export function categoricalCrossEntropyAndGrad(
 ): LossAndGrad<number | Float64Array> {
   const fn = "categoricalCrossEntropyAndGrad";
   const epsilon = prepare(fn, labels, probabilities, options);
-  const { loss, grad } = probabilitiesPass(fn, labels, probabilities, options.gradOut, epsilon, true, true);
-  return { loss, grad: grad as GradientBuffer };
+  return probabilitiesPass(fn, labels, probabilities, options.gradOut, epsilon, true, true) as LossAndGrad<number | Float64Array>;
 }
 
 function prepare(fn: string, labels: NumericArray, probabilities: NumericArray, options: CategoricalProbabilityOptions): number {

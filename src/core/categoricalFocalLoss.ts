@@ -19,10 +19,11 @@ type PerSample = CategoricalFocalLossOptions & { reduction: "none" };
  * ## Method
  * `-log p_j` is the exact `-logSoftmax` of the cross-entropy (see `softmaxRow.ts`); `1 - p_j` is
  * `T / (1 + T)` at the row's maximum (no cancellation when p_j is close to 1; a confident right row keeps
- * its tiny loss) and `-expm1(logSoftmax_j)` elsewhere (p_j <= 1/2 there). A few ulps.
+ * its tiny loss) and `-expm1(logSoftmax_j)` elsewhere (p_j <= 1/2 there). Within 3 + gamma ulps (the power
+ * multiplies the base's error of about 1 ulp by gamma; measured: see the fixture test).
  *
  * @example categoricalFocalLoss([0], [0, 0], { classes: 2 }) // 0.17328679513998632 (0.5^2 * log 2)
- * @example categoricalFocalLoss([0], [50, 0], { classes: 2, gamma: 1 }) // 3.7200755878716394e-44
+ * @example categoricalFocalLoss([0], [50, 0], { classes: 2, gamma: 1 }) // 3.720075976020836e-44 (about e^-100)
  */
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: Reduced): number;
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;

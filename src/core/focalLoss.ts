@@ -41,7 +41,7 @@ type PerSample = FocalLossOptions & { reduction: "none" };
  * infinite BCE. A label outside [0, 1] or a NaN throws a RangeError.
  *
  * @example focalLoss(1, 0) // 0.04332169878499658 (0.25 * 0.5^2 * log 2)
- * @example focalLoss([1, 0], [2, -2], { gamma: 0, alpha: null, reduction: "sum" }) // 0.2538560220859456
+ * @example focalLoss([1, 0], [2, -2], { gamma: 0, alpha: null, reduction: "sum" }) // 0.253856022085945
  */
 export function focalLoss(y: number, s: number, options?: FocalLossOptions): number;
 export function focalLoss(labels: NumericArray, logits: NumericArray, options?: Reduced): number;
@@ -57,7 +57,7 @@ export function focalLoss(
   if (!(gamma >= 0 && gamma < Infinity)) fail(`${fn}: options.gamma`, gamma, "is not a finite number >= 0");
   const alphaIn = options.alpha === undefined ? 0.25 : options.alpha;
   if (alphaIn !== null && !(alphaIn <= 1)) fail(`${fn}: options.alpha`, alphaIn, "is not in [0, 1] (or null or negative to turn it off)");
-  const alpha = alphaIn === null || alphaIn < 0 ? -1 : alphaIn;
+  const alpha = alphaIn === null || alphaIn < 0 ? -1 : alphaIn + 0; // + 0 turns -0 into 0
   if (typeof a === "number" && typeof b === "number") {
     if (!(a >= 0 && a <= 1)) fail(`${fn}: y`, a, "is not in [0, 1]");
     if (b !== b) fail(`${fn}: s`, b, "is not a number");

@@ -1,5 +1,5 @@
 import { type NumericArray } from "./reduction.js";
-import { type RowOptions, forEachRow, negLogSoftmax } from "./softmaxRow.js";
+import { type RowOptions, forEachRow, negLogSoftmax, rowLength } from "./softmaxRow.js";
 
 /**
  * Log-softmax, `logSoftmax(x)_j = x_j - logSumExp(x) = log softmax(x)_j`, of a vector or, with
@@ -19,8 +19,9 @@ import { type RowOptions, forEachRow, negLogSoftmax } from "./softmaxRow.js";
  * @example logSoftmax([0, 0, 0, 0], { classes: 2 }) // Float64Array [-0.6931471805599453, -0.6931471805599453, -0.6931471805599453, -0.6931471805599453]
  */
 export function logSoftmax(x: NumericArray, options?: RowOptions): Float64Array {
-  const out = new Float64Array(x?.length ?? 0);
-  forEachRow("logSoftmax", x, options, null, (_i, offset, k) => {
+  const k = rowLength("logSoftmax", x, options);
+  const out = new Float64Array(x.length);
+  forEachRow("logSoftmax", x, k, options?.classes !== undefined, null, (_i, offset) => {
     for (let j = 0; j < k; j++) out[offset + j] = -negLogSoftmax(x[offset + j]!);
   });
   return out;

@@ -1,5 +1,5 @@
 import { type NumericArray } from "./reduction.js";
-import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
+import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
 
 /**
  * Log-sum-exp, `logSumExp(x) = log(sum_j exp(x_j))`, the log of the softmax's normalizer (a smooth maximum:
@@ -28,15 +28,16 @@ export function logSumExp(x: NumericArray, options: RowOptions & { classes: numb
 export function logSumExp(x: NumericArray, options?: RowOptions): number | Float64Array;
 export function logSumExp(x: NumericArray, options?: RowOptions): number | Float64Array {
   const fn = "logSumExp";
+  const k = rowLength(fn, x, options);
   if (options?.classes === undefined) {
     let result = -Infinity;
-    forEachRow(fn, x, options, null, () => {
+    forEachRow(fn, x, k, false, null, () => {
       result = rowLogSumExp();
     });
     return result;
   }
-  const out = new Float64Array(Math.floor((x?.length ?? 0) / options.classes));
-  forEachRow(fn, x, options, null, (i) => {
+  const out = new Float64Array(x.length / k);
+  forEachRow(fn, x, k, true, null, (i) => {
     out[i] = rowLogSumExp();
   });
   return out;

@@ -1,5 +1,5 @@
 import { type NumericArray } from "./reduction.js";
-import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
+import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
 
 /**
  * Softmax, `softmax(x)_j = exp(x_j) / sum_l exp(x_l)`: logits to probabilities, the multi-class sigmoid
@@ -17,12 +17,13 @@ import { type RowOptions, forEachRow, row } from "./softmaxRow.js";
  * others get 0 (softmax([Infinity, 0]) = [1, 0], softmax([Infinity, Infinity, 5]) = [0.5, 0.5, 0]); a row of
  * -Infinity only is uniform. A NaN throws a RangeError naming its index.
  *
- * @example softmax([0, Math.log(3)]) // Float64Array [0.25, 0.75]
+ * @example softmax([0, 0, Math.LN2]) // Float64Array [0.25, 0.25, 0.5]
  * @example softmax([1000, 0]) // Float64Array [1, 0] (the second is e^-1000, below the smallest double)
  */
 export function softmax(x: NumericArray, options?: RowOptions): Float64Array {
-  const out = new Float64Array(x?.length ?? 0);
-  forEachRow("softmax", x, options, out, (_i, offset, k) => {
+  const k = rowLength("softmax", x, options);
+  const out = new Float64Array(x.length);
+  forEachRow("softmax", x, k, options?.classes !== undefined, out, (_i, offset) => {
     const inv = 1 / (1 + row.tail);
     for (let j = 0; j < k; j++) out[offset + j] = out[offset + j]! * inv;
   });

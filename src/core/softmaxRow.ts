@@ -1,6 +1,13 @@
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
 
 /**
+ * e^-700 rounded to a double (9.85967654375977e-305, relative error below 2^-53): the scale of the small
+ * terms of the tail. 700 keeps every scaled term e^(d + 700) normal for d >= -1400 and every unscaled one
+ * (d >= -700, e^d >= 9.9e-305) above the subnormal range (2.2e-308).
+ */
+const EXP_MINUS_700 = Math.exp(-700);
+
+/**
  * @internal The shared kernel of every softmax-based function: one scan of a row `z[0..k)` of logits that
  * finds its maximum and the compensated "tail" sum of the other exponentials. Everything else (log-sum-exp,
  * softmax, log-softmax, the categorical losses and their gradients) is a formula on its results.
@@ -18,6 +25,10 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  *   error of 700 * 2^-53, which matters when that term is the whole loss.
  * - T is a sum of up to k - 1 positive terms: Neumaier-compensated, so its error stays about 1 ulp for
  *   1,000 classes instead of growing with k.
+ * - Terms with d_j < -700 would be subnormal or nearly so (e^-708 = 2.2e-308), and a tail made of them
+ *   (a row dominated by 740 with 999 classes at 0: loss 4.18e-319) would lose its relative accuracy to
+ *   the subnormal grid. They are summed separately as e^(d_j + 700) (normal; d_j + 700 is exact) and
+ *   scaled by e^-700 once at the end, one rounding.
  * - A difference that overflows (logits near ±1.8e308 of opposite signs) is -Infinity, its exp is 0,
  *   exactly the rounded true value; its TwoSum error (NaN) is then never used.
  *
@@ -27,14 +38,9 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  * probability equally and all others get exactly 0. So [Infinity, 0] has softmax [1, 0] and losses [0, Infinity];
  * [Infinity, Infinity, 0] has softmax [0.5, 0.5, 0]; a row of -Infinity only is uniform. In that case the
  * scan works on the limit row: 0 at the maximal columns, -Infinity elsewhere (and `max` stays infinite).
+ *
+ * The results go into the module-level `row` (no allocation per row; single-threaded, not re-entrant).
  */
-/**
- * e^-700 rounded to a double (9.85967654375977e-305, relative error below 2^-53): the scale of the small
- * terms of the tail. 700 keeps every scaled term e^(d + 700) normal for d >= -1400 and every unscaled one
- * (d >= -700, e^d >= 9.9e-305) above the subnormal range (2.2e-308).
- */
-const EXP_MINUS_700 = Math.exp(-700);
-
 export const row = {
   /** The row maximum m (possibly ±Infinity). */
   max: 0,
@@ -63,9 +69,9 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
       a = j;
     } else if (v !== v) return j;
   }
-  const infinite = m === Infinity || m === -Infinity;
+  if (m === Infinity || m === -Infinity) return scanLimitRow(z, offset, k, store, m, a);
   // Two compensated sums: `sum` of the terms with d_j >= -700 and `small`, the terms with d_j < -700 scaled
-  // by e^700 (see SMALL_SCALE), so that a tail made of subnormal exponentials keeps its relative accuracy.
+  // by e^700 (see EXP_MINUS_700), so that a tail made of subnormal exponentials keeps its relative accuracy.
   let sum = 0;
   let c = 0;
   let corr = 0;
@@ -74,14 +80,6 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   for (let j = 0; j < k; j++) {
     if (j === a) continue;
     const v = z[offset + j]!;
-    if (infinite) {
-      const x = v === m ? 1 : 0;
-      if (store !== null) store[offset + j] = x;
-      const t = sum + x;
-      c += sum >= x ? sum - t + x : x - t + sum;
-      sum = t;
-      continue;
-    }
     const d = v - m;
     // TwoSum(v, -m): d + e = v - m exactly (e is NaN when d overflowed to -Infinity; then unused).
     const bb = d - v;
@@ -116,7 +114,25 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   row.argmax = a;
   row.tail = tail;
   row.log1pTail = Math.log1p(tail);
-  row.infinite = infinite;
+  row.infinite = false;
+  return -1;
+}
+
+/** `scanRow` for an infinite maximum m: the limit row, 1 (e^0) at the columns equal to m, 0 elsewhere. */
+function scanLimitRow(z: NumericArray, offset: number, k: number, store: GradientBuffer | null, m: number, a: number): number {
+  let ties = 0;
+  for (let j = 0; j < k; j++) {
+    if (j === a) continue;
+    const x = z[offset + j] === m ? 1 : 0;
+    if (store !== null) store[offset + j] = x;
+    ties += x;
+  }
+  if (store !== null) store[offset + a] = 1;
+  row.max = m;
+  row.argmax = a;
+  row.tail = ties;
+  row.log1pTail = Math.log1p(ties);
+  row.infinite = true;
   return -1;
 }
 
@@ -136,26 +152,32 @@ export interface RowOptions {
 }
 
 /**
- * @internal Validates x (and `options.classes`) and returns the row length k (x.length for a vector; 0 for
- * an empty vector); scans every row with `scanRow`, calling `each(offset)` after each scan and throwing a
- * RangeError that names the NaN's index, row and column.
+ * @internal Validates x and `options.classes` and returns the row length k: x.length for a vector (0 for
+ * an empty one), `options.classes` for rows.
+ */
+export function rowLength(fn: string, x: NumericArray, options: RowOptions | undefined): number {
+  if (x == null || typeof x.length !== "number" || typeof x === "string") {
+    throw new TypeError(`${fn}: x is not an array of numbers`);
+  }
+  if (options?.classes === undefined) return x.length;
+  const k = options.classes;
+  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: options.classes = ${String(k)} is not an integer >= 1`);
+  if (x.length % k !== 0) throw new RangeError(`${fn}: x has length ${x.length}, not a multiple of classes = ${k}`);
+  return k;
+}
+
+/**
+ * @internal Scans every row of x (of length k, from `rowLength`) with `scanRow`, calling `each(i, offset)`
+ * after each scan, and throws a RangeError naming the index (and row and column for rows) of a NaN.
  */
 export function forEachRow(
   fn: string,
   x: NumericArray,
-  options: RowOptions | undefined,
+  k: number,
+  rows: boolean,
   store: GradientBuffer | null,
-  each: (rowIndex: number, offset: number, k: number) => void,
+  each: (rowIndex: number, offset: number) => void,
 ): void {
-  if (x == null || typeof x.length !== "number" || typeof x === "string") {
-    throw new TypeError(`${fn}: x is not an array of numbers`);
-  }
-  const rows = options?.classes !== undefined;
-  const k = rows ? options!.classes! : x.length;
-  if (rows) {
-    if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: options.classes = ${String(k)} is not an integer >= 1`);
-    if (x.length % k !== 0) throw new RangeError(`${fn}: x has length ${x.length}, not a multiple of classes = ${k}`);
-  }
   if (k === 0) return;
   for (let offset = 0, i = 0; offset < x.length; offset += k, i++) {
     const bad = scanRow(x, offset, k, store);
@@ -163,6 +185,6 @@ export function forEachRow(
       const at = rows ? `x[${offset + bad}] (row ${i}, column ${bad})` : `x[${bad}]`;
       throw new RangeError(`${fn}: ${at} = NaN is not a number`);
     }
-    each(i, offset, k);
+    each(i, offset);
   }
 }
