@@ -93,7 +93,8 @@ console.log(
     `  wall ${seconds.toFixed(2)} s: ${(mb / seconds).toFixed(1)} MB/s, ${(rows / 1e6 / seconds).toFixed(2)} M rows/s\n` +
     `  cpu  ${cpuSeconds.toFixed(2)} s: ${(mb / cpuSeconds).toFixed(1)} MB/s, ${(rows / 1e6 / cpuSeconds).toFixed(2)} M rows/s ` +
     `(user+system; includes the gzip-free read and GC)\n` +
-    `  log loss ${out.logLoss}, AUC ${out.rocAuc} ± ${out.rocAucErrorBound}`,
+    `  log loss ${out.logLoss}, AUC ${out.rocAuc} ± ${out.rocAucErrorBound}\n` +
+    `  peak resident memory of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (bounded: independent of the file size)`,
 );
 // A reused file is the caller's; a generated one is removed unless --keep.
 if (dir !== null && !keep) rmSync(dir, { recursive: true, force: true });
