@@ -354,3 +354,38 @@ describe("xent eval, multi-class", () => {
     }
   });
 });
+
+describe("xent eval, more inputs", () => {
+  it("TSV without a header, columns by number; --format overrides the extension", () => {
+    const f = tmp.file("nohead.txt", "1\t0.9\n0\t0.2\n");
+    const out = json(xent(tmp.dir, ["eval", f, "--format", "tsv", "--no-header", "--label", "1", "--prob", "2", "--json"]));
+    expect(out.rows).toBe(2);
+    expect(out.logLoss).toBe(binaryCrossEntropy([1, 0], [0.9, 0.2]));
+    const run = xent(tmp.dir, ["eval", f, "--format", "tsv", "--no-header", "--label", "y", "--prob", "2"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/columns are numbered from 1: "y" is not a column number/);
+  });
+  it("JSON Lines: booleans as labels, numeric strings, --by on a key", () => {
+    const f = tmp.file("b.jsonl", '{"y": true, "p": "0.9", "g": 1}\n\n{"y": false, "p": 0.2, "g": 2}\n');
+    const out = json(xent(tmp.dir, ["eval", f, "--label", "y", "--prob", "p", "--by", "g", "--json"]));
+    expect(out.rows).toBe(2);
+    expect(out.groups.map((g: any) => g.group)).toEqual(["1", "2"]);
+    const missing = tmp.file("c.jsonl", '{"y": 1, "p": 0.9}\n{"y": 0}\n');
+    expect(xent(tmp.dir, ["eval", missing, "--label", "y", "--prob", "p"]).stderr).toMatch(/c\.jsonl:2:1: no probability in column "p"/);
+  });
+  it("quoted header names, and a second file without the column", () => {
+    const a = tmp.file("qa.csv", '"the label","p, calibrated"\n1,0.9\n');
+    const b = tmp.file("qb.csv", "y,p\n1,0.9\n");
+    expect(json(xent(tmp.dir, ["eval", a, "--label", "the label", "--prob", "p, calibrated", "--json"])).rows).toBe(1);
+    const run = xent(tmp.dir, ["eval", a, b, "--label", "the label", "--prob", "p, calibrated"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/qb\.csv:1:1: no column "the label"/);
+  });
+  it("an unwritable --state-out is exit 1, and stdin can be read once only (exit 2)", () => {
+    const run = xent(tmp.dir, ["eval", csvPath, "--label", "y", "--prob", "p", "--state-out", join(tmp.dir, "no", "such", "dir.json")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot write the state/);
+    expect(xent(tmp.dir, ["eval", "-", "-", "--label", "y", "--prob", "p"]).code).toBe(2);
+  });
+});
