@@ -155,6 +155,22 @@ describe("BinaryEvaluation", () => {
     const inf = new BinaryEvaluation().add([1], [0]);
     expect(BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(inf))).metrics().logLoss).toBe(Infinity);
   });
+  it("sums compensated across batches: 10^6 copies of one row give that row's loss exactly", () => {
+    const batch = 16384;
+    const labels = new Float64Array(batch).fill(1);
+    const probs = new Float64Array(batch).fill(0.7);
+    const e = new BinaryEvaluation();
+    let n = 0;
+    while (n + batch <= 1_000_000) {
+      e.add(labels, probs);
+      n += batch;
+    }
+    e.add(labels.subarray(0, 1_000_000 - n), probs.subarray(0, 1_000_000 - n));
+    const m = e.metrics();
+    expect(m.count).toBe(1_000_000);
+    expect(m.logLoss).toBe(binaryCrossEntropy(1, 0.7));
+    expect(m.brier).toBe((0.7 - 1) ** 2);
+  });
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({
       count: 0, weight: 0, logLoss: null, accuracy: null, brier: null, rocAuc: null, rocAucErrorBound: null,
