@@ -44,6 +44,39 @@ export type { SigmoidSquaredErrorOptions } from "./core/sigmoidSquaredError.js";
 export { GradientDescentRace } from "./model/gradientDescentRace.js";
 export type { RaceLoss, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
 
+// Logistic regression (issue 4): the model, its optimizers, the scaler and label encoder, and the data sets.
+export { LogisticRegression } from "./model/logisticRegression.js";
+export type {
+  LogisticRegressionOptions,
+  LogisticRegressionJSON,
+  FitOptions,
+  FitHistory,
+  Solver,
+} from "./model/logisticRegression.js";
+export { StandardScaler } from "./model/standardScaler.js";
+export type { StandardScalerOptions, StandardScalerJSON } from "./model/standardScaler.js";
+export { LabelEncoder } from "./model/labelEncoder.js";
+export type { Label, Labels } from "./model/labelEncoder.js";
+export type { Features, DenseMatrix } from "./model/denseMatrix.js";
+export type { Penalty } from "./model/logisticObjective.js";
+export { lbfgs } from "./model/lbfgs.js";
+export type { LbfgsOptions } from "./model/lbfgs.js";
+export { newtonCg } from "./model/newtonCg.js";
+export type { NewtonCgOptions } from "./model/newtonCg.js";
+export { strongWolfeLineSearch } from "./model/lineSearch.js";
+export type { LineSearchOptions, LineSearchResult } from "./model/lineSearch.js";
+export type {
+  DifferentiableObjective,
+  TwiceDifferentiableObjective,
+  OptimizeOptions,
+  OptimizeResult,
+  StopReason,
+} from "./model/optimization.js";
+export { parseCsvDataset } from "./io/parseCsvDataset.js";
+export type { Dataset, ParseCsvDatasetOptions } from "./io/parseCsvDataset.js";
+export { loadDataset, datasetNames } from "./io/datasets.js";
+export type { DatasetName } from "./io/datasets.js";
+
 // Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
 export { brierScore } from "./core/brierScore.js";
 export { accuracy } from "./core/accuracy.js";

@@ -1,0 +1,150 @@
+import { strongWolfeLineSearch } from "./lineSearch.js";
+import {
+  type DifferentiableObjective,
+  type OptimizeOptions,
+  type OptimizeResult,
+  type StopReason,
+  dot,
+  maxAbs,
+  optimizeSettings,
+} from "./optimization.js";
+
+/** Options of `lbfgs`. */
+export interface LbfgsOptions extends OptimizeOptions {
+  /** The number of correction pairs kept (m); default 10, as scikit-learn and SciPy. */
+  memory?: number;
+}
+
+/**
+ * Minimizes a smooth function by limited-memory BFGS: Nocedal & Wright, Numerical Optimization (2nd ed.,
+ * 2006), Algorithm 7.5 (L-BFGS), with the two-loop recursion of Algorithm 7.4 for the direction
+ * `p = -H_k g_k`, the initial matrix `H_k^0 = (s^T y / y^T y) I` (their eq. 7.20), and the strong Wolfe line
+ * search of Algorithms 3.5/3.6 (`strongWolfeLineSearch`), which keeps `s^T y > 0` so the update is well
+ * defined. The first step, along -g, starts at length 1/||g||_inf so it does not jump far on a steep start.
+ *
+ * Every accepted step lowers the computed objective (or leaves it equal): the history is monotone.
+ * Stops when `||g||_inf <= gradientTolerance` (converged), after `maxIterations`, or when the line search
+ * can no longer find a lower value (`"noProgress"`).
+ *
+ * `x0` is not modified.
+ */
+export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, options: LbfgsOptions = {}): OptimizeResult {
+  const fn = "lbfgs";
+  const { tolerance, maxIterations } = optimizeSettings(fn, options);
+  const m = options.memory ?? 10;
+  if (!(Number.isInteger(m) && m >= 1)) throw new RangeError(`${fn}: options.memory = ${String(m)} is not an integer >= 1`);
+  const n = objective.dimension;
+  if (x0.length !== n) throw new RangeError(`${fn}: x0 has length ${x0.length} but the objective has ${n} variables`);
+
+  let x = Float64Array.from(x0);
+  let g = new Float64Array(n);
+  let xNew = new Float64Array(n);
+  let gNew = new Float64Array(n);
+  const p = new Float64Array(n);
+  const s: Float64Array[] = [];
+  const y: Float64Array[] = [];
+  const rho: number[] = [];
+  const alpha = new Float64Array(m);
+  let scratchS: Float64Array = new Float64Array(n);
+  let scratchY: Float64Array = new Float64Array(n);
+
+  let f = objective.valueAndGradient(x, g);
+  let evaluations = 1;
+  let gNorm = maxAbs(g);
+  const objectiveHistory = [f];
+  const gradientNormHistory = [gNorm];
+  let stopReason: StopReason = "maxIterations";
+  let iterations = 0;
+
+  while (true) {
+    if (gNorm <= tolerance) {
+      stopReason = "gradient";
+      break;
+    }
+    if (iterations >= maxIterations) break;
+
+    // Algorithm 7.4, the two-loop recursion: p = -H g from the stored pairs, newest first then oldest first.
+    for (let i = 0; i < n; i++) p[i] = -g[i]!;
+    const k = s.length;
+    for (let j = k - 1; j >= 0; j--) {
+      const a = rho[j]! * dot(s[j]!, p);
+      alpha[j] = a;
+      const yj = y[j]!;
+      for (let i = 0; i < n; i++) p[i]! -= a * yj[i]!;
+    }
+    if (k > 0) {
+      const sy = 1 / rho[k - 1]!;
+      const yy = dot(y[k - 1]!, y[k - 1]!);
+      const gamma = sy / yy; // eq. 7.20
+      for (let i = 0; i < n; i++) p[i]! *= gamma;
+    }
+    for (let j = 0; j < k; j++) {
+      const b = rho[j]! * dot(y[j]!, p);
+      const sj = s[j]!;
+      const a = alpha[j]! - b;
+      for (let i = 0; i < n; i++) p[i]! += a * sj[i]!;
+    }
+
+    let search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, {
+      initialStep: k === 0 ? Math.min(1, 1 / gNorm) : 1,
+    });
+    evaluations += search.evaluations;
+    if (!search.ok && k > 0) {
+      // The curvature pairs may describe the function badly here: restart from steepest descent once.
+      s.length = 0;
+      y.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) p[i] = -g[i]!;
+      search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, { initialStep: Math.min(1, 1 / gNorm) });
+      evaluations += search.evaluations;
+    }
+    if (!search.ok) {
+      stopReason = "noProgress";
+      break;
+    }
+
+    // The new pair s = x_new - x, y = g_new - g, dropped if s^T y is not safely positive (a step that met
+    // only the decrease condition, or rounding at the optimum), which keeps H positive definite.
+    const sk = scratchS;
+    const yk = scratchY;
+    for (let i = 0; i < n; i++) {
+      sk[i] = xNew[i]! - x[i]!;
+      yk[i] = gNew[i]! - g[i]!;
+    }
+    const sy = dot(sk, yk);
+    if (sy > Number.EPSILON * dot(yk, yk) && sy > 0) {
+      if (s.length === m) {
+        scratchS = s.shift()!;
+        scratchY = y.shift()!;
+        rho.shift();
+      } else {
+        scratchS = new Float64Array(n);
+        scratchY = new Float64Array(n);
+      }
+      s.push(sk);
+      y.push(yk);
+      rho.push(1 / sy);
+    }
+
+    [x, xNew] = [xNew, x];
+    [g, gNew] = [gNew, g];
+    f = search.value;
+    gNorm = maxAbs(g);
+    iterations++;
+    objectiveHistory.push(f);
+    gradientNormHistory.push(gNorm);
+  }
+
+  return {
+    x,
+    value: f,
+    gradient: g,
+    gradientNorm: gNorm,
+    iterations,
+    evaluations,
+    converged: stopReason === "gradient",
+    stopReason,
+    objectiveHistory,
+    gradientNormHistory,
+  };
+}

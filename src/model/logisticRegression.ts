@@ -1,0 +1,401 @@
+import { sigmoidUnchecked } from "../core/sigmoid.js";
+import { softmax } from "../core/softmax.js";
+import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
+import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
+import { lbfgs } from "./lbfgs.js";
+import {
+  BinaryLogisticObjective,
+  type LogisticProblem,
+  type Penalty,
+  linearPredictor,
+  parameterCount,
+} from "./logisticObjective.js";
+import { MultinomialLogisticObjective } from "./multinomialObjective.js";
+import { newtonCg } from "./newtonCg.js";
+import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective } from "./optimization.js";
+import { finiteArray } from "./standardScaler.js";
+
+/** The optimizers: L-BFGS with a strong Wolfe line search (default), or Newton-CG with the exact Hessian. */
+export type Solver = "lbfgs" | "newton-cg";
+
+/** Options of `LogisticRegression`, with scikit-learn's names and defaults. */
+export interface LogisticRegressionOptions {
+  /** Inverse regularization strength, finite and > 0; default 1. Ignored with `penalty: "none"`. */
+  C?: number;
+  /** `"l2"` (default): 0.5 ||W||^2 is added to the objective; `"none"`: no penalty. */
+  penalty?: Penalty;
+  /** Fit an intercept (never penalized); default true. */
+  fitIntercept?: boolean;
+  /** `"lbfgs"` (default) or `"newton-cg"` (exact Hessian-vector products; best for few features). */
+  solver?: Solver;
+  /**
+   * Stopping tolerance on the gradient, as scikit-learn's lbfgs: stop when the largest absolute component of
+   * the gradient of the objective divided by `C * sum_i w_i` (the mean-loss scale scikit-learn optimizes in;
+   * `sum_i w_i` alone without a penalty) is at most `tol`. Default 1e-4.
+   */
+  tol?: number;
+  /** The most iterations of the solver; default 100. */
+  maxIter?: number;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Per-sample weights, finite and >= 0 with a positive sum; default all 1. */
+  sampleWeight?: ArrayLike<number>;
+  /** The number of features when X is a flat Float64Array. */
+  nFeatures?: number;
+}
+
+/** The fit history: one entry for the start and one per iteration. */
+export interface FitHistory {
+  /** The objective `0.5 ||W||^2 + C sum_i w_i L_i`. */
+  objective: number[];
+  /** The infinity norm of its gradient. */
+  gradientNorm: number[];
+}
+
+/** The JSON form of a fitted `LogisticRegression`. */
+export interface LogisticRegressionJSON {
+  type: "xent.LogisticRegression";
+  version: 1;
+  options: Required<LogisticRegressionOptions>;
+  classes: Label[];
+  nFeatures: number;
+  coef: number[][];
+  intercept: number[];
+  nIter: number;
+  converged: boolean;
+  stopReason: StopReason;
+  objective: number;
+}
+
+interface Fitted {
+  encoder: LabelEncoder;
+  classes: Label[];
+  nFeatures: number;
+  /** Coefficient rows: 1 for a binary model, one per class for a multinomial one. */
+  rows: number;
+  coef: Float64Array;
+  intercept: Float64Array;
+}
+
+/**
+ * Logistic regression fitted by minimizing the cross-entropy, with scikit-learn's objective, so that both
+ * reach the same optimum:
+ *   f(W, b) = 0.5 ||W||^2 + C sum_i w_i L_i
+ * with the intercept b not penalized, w_i the sample weights and L_i the cross-entropy of sample i: binary
+ * (one coefficient row, `P(y = classes[1]) = sigmoid(x . w + b)`) for two classes, and the full K-class
+ * softmax (K rows, over-parametrized, as scikit-learn's lbfgs) for more.
+ *
+ * Labels can be {0, 1}, {-1, +1}, any numbers or strings: the classes are the sorted distinct labels, the
+ * last of two is the positive one, and `predict` gives labels back. Features are `number[][]` or a flat
+ * row-major `{ data, nFeatures }`; they must be finite.
+ *
+ * @example new LogisticRegression().fit([[0], [1], [2], [3]], ["no", "no", "yes", "yes"]).predict([[0.5], [2.5]]) // ["no", "yes"]
+ */
+export class LogisticRegression {
+  readonly options: Readonly<Required<LogisticRegressionOptions>>;
+  private state: Fitted | null = null;
+  private result: {
+    nIter: number;
+    converged: boolean;
+    stopReason: StopReason;
+    objective: number;
+    history: FitHistory;
+  } | null = null;
+
+  constructor(options: LogisticRegressionOptions = {}) {
+    const fn = "LogisticRegression";
+    if (options == null || typeof options !== "object") throw new TypeError(`${fn}: options is not an object`);
+    const C = options.C ?? 1;
+    if (typeof C !== "number" || !(C > 0 && C < Infinity)) throw new RangeError(`${fn}: options.C = ${String(C)} is not a finite number > 0`);
+    const penalty = options.penalty ?? "l2";
+    if (penalty !== "l2" && penalty !== "none") throw new RangeError(`${fn}: options.penalty = ${JSON.stringify(penalty)} is not "l2" or "none"`);
+    const solver = options.solver ?? "lbfgs";
+    if (solver !== "lbfgs" && solver !== "newton-cg") {
+      throw new RangeError(`${fn}: options.solver = ${JSON.stringify(solver)} is not "lbfgs" or "newton-cg"`);
+    }
+    const tol = options.tol ?? 1e-4;
+    if (typeof tol !== "number" || !(tol >= 0 && tol < Infinity)) throw new RangeError(`${fn}: options.tol = ${String(tol)} is not a finite number >= 0`);
+    const maxIter = options.maxIter ?? 100;
+    if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new RangeError(`${fn}: options.maxIter = ${String(maxIter)} is not an integer >= 0`);
+    const fitIntercept = options.fitIntercept ?? true;
+    if (typeof fitIntercept !== "boolean") throw new TypeError(`${fn}: options.fitIntercept = ${String(fitIntercept)} is not a boolean`);
+    this.options = Object.freeze({ C, penalty, fitIntercept, solver, tol, maxIter });
+  }
+
+  /** The classes, sorted; `classes[1]` is the positive class of a binary model. */
+  get classes(): Label[] {
+    return [...this.fitted("classes").classes];
+  }
+
+  /** The number of features the model was fitted on. */
+  get nFeatures(): number {
+    return this.fitted("nFeatures").nFeatures;
+  }
+
+  /** Coefficient rows (1 x d for a binary model, K x d for a multinomial one), as scikit-learn's `coef_`. */
+  get coef(): number[][] {
+    const { coef, rows, nFeatures } = this.fitted("coef");
+    return Array.from({ length: rows }, (_, r) => Array.from(coef.subarray(r * nFeatures, (r + 1) * nFeatures)));
+  }
+
+  /** Intercepts (1 or K; zeros without `fitIntercept`), as scikit-learn's `intercept_`. */
+  get intercept(): number[] {
+    return Array.from(this.fitted("intercept").intercept);
+  }
+
+  /** Solver iterations of the last fit. */
+  get nIter(): number {
+    return this.fitResult("nIter").nIter;
+  }
+
+  /** Whether the last fit reached the gradient tolerance. */
+  get converged(): boolean {
+    return this.fitResult("converged").converged;
+  }
+
+  /** Why the last fit stopped: `"gradient"` (converged), `"maxIterations"` or `"noProgress"`. */
+  get stopReason(): StopReason {
+    return this.fitResult("stopReason").stopReason;
+  }
+
+  /** The objective at the solution. */
+  get objective(): number {
+    return this.fitResult("objective").objective;
+  }
+
+  /** Objective and gradient norm at the start and after each iteration of the last fit. */
+  get history(): FitHistory {
+    const h = this.fitResult("history").history;
+    return { objective: [...h.objective], gradientNorm: [...h.gradientNorm] };
+  }
+
+  /** Fits the model, starting from zero coefficients. Returns the model. */
+  fit(X: Features, y: Labels, options: FitOptions = {}): this {
+    const fn = "LogisticRegression.fit";
+    const m = toMatrix(fn, "X", X, options.nFeatures);
+    if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
+    if (y.length !== m.rows) throw new RangeError(`${fn}: X has ${m.rows} rows but y has ${y.length} labels`);
+    const encoder = new LabelEncoder().fit(y, fn, "y");
+    const classes = encoder.classes;
+    if (classes.length < 2) {
+      throw new RangeError(`${fn}: y has a single class (${JSON.stringify(classes[0])}); at least 2 are needed`);
+    }
+    const classIds = encoder.transform(y, fn, "y");
+    const sampleWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
+    const { C, penalty, fitIntercept, solver, tol, maxIter } = this.options;
+    const problem: LogisticProblem = { X: m, classIds, nClasses: classes.length, sampleWeight, C, penalty, fitIntercept };
+    const binary = classes.length === 2;
+    const rows = binary ? 1 : classes.length;
+    const objective: TwiceDifferentiableObjective = binary
+      ? new BinaryLogisticObjective(problem)
+      : new MultinomialLogisticObjective(problem);
+
+    // scikit-learn's lbfgs optimizes f / (C sum w) and stops on its gradient: the same test, scaled.
+    let weightSum = m.rows;
+    if (sampleWeight !== undefined) {
+      weightSum = 0;
+      for (let i = 0; i < sampleWeight.length; i++) weightSum += sampleWeight[i]!;
+    }
+    const scale = (penalty === "l2" ? C : 1) * weightSum;
+    const settings = { gradientTolerance: tol * scale, maxIterations: maxIter };
+    const x0 = new Float64Array(parameterCount(rows, m.cols, fitIntercept));
+    const run: OptimizeResult = solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
+
+    const coef = run.x.slice(0, rows * m.cols);
+    const intercept = fitIntercept ? run.x.slice(rows * m.cols) : new Float64Array(rows);
+    if (!binary) centerClasses(coef, intercept, rows, m.cols, penalty === "none");
+    this.state = { encoder, classes, nFeatures: m.cols, rows, coef, intercept };
+    this.result = {
+      nIter: run.iterations,
+      converged: run.converged,
+      stopReason: run.stopReason,
+      objective: run.value,
+      history: { objective: run.objectiveHistory, gradientNorm: run.gradientNormHistory },
+    };
+    return this;
+  }
+
+  /**
+   * The linear scores: for a binary model one logit per sample (of `classes[1]`, a Float64Array of length n);
+   * for a multinomial one, K per sample (row-major n x K).
+   */
+  decisionFunction(X: Features): Float64Array {
+    const s = this.fitted("decisionFunction");
+    const m = toMatrix("LogisticRegression.decisionFunction", "X", X, s.nFeatures);
+    return scores(s, m);
+  }
+
+  /** Class probabilities, row-major n x K (K = number of classes, in the order of `classes`). */
+  predictProba(X: Features): Float64Array {
+    const s = this.fitted("predictProba");
+    const m = toMatrix("LogisticRegression.predictProba", "X", X, s.nFeatures);
+    const z = scores(s, m);
+    const k = s.classes.length;
+    if (s.rows === 1) {
+      const out = new Float64Array(m.rows * 2);
+      // P(classes[1]) = sigmoid(s) and P(classes[0]) = sigmoid(-s): both without the cancellation of 1 - p.
+      for (let i = 0; i < m.rows; i++) {
+        out[2 * i] = sigmoidUnchecked(-z[i]!);
+        out[2 * i + 1] = sigmoidUnchecked(z[i]!);
+      }
+      return out;
+    }
+    return softmax(z, { classes: k }); // shifted by each row's maximum: nothing overflows
+  }
+
+  /** The most probable class of each sample, as the labels given to `fit` (ties go to the first class). */
+  predict(X: Features): Label[] {
+    const s = this.fitted("predict");
+    const m = toMatrix("LogisticRegression.predict", "X", X, s.nFeatures);
+    const z = scores(s, m);
+    const ids = new Int32Array(m.rows);
+    if (s.rows === 1) for (let i = 0; i < m.rows; i++) ids[i] = z[i]! > 0 ? 1 : 0;
+    else {
+      const k = s.rows;
+      for (let i = 0; i < m.rows; i++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (z[i * k + c]! > z[i * k + best]!) best = c;
+        ids[i] = best;
+      }
+    }
+    return s.encoder.inverseTransform(ids);
+  }
+
+  /** Accuracy: the (weighted) fraction of samples whose predicted label equals y. */
+  score(X: Features, y: Labels, sampleWeight?: ArrayLike<number>): number {
+    const fn = "LogisticRegression.score";
+    const predicted = this.predict(X);
+    if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
+    if (y.length !== predicted.length) throw new RangeError(`${fn}: X has ${predicted.length} rows but y has ${y.length} labels`);
+    const w = checkSampleWeight(fn, sampleWeight, y.length);
+    let right = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++) {
+      const wi = w === undefined ? 1 : w[i]!;
+      total += wi;
+      if (predicted[i] === y[i]) right += wi;
+    }
+    return right / total;
+  }
+
+  /** A plain object with everything `fromJSON` needs (and the fit's summary), for `JSON.stringify`. */
+  toJSON(): LogisticRegressionJSON {
+    const s = this.fitted("toJSON");
+    const r = this.fitResult("toJSON");
+    return {
+      type: "xent.LogisticRegression",
+      version: 1,
+      options: { ...this.options },
+      classes: [...s.classes],
+      nFeatures: s.nFeatures,
+      coef: this.coef,
+      intercept: this.intercept,
+      nIter: r.nIter,
+      converged: r.converged,
+      stopReason: r.stopReason,
+      objective: r.objective,
+    };
+  }
+
+  /** Restores a model from `toJSON()` output (or its JSON text), checking every field. */
+  static fromJSON(json: unknown): LogisticRegression {
+    const fn = "LogisticRegression.fromJSON";
+    const o = (typeof json === "string" ? JSON.parse(json) : json) as Partial<LogisticRegressionJSON> | null;
+    if (o == null || typeof o !== "object" || o.type !== "xent.LogisticRegression") {
+      throw new TypeError(`${fn}: not a LogisticRegression JSON (its "type" must be "xent.LogisticRegression")`);
+    }
+    if (o.version !== 1) throw new RangeError(`${fn}: version ${String(o.version)} is not supported (expected 1)`);
+    const model = new LogisticRegression(o.options ?? {});
+    const classes = o.classes;
+    if (!Array.isArray(classes) || classes.length < 2) throw new RangeError(`${fn}: classes must be an array of at least 2 labels`);
+    const encoder = new LabelEncoder().fit(classes as Labels, fn, "classes");
+    if (encoder.classes.length !== classes.length || encoder.classes.some((c, i) => c !== classes[i])) {
+      throw new RangeError(`${fn}: classes must be distinct and sorted, got ${JSON.stringify(classes)}`);
+    }
+    const nFeatures = o.nFeatures;
+    if (typeof nFeatures !== "number" || !Number.isInteger(nFeatures) || nFeatures < 1) {
+      throw new RangeError(`${fn}: nFeatures = ${String(nFeatures)} is not an integer >= 1`);
+    }
+    const rows = classes.length === 2 ? 1 : classes.length;
+    if (!Array.isArray(o.coef) || o.coef.length !== rows) throw new RangeError(`${fn}: coef must have ${rows} rows`);
+    const coef = new Float64Array(rows * nFeatures);
+    o.coef.forEach((row, r) => {
+      const values = finiteArray(fn, `coef[${r}]`, row);
+      if (values.length !== nFeatures) throw new RangeError(`${fn}: coef[${r}] has ${values.length} entries but nFeatures = ${nFeatures}`);
+      coef.set(values, r * nFeatures);
+    });
+    const intercept = Float64Array.from(finiteArray(fn, "intercept", o.intercept));
+    if (intercept.length !== rows) throw new RangeError(`${fn}: intercept has ${intercept.length} entries but the model has ${rows} rows`);
+    model.state = { encoder, classes: encoder.classes, nFeatures, rows, coef, intercept };
+    const objective = typeof o.objective === "number" ? o.objective : NaN;
+    model.result = {
+      nIter: typeof o.nIter === "number" ? o.nIter : 0,
+      converged: o.converged === true,
+      stopReason: o.stopReason ?? "maxIterations",
+      objective,
+      history: { objective: [], gradientNorm: [] },
+    };
+    return model;
+  }
+
+  private fitted(what: string): Fitted {
+    if (this.state === null) throw new Error(`LogisticRegression.${what}: the model is not fitted; call fit first`);
+    return this.state;
+  }
+
+  private fitResult(what: string): NonNullable<LogisticRegression["result"]> {
+    this.fitted(what);
+    return this.result!;
+  }
+}
+
+/** Scores of every sample: one logit per sample (binary) or K per sample (multinomial). */
+function scores(s: Fitted, m: Matrix): Float64Array {
+  const theta = new Float64Array(s.coef.length + s.intercept.length);
+  theta.set(s.coef);
+  theta.set(s.intercept, s.coef.length);
+  const out = new Float64Array(m.rows * s.rows);
+  linearPredictor(m, theta, s.rows, true, out);
+  return out;
+}
+
+/**
+ * The multinomial model is over-parametrized: adding one vector to every coefficient row, or one number to
+ * every intercept, changes no probability. The intercepts are not penalized, so nothing fixes their sum
+ * (and without a penalty, nothing fixes the rows' sum either); the solvers keep it at its start, 0, up to
+ * rounding. This returns the representative with zero sums, scikit-learn's: the intercepts (and without a
+ * penalty, each coefficient column) minus their mean across classes. Probabilities are unchanged.
+ */
+function centerClasses(coef: Float64Array, intercept: Float64Array, rows: number, cols: number, columns: boolean): void {
+  let mean = 0;
+  for (let r = 0; r < rows; r++) mean += intercept[r]!;
+  mean /= rows;
+  for (let r = 0; r < rows; r++) intercept[r]! -= mean;
+  if (!columns) return;
+  for (let j = 0; j < cols; j++) {
+    let colMean = 0;
+    for (let r = 0; r < rows; r++) colMean += coef[r * cols + j]!;
+    colMean /= rows;
+    for (let r = 0; r < rows; r++) coef[r * cols + j]! -= colMean;
+  }
+}
+
+/** @internal Validates sample weights: length n, finite, >= 0, with a positive sum; undefined if not given. */
+function checkSampleWeight(fn: string, w: ArrayLike<number> | undefined, n: number): Float64Array | undefined {
+  if (w === undefined) return undefined;
+  if (w == null || typeof w !== "object" || typeof w.length !== "number") throw new TypeError(`${fn}: sampleWeight is not an array of numbers`);
+  if (w.length !== n) throw new RangeError(`${fn}: sampleWeight has length ${w.length} but X has ${n} rows`);
+  const out = new Float64Array(n);
+  let positive = false;
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (typeof v !== "number" || !(v >= 0 && v < Infinity)) throw new RangeError(`${fn}: sampleWeight[${i}] = ${String(v)} is not a finite number >= 0`);
+    if (v > 0) positive = true;
+    out[i] = v;
+  }
+  if (!positive) throw new RangeError(`${fn}: sampleWeight sums to 0; at least one sample must have a positive weight`);
+  return out;
+}
+
