@@ -33,7 +33,7 @@ describe("xent plot", () => {
     const run = xent(tmp.dir, ["plot", model, "--out", out]);
     expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
     const svg = readFileSync(out, "utf8");
-    expect(svg).toContain(">Training curve</text>");
+    expect(svg).toContain(">Training curve (model.json)</text>");
     expect(svg).toContain(">iteration</text>");
   });
 

@@ -15,7 +15,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "label", type: "string", value: "COLUMN", help: "the label column: 0/1 or -1/+1 (required)" },
   { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
   { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
-  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class ids 0..k-1" },
+  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class ids 0..k-1 or the column names (without the prefix)" },
   { name: "logits", type: "string", value: "COLS|PREFIX", help: "multi-class: logit columns instead (p = softmax of the row)" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
@@ -47,7 +47,7 @@ Examples:
   xent eval preds.csv --label y --prob p
   xent eval preds.tsv.gz --label y --logit score --by country --json
   zcat part-*.csv.gz | xent eval - --label y --prob p --state-out all.json
-  xent eval iris.csv --label species --probs p_      # columns p_0, p_1, p_2
+  xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
 
 const FORMATS = ["csv", "tsv", "jsonl"];

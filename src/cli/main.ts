@@ -6,11 +6,13 @@ import { evalCommand } from "./evalCommand.js";
 import { lossCommand } from "./lossCommand.js";
 import { mergeCommand } from "./mergeCommand.js";
 import { plotCommand } from "./plotCommand.js";
+import { predictCommand } from "./predictCommand.js";
+import { trainCommand } from "./trainCommand.js";
 import { UsageError } from "./usageError.js";
 
 export type { CliIO } from "./cliIO.js";
 
-const commands: Command[] = [evalCommand, mergeCommand, lossCommand, plotCommand];
+const commands: Command[] = [evalCommand, mergeCommand, lossCommand, trainCommand, predictCommand, plotCommand];
 
 function version(): string {
   try {

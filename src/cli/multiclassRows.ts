@@ -20,6 +20,8 @@ export class MulticlassHandler {
   private weight = -1;
   private group = -1;
   private row: Float64Array = new Float64Array(0);
+  /** Class names that may stand for class ids: the column names without the prefix, or the listed names. */
+  private classNames = new Map<string, number>();
 
   constructor(
     private readonly columns: { label: string; scores: string; weight: string | null; by: string | null },
@@ -31,8 +33,10 @@ export class MulticlassHandler {
     this.label = cols.index(this.columns.label);
     const spec = this.columns.scores;
     let names: string[];
+    let prefix = "";
     if (spec.includes(",")) names = spec.split(",").map((s) => s.trim());
     else {
+      prefix = spec;
       if (cols.names === null) {
         throw new InputError(cols.file, 1, 1, "missing column", `a column prefix (${quoteText(spec)}) needs a header: list the columns instead, e.g. p0,p1,p2`, false);
       }
@@ -46,6 +50,7 @@ export class MulticlassHandler {
       throw new InputError(cols.file, 1, 1, "missing column", `${k} class columns where the files before had ${this.row.length}`, false);
     }
     this.scoreNames = names;
+    this.classNames = new Map(names.map((n, j) => [n.slice(prefix.length), j]));
     this.scoreColumns = names.map((n) => cols.index(n));
     this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
@@ -65,10 +70,14 @@ export class MulticlassHandler {
     if (bad !== null) return this.reject(bad);
     const k = this.row.length;
     const li = this.label;
-    const y = v.number(li);
+    let y = v.number(li);
     if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
     if (!(y !== undefined && Number.isInteger(y) && y >= 0 && y < k)) {
-      return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}]`));
+      y = this.classNames.get(v.text(li).trim());
+      if (y === undefined) {
+        const names = [...this.classNames.keys()].map((n) => quoteText(n)).join(", ");
+        return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] or a class name (${names})`));
+      }
     }
     const probability = this.scale === "probability";
     let sum = 0;

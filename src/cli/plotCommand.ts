@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { binaryCrossEntropy, logisticLoss, sigmoid } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type OptionSpec, parseArgs } from "./args.js";
@@ -78,7 +79,7 @@ function modelChart(path: string): PlotSpec {
   const min = Math.min(...values);
   const max = Math.max(...values);
   return {
-    title: "Training curve",
+    title: `Training curve (${basename(path)})`,
     xLabel: "iteration",
     yLabel: "objective 0.5 ||w||^2 + C sum L_i",
     xDomain: [0, Math.max(values.length - 1, 1)],
