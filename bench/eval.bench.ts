@@ -1,18 +1,20 @@
 // Throughput of `xent eval` on a generated CSV of label,probability rows: MB/s and rows/s, one core.
 //
 //   npm run bench:eval              1 GB file (the real measurement; needs ~1 GB in the temp dir)
+//   (that is `tsx bench/eval.bench.ts`: the CLI's `main` from the sources, in this process)
 //   npm run bench:eval -- --quick   64 MB
 //   npm run bench:eval -- --mb 256  any size
 //   --file PATH reuses a file made before with --keep (label,probability rows)
 //   --decimals N prints the probabilities with N decimals (default 7: the AUC goes to its histogram; with 3,
 //     at most 1001 distinct scores, it stays exact)
-//   profile with: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/eval.bench.mjs --quick
+//   profile with: node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/eval.bench.ts --quick
 //
 // The file goes to the OS temp dir (never the repository) and is deleted afterwards. The result is checked
 // against an independent sum over the same rows so that no work can be optimized away.
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { main } from "../src/cli/main.js";
 
 const args = process.argv.slice(2);
 const mbArg = args.indexOf("--mb");
@@ -24,7 +26,7 @@ const fileArg = args.indexOf("--file");
 
 // mulberry32: reproducible data.
 let seed = 12345;
-function random() {
+function random(): number {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = seed;
   t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -32,16 +34,18 @@ function random() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-let file;
-let dir = null;
+let file: string;
+let dir: string | null = null;
 let rows = 0;
 let check = NaN; // naive sum of the losses over the generated rows, for a sanity check of the result
 if (fileArg >= 0) {
-  file = args[fileArg + 1];
+  file = args[fileArg + 1]!;
   // Count the rows (newlines minus the header) so the result can still be checked.
   const { createReadStream } = await import("node:fs");
   let lines = 0;
-  for await (const chunk of createReadStream(file)) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+  }
   rows = lines - 1;
 } else {
   dir = mkdtempSync(join(tmpdir(), "xent-bench-"));
@@ -72,9 +76,8 @@ const bytes = statSync(file).size;
 
 // In process, so that the CPU time of the evaluation itself can be measured (process.cpuUsage): the machine
 // may be shared, and wall time then measures the neighbours too. Both are reported.
-const { main } = await import(join(import.meta.dirname, "..", "dist", "cli", "main.js"));
 let stdout = "";
-const io = { stdout: { write: (s) => ((stdout += s), true) }, stderr: { write: (s) => process.stderr.write(s) } };
+const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => process.stderr.write(s) } };
 const cpu0 = process.cpuUsage();
 const t1 = performance.now();
 const code = await main(["eval", file, "--label", "label", "--prob", "probability", "--json"], io);
@@ -82,7 +85,7 @@ const seconds = (performance.now() - t1) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 if (code !== 0) process.exit(1);
-const out = JSON.parse(stdout);
+const out = JSON.parse(stdout) as { rows: number; logLoss: number; rocAuc: number; rocAucErrorBound: number };
 if (out.rows !== rows || (check === check && Math.abs(out.logLoss - check / rows) > 1e-9)) {
   console.error("wrong result", out, check / rows);
   process.exit(1);
