@@ -46,7 +46,8 @@ printed on stdout), 2 bad usage.
 Examples:
   xent eval preds.csv --label y --prob p
   xent eval preds.tsv.gz --label y --logit score --by country --json
-  zcat part-*.csv.gz | xent eval - --label y --prob p --state-out all.json
+  cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
+  xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
 
