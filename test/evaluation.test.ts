@@ -13,6 +13,7 @@ import {
   categoricalBrierScore,
   rocAuc,
 } from "xent";
+import { binaryScoreSums } from "../src/core/binaryScoreSums.js";
 import { rng, ulps } from "./cliHelpers.js";
 
 /** The AUC by its definition: all pairs, ties one half. */
@@ -170,6 +171,22 @@ describe("BinaryEvaluation", () => {
     expect(m.count).toBe(1_000_000);
     expect(m.logLoss).toBe(binaryCrossEntropy(1, 0.7));
     expect(m.brier).toBe((0.7 - 1) ** 2);
+  });
+  it("its fused Brier/accuracy pass gives brierScore's and accuracy's sums bit for bit", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true })), { maxLength: 50 }),
+        (rows) => {
+          const y = rows.map((r) => r[0]);
+          const p = rows.map((r) => r[1]);
+          const w = rows.map((r) => r[2]);
+          expect(binaryScoreSums("t", y, p, p, 0.5, w)).toEqual({
+            brier: brierScore(y, p, { weights: w, reduction: "sum" }),
+            correct: accuracy(y, p, { weights: w, reduction: "sum" }),
+          });
+        },
+      ),
+    );
   });
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({

@@ -8,7 +8,7 @@ import {
 import { InputError } from "../io/inputError.js";
 
 /** Rows are handed to the library in batches of this many (per group): big enough to amortize a call. */
-const BATCH = 16384;
+const BATCH = 4096;
 
 /** What is evaluated: binary scores (one per row) or rows of `classes` scores. */
 export type EvalKind = { kind: "binary"; scale: ScoreScale } | { kind: "multiclass"; scale: ScoreScale; classes: number };

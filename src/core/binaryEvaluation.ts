@@ -1,7 +1,6 @@
-import { accuracy } from "./accuracy.js";
 import { binaryCrossEntropy } from "./binaryCrossEntropy.js";
 import { binaryCrossEntropyWithLogits } from "./binaryCrossEntropyWithLogits.js";
-import { brierScore } from "./brierScore.js";
+import { binaryScoreSums } from "./binaryScoreSums.js";
 import { fail } from "./checks.js";
 import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
 import { type NumericArray } from "./reduction.js";
@@ -46,7 +45,7 @@ export interface BinaryEvaluationState {
  *
  * ## Method
  * Each batch is reduced by the library's batch functions with reduction "sum" (`binaryCrossEntropy` or
- * `binaryCrossEntropyWithLogits`, `brierScore`, `accuracy`), each already a compensated sum of its batch;
+ * `binaryCrossEntropyWithLogits`; `brierScore` and `accuracy` fused in one pass), each a compensated sum;
  * the batch sums are added into `CompensatedSum`s, which keep their compensation in the saved state. All
  * terms are non-negative, so the rounding of each batch sum is at most half an ulp of a part of the total:
  * the final figures are within a few ulps of exact arithmetic over any number of rows and shards, and the
@@ -87,8 +86,8 @@ export class BinaryEvaluation {
       for (let i = 0; i < scores.length; i++) p[i] = sigmoidUnchecked(scores[i]!);
       probabilities = p;
     }
-    const brier = brierScore(labels, probabilities, options);
-    const correct = accuracy(labels, scores, { ...options, threshold: this.scale === "probability" ? 0.5 : 0 });
+    // brierScore and accuracy with reduction "sum", in one pass (binaryScoreSums; the same numbers).
+    const { brier, correct } = binaryScoreSums("BinaryEvaluation.add", labels, probabilities, scores, this.scale === "probability" ? 0.5 : 0, weights);
     // Everything checked: commit the batch.
     this.roc.add(labels, scores, weights);
     this.loss.add(loss);
