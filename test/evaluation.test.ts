@@ -237,3 +237,11 @@ describe("multi-class metrics and MulticlassEvaluation", () => {
     expect(() => merged.merge(new MulticlassEvaluation(4, "logit"))).toThrow(/4 classes/);
   });
 });
+
+describe("RocAucAccumulator.add is all or nothing", () => {
+  it("a bad element leaves the accumulator as it was", () => {
+    const acc = new RocAucAccumulator().add([0, 1], [0.2, 0.8]);
+    expect(() => acc.add([1, 0], [0.9, 1.5])).toThrow("RocAucAccumulator.add: scores[1] = 1.5 is not in [0, 1]");
+    expect(acc.result()).toEqual({ auc: 1, errorBound: 0 });
+  });
+});

@@ -89,7 +89,7 @@ export class BinaryEvaluation {
     // brierScore and accuracy with reduction "sum", in one pass (binaryScoreSums; the same numbers).
     const { brier, correct } = binaryScoreSums("BinaryEvaluation.add", labels, probabilities, scores, this.scale === "probability" ? 0.5 : 0, weights);
     // Everything checked: commit the batch.
-    this.roc.add(labels, scores, weights);
+    this.roc.addChecked(labels, scores, weights); // checked by the two passes above
     this.loss.add(loss);
     this.brier.add(brier);
     this.correct.add(correct);

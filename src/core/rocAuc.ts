@@ -133,6 +133,7 @@ export class RocAucAccumulator {
     if (weights !== undefined && weights.length !== n) {
       throw new RangeError(`${fn}: weights has length ${weights.length} but labels has length ${n}`);
     }
+    // Check everything first, so that a bad element leaves the accumulator as it was.
     const probability = this.scale === "probability";
     for (let i = 0; i < n; i++) {
       const y = labels[i]!;
@@ -143,6 +144,21 @@ export class RocAucAccumulator {
       }
       const w = weights === undefined ? 1 : weights[i]!;
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
+    }
+    return this.addChecked(labels, scores, weights);
+  }
+
+  /**
+   * @internal `add` for a batch already checked (labels 0 or 1, scores on this scale, weights finite and
+   * >= 0, equal lengths): `BinaryEvaluation` checks them on its own passes.
+   */
+  addChecked(labels: NumericArray, scores: NumericArray, weights?: NumericArray): this {
+    const n = labels.length;
+    const probability = this.scale === "probability";
+    for (let i = 0; i < n; i++) {
+      const y = labels[i]!;
+      const s = scores[i]!;
+      const w = weights === undefined ? 1 : weights[i]!;
       const hist = this.hist;
       if (hist !== null) {
         // The histogram's hot loop, inlined.
