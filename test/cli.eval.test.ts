@@ -185,6 +185,11 @@ describe("sharded evaluation: --state-out and xent merge", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("logit");
+    const g = join(tmp.dir, "grouped.json");
+    xent(tmp.dir, ["eval", whole, "--label", "y", "--prob", "p", "--by", "g", "--state-out", g]);
+    const byRun = xent(tmp.dir, ["merge", a, g]);
+    expect(byRun.code).toBe(1);
+    expect(byRun.stderr).toMatch(/grouped by "g" but .*prob\.json by null/);
     const junk = tmp.file("junk.json", '{"hello": 1}');
     expect(xent(tmp.dir, ["merge", junk]).code).toBe(1);
   });
