@@ -117,12 +117,8 @@ export class EvalRun {
 
   /** Adds one validated multi-class row (a class id and k scores). */
   pushRow(label: number, scores: Float64Array, weight: number, group: string | null): void {
-    for (const b of group === null ? [this.total] : [this.total, this.group(group)]) {
-      b.labels[b.n] = label;
-      b.scores.set(scores, b.n * b.width);
-      if (b.weights !== null) b.weights[b.n] = weight;
-      if (++b.n === BATCH) b.flush();
-    }
+    pushRowInto(this.total, label, scores, weight);
+    if (group !== null) pushRowInto(this.group(group), label, scores, weight);
   }
 
   skip(reason: string): void {
@@ -179,6 +175,13 @@ function stateFile(
     total: total.toJSON(),
     groups: by === null ? null : Object.fromEntries(groups.map(([g, e]) => [g, e.toJSON()])),
   };
+}
+
+function pushRowInto(b: Batch, label: number, scores: Float64Array, weight: number): void {
+  b.labels[b.n] = label;
+  b.scores.set(scores, b.n * b.width);
+  if (b.weights !== null) b.weights[b.n] = weight;
+  if (++b.n === BATCH) b.flush();
 }
 
 function sortedGroups<T>(groups: Map<string, T>): [string, T][] {
