@@ -1,15 +1,18 @@
 import { createWriteStream, rmSync } from "node:fs";
-import { InputError, quoteText } from "../io/inputError.js";
+import { type ByteSource } from "../io/byteSource.js";
+import { quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
 import { type LoadedModel, loadModel } from "./modelFile.js";
+import { Progress } from "./progress.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
 ];
 
 const BATCH = 4096;
@@ -27,6 +30,7 @@ class Predictor {
   private names: string[];
   pending: Promise<void> = Promise.resolve();
   private headerWritten = false;
+  rows = 0;
 
   constructor(
     private readonly m: LoadedModel,
@@ -60,6 +64,7 @@ class Predictor {
       this.x[i * d + j] = parsed[0]!;
     }
     this.raws.push(v.raw());
+    this.rows++;
     if (this.raws.length === BATCH) this.flush();
   }
 
@@ -129,14 +134,17 @@ Example:
     }
     const p = new Predictor(m, out);
     let ok = false;
+    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
       for (const path of files) {
-        await readTable({ path, stdin: io.stdin, format, afterChunk: () => p.pending }, p);
+        const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, p.rows, src.name);
+        await readTable({ path, stdin: io.stdin, format, afterChunk: () => p.pending, onChunk }, p);
       }
       p.flush();
       await p.pending;
       ok = true;
     } finally {
+      progress.finish();
       if (file !== null) {
         await new Promise<void>((resolve) => file!.end(resolve));
         // A partial output file is not a result: removed when the input turned out bad.

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
+import { type ByteSource } from "../io/byteSource.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
@@ -7,6 +8,7 @@ import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
+import { Progress } from "./progress.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -23,6 +25,7 @@ const trainOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
   { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
 ];
 
@@ -133,8 +136,14 @@ Examples:
     if (solver !== "lbfgs" && solver !== "newton-cg") throw usage(`--solver ${JSON.stringify(solver)} is not lbfgs or newton-cg`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
-    for (const path of files) {
-      await readTable({ path, stdin: io.stdin, format, header: o["no-header"] !== true }, data);
+    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
+    try {
+      for (const path of files) {
+        const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, data.rows, src.name);
+        await readTable({ path, stdin: io.stdin, format, header: o["no-header"] !== true, onChunk }, data);
+      }
+    } finally {
+      progress.finish();
     }
     if (data.rows === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
     const d = data.features.length;
