@@ -44,20 +44,29 @@ export function openByteSource(path: string, stdin: Readable | undefined): ByteS
   }
   let bytes = 0;
   let gzip = false;
+  let it: AsyncIterator<Buffer | string> | null = null;
+  const next = async (): Promise<Buffer | null> => {
+    it ??= raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    let r: IteratorResult<Buffer | string>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      throw new InputError(name, 0, 0, "unreadable", `read error: ${(e as Error).message}`, false);
+    }
+    if (r.done) return null;
+    const b = typeof r.value === "string" ? Buffer.from(r.value) : r.value;
+    bytes += b.length;
+    return b;
+  };
   async function* chunks(): AsyncGenerator<Buffer> {
-    const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    const next = async (): Promise<Buffer | null> => {
-      let r: IteratorResult<Buffer | string>;
-      try {
-        r = await it.next();
-      } catch (e) {
-        throw new InputError(name, 0, 0, "unreadable", `read error: ${(e as Error).message}`, false);
-      }
-      if (r.done) return null;
-      const b = typeof r.value === "string" ? Buffer.from(r.value) : r.value;
-      bytes += b.length;
-      return b;
-    };
+    try {
+      yield* body();
+    } finally {
+      // Stopped early (a bad row): close the file. stdin belongs to the process and is left alone.
+      if (path !== "-") raw.destroy();
+    }
+  }
+  async function* body(): AsyncGenerator<Buffer> {
     let first = await next();
     // Two bytes decide gzip; a one-byte first chunk (a slow pipe) needs the next one.
     while (first !== null && first.length < 2) {
