@@ -82,7 +82,7 @@ export const evalCommand: Command = {
       const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true);
       handler = h;
       runOf = () => h.run!;
-      table = { header: (c) => h.header(c), row: (v) => h.rowView(v) };
+      table = h;
     } else {
       const run = new EvalRun({ kind: "binary", scale }, by, weight !== null);
       const h = new BinaryHandler(

@@ -19,7 +19,7 @@ export class MulticlassHandler {
   private scoreNames: string[] = [];
   private weight = -1;
   private group = -1;
-  private row: Float64Array = new Float64Array(0);
+  private values: Float64Array = new Float64Array(0);
   /** Class names that may stand for class ids: the column names without the prefix, or the listed names. */
   private classNames = new Map<string, number>();
 
@@ -46,8 +46,8 @@ export class MulticlassHandler {
       }
     }
     const k = names.length;
-    if (this.run !== null && this.row.length !== k) {
-      throw new InputError(cols.file, 1, 1, "missing column", `${k} class columns where the files before had ${this.row.length}`, false);
+    if (this.run !== null && this.values.length !== k) {
+      throw new InputError(cols.file, 1, 1, "missing column", `${k} class columns where the files before had ${this.values.length}`, false);
     }
     this.scoreNames = names;
     this.classNames = new Map(names.map((n, j) => [n.slice(prefix.length), j]));
@@ -55,7 +55,7 @@ export class MulticlassHandler {
     this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
     if (this.run === null) {
-      this.row = new Float64Array(k);
+      this.values = new Float64Array(k);
       this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null);
     }
   }
@@ -65,10 +65,10 @@ export class MulticlassHandler {
     else throw e;
   }
 
-  rowView(v: RowView): void {
+  row(v: RowView): void {
     const bad = v.malformed();
     if (bad !== null) return this.reject(bad);
-    const k = this.row.length;
+    const k = this.values.length;
     const li = this.label;
     let y = v.number(li);
     if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
@@ -90,7 +90,7 @@ export class MulticlassHandler {
       if (probability && !(s >= 0 && s <= 1)) {
         return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]`));
       }
-      this.row[j] = s;
+      this.values[j] = s;
       sum += s;
     }
     if (probability && !(Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
@@ -111,7 +111,7 @@ export class MulticlassHandler {
       if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
       group = v.text(this.group);
     }
-    this.run!.pushRow(y, this.row, w, group);
+    this.run!.pushRow(y, this.values, w, group);
     this.rows++;
   }
 }
