@@ -61,9 +61,9 @@ describe("xent loss", () => {
   });
 });
 
-describe("docs/cli.md", () => {
+describe("the README's command-line section", () => {
   it("its first example prints what the page shows", async () => {
-    const doc = readFileSync(join(import.meta.dirname, "..", "docs", "cli.md"), "utf8");
+    const doc = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
     const m = /```sh\nprintf '([^']*)' \| xent (.+)\n```\n```\n([\s\S]*?)```/.exec(doc)!;
     const input = m[1]!.replaceAll("\\n", "\n");
     const run = await xentInProcess(m[2]!.split(" "), [input]);
