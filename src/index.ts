@@ -76,3 +76,16 @@ export { parseCsvDataset } from "./io/parseCsvDataset.js";
 export type { Dataset, ParseCsvDatasetOptions } from "./io/parseCsvDataset.js";
 export { loadDataset, datasetNames } from "./io/datasets.js";
 export type { DatasetName } from "./io/datasets.js";
+
+// Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
+export { brierScore } from "./core/brierScore.js";
+export { accuracy } from "./core/accuracy.js";
+export type { AccuracyOptions } from "./core/accuracy.js";
+export { rocAuc, RocAucAccumulator } from "./core/rocAuc.js";
+export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/rocAuc.js";
+export { BinaryEvaluation } from "./core/binaryEvaluation.js";
+export type { BinaryMetrics, BinaryEvaluationState } from "./core/binaryEvaluation.js";
+export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";
+export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
+export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";
+export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/multiclassEvaluation.js";

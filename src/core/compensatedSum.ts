@@ -35,6 +35,22 @@ export class CompensatedSum {
     return this.add(other.compensation);
   }
 
+  /**
+   * The running sum and its compensation, unrounded, for saving a partial sum (sharded reductions) and
+   * restoring it with `CompensatedSum.fromParts` without losing the compensation.
+   */
+  parts(): [sum: number, compensation: number] {
+    return [this.sum, this.compensation];
+  }
+
+  /** A partial sum restored from `parts()`. */
+  static fromParts(sum: number, compensation: number): CompensatedSum {
+    const s = new CompensatedSum();
+    s.sum = sum;
+    s.compensation = compensation;
+    return s;
+  }
+
   /** The sum. An infinite running sum is returned as is (its compensation would be NaN). */
   value(): number {
     return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum;

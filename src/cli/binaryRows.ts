@@ -1,0 +1,107 @@
+import { type ScoreScale } from "../index.js";
+import { type InputError, quoteText } from "../io/inputError.js";
+import { parsed } from "../io/parseNumber.js";
+import { type ColumnResolver, type RowView } from "../io/tableReader.js";
+import { type EvalRun } from "./evalRun.js";
+
+/** The rows of a binary evaluation: a label in {0, 1} or {-1, +1}, a probability or logit, a weight, a group. */
+export class BinaryHandler {
+  private label = 0;
+  private score = 0;
+  private weight = -1;
+  private group = -1;
+  private convention: "01" | "pm1" | null;
+  private conventionAt = "";
+  rows = 0;
+
+  constructor(
+    private readonly run: EvalRun,
+    private readonly columns: { label: string; score: string; weight: string | null; by: string | null },
+    private readonly scale: ScoreScale,
+    private readonly fixedConvention: boolean,
+    convention: "01" | "pm1" | null,
+    private readonly skipInvalid: boolean,
+  ) {
+    this.convention = convention;
+  }
+
+  header(cols: ColumnResolver): void {
+    this.label = cols.index(this.columns.label);
+    this.score = cols.index(this.columns.score);
+    this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
+    this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
+  }
+
+  private reject(e: InputError): void {
+    if (this.skipInvalid && e.rowLevel) this.run.skip(e.reason);
+    else throw e;
+  }
+
+  row(v: RowView): void {
+    const bad = v.malformed();
+    if (bad !== null) return this.reject(bad);
+    const c = this.columns;
+    // The label, in the convention of the file.
+    const li = this.label;
+    // parse() leaves the number in parsed[0] (no boxing on this hot path).
+    const y = v.parse(li) ? parsed[0]! : undefined;
+    let label: number;
+    if (y === 1) label = 1;
+    else if (y === 0 && this.convention !== "pm1") {
+      label = 0;
+      if (this.convention === null) this.setConvention("01", v);
+    } else if (y === -1 && this.convention !== "01") {
+      label = 0;
+      if (this.convention === null) this.setConvention("pm1", v);
+    } else if (y === undefined && v.missing(li)) {
+      return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
+    } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
+    // The score. (Checking for an empty field only after a failed parse keeps the common path short.)
+    const si = this.score;
+    if (!v.parse(si)) {
+      if (v.missing(si)) return this.reject(v.error(si, "missing value", `no ${this.scale} in column ${quoteText(c.score)}`));
+      return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
+    }
+    const s = parsed[0]!;
+    if (s !== s) {
+      return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
+    }
+    if (this.scale === "probability" && !(s >= 0 && s <= 1)) {
+      return this.reject(v.error(si, "probability out of range", `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]`));
+    }
+    // The weight.
+    let w = 1;
+    const wi = this.weight;
+    if (wi >= 0) {
+      const ok = v.parse(wi);
+      const x = parsed[0]!;
+      if (!ok && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
+      if (!ok || !(x >= 0 && x < Infinity)) {
+        return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`));
+      }
+      w = x;
+    }
+    let group: string | null = null;
+    if (this.group >= 0) {
+      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
+      group = v.text(this.group);
+    }
+    this.run.push(label, s, w, group);
+    this.rows++;
+  }
+
+  private setConvention(convention: "01" | "pm1", v: RowView): void {
+    this.convention = convention;
+    this.conventionAt = `${v.file}:${v.line}`;
+  }
+
+  private labelProblem(text: string, y: number | undefined): string {
+    const q = quoteText(text);
+    if (this.fixedConvention) return `label ${q} is not in ${this.convention === "01" ? "{0, 1}" : "{-1, +1}"}`;
+    if (y === 0 || y === -1) {
+      const used = this.convention === "01" ? "{0, 1}" : "{-1, +1}";
+      return `label ${q} mixes label conventions: ${this.conventionAt} used ${used} (pass --labels 01 or pm1)`;
+    }
+    return `label ${q} is not in {0, 1} or {-1, +1}`;
+  }
+}

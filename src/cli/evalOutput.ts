@@ -1,0 +1,82 @@
+import { type EvalReport, type Metrics } from "./evalRun.js";
+import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
+
+function aucCell(m: Metrics): string {
+  if (!("rocAuc" in m) || m.rocAuc === null) return "-";
+  if (m.rocAucErrorBound === 0 || m.rocAucErrorBound === null) return formatFigure(m.rocAuc);
+  return `${formatFigure(m.rocAuc)} ±${m.rocAucErrorBound.toPrecision(2)}`;
+}
+
+function skippedText(skipped: Record<string, number>): string | null {
+  const entries = Object.entries(skipped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (entries.length === 0) return null;
+  const total = entries.reduce((s, e) => s + e[1], 0);
+  return `${total} (${entries.map(([r, n]) => `${r}: ${n}`).join(", ")})`;
+}
+
+/** The report as text for people: a list of figures, or a table per group with `--by`. */
+export function reportText(report: EvalReport): string {
+  const lines: string[] = [];
+  const binary = report.what.kind === "binary";
+  if (report.groups === null) {
+    const m = report.total;
+    const pairs: [string, string][] = [
+      ["rows", formatFigure(m.count)],
+      ["weight", formatFigure(m.weight)],
+      ["log loss", formatFigure(m.logLoss)],
+      ["accuracy", formatFigure(m.accuracy)],
+      ["brier", formatFigure(m.brier)],
+    ];
+    if (binary) pairs.push(["roc auc", aucCell(m)]);
+    else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+    const skipped = skippedText(report.skipped);
+    if (skipped !== null) pairs.push(["skipped", skipped]);
+    lines.push(renderPairs(pairs));
+  } else {
+    const row = (name: string, m: Metrics) => [
+      name,
+      formatFigure(m.count),
+      formatFigure(m.weight),
+      formatFigure(m.logLoss),
+      formatFigure(m.accuracy),
+      formatFigure(m.brier),
+      ...(binary ? [aucCell(m)] : []),
+    ];
+    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
+    for (const g of report.groups) rows.push(row(g.group, g.metrics));
+    rows.push(row("(all)", report.total));
+    lines.push(renderTable(rows));
+    const skipped = skippedText(report.skipped);
+    if (skipped !== null) lines.push(`skipped  ${skipped}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function metricsJson(m: Metrics): Record<string, unknown> {
+  return {
+    rows: m.count,
+    weight: jsonFigure(m.weight),
+    logLoss: jsonFigure(m.logLoss),
+    accuracy: jsonFigure(m.accuracy),
+    brier: jsonFigure(m.brier),
+    ...("rocAuc" in m ? { rocAuc: jsonFigure(m.rocAuc), rocAucErrorBound: jsonFigure(m.rocAucErrorBound) } : {}),
+  };
+}
+
+/** The report as JSON for programs: exact doubles, "Infinity" for an infinite loss, null for undefined figures. */
+export function reportJson(report: EvalReport): string {
+  const skippedTotal = Object.values(report.skipped).reduce((s, n) => s + n, 0);
+  const out: Record<string, unknown> = {
+    kind: report.what.kind,
+    input: report.what.scale,
+    ...(report.what.kind === "multiclass" ? { classes: report.what.classes } : {}),
+    files: report.files,
+    ...metricsJson(report.total),
+    skipped: { total: skippedTotal, byReason: report.skipped },
+  };
+  if (report.groups !== null) {
+    out.by = report.by;
+    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics) }));
+  }
+  return JSON.stringify(out, null, 2) + "\n";
+}

@@ -1,0 +1,37 @@
+/** Number and table formatting for people (tables) and programs (JSON). */
+
+/** A figure for a table: 7 significant digits, integers in full, null as "-". */
+export function formatFigure(x: number | null | undefined): string {
+  if (x === null || x === undefined) return "-";
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  if (!Number.isFinite(x)) return String(x);
+  return String(Number(x.toPrecision(7)));
+}
+
+/** A figure for JSON: the exact double (shortest round-trip form), non-finite values as strings. */
+export function jsonFigure(x: number | null): number | string | null {
+  if (x === null) return null;
+  if (Number.isFinite(x)) return x;
+  return x !== x ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}
+
+/** A text table: the first row is the header; numeric-looking cells are right-aligned. */
+export function renderTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, j) => (widths[j] = Math.max(widths[j] ?? 0, cell.length)));
+  const numeric = (s: string) => /^[-+]?(\d|Infinity|NaN)|^-$/.test(s);
+  return rows
+    .map((row, i) =>
+      row
+        .map((cell, j) => (j > 0 && (i === 0 || numeric(cell)) ? cell.padStart(widths[j]!) : cell.padEnd(widths[j]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** "key   value" lines, keys padded. */
+export function renderPairs(pairs: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...pairs.map((p) => p[0].length));
+  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}

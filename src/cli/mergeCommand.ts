@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../io/inputError.js";
+import { type OptionSpec, parseArgs } from "./args.js";
+import { type CliIO, type Command, writeOut } from "./cliIO.js";
+import { writeState } from "./evalCommand.js";
+import { reportJson, reportText } from "./evalOutput.js";
+import { mergeStates } from "./evalRun.js";
+import { UsageError } from "./usageError.js";
+
+const mergeOptions: OptionSpec[] = [
+  { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
+  { name: "state-out", type: "string", value: "FILE", help: "also write the merged state (to merge again later)" },
+];
+
+export const mergeCommand: Command = {
+  name: "merge",
+  summary: "combine the states of sharded evaluations (eval --state-out) into the final figures",
+  options: mergeOptions,
+  help: `xent merge STATE.json... [--json] [--state-out FILE]
+
+Combines the partial states written by \`xent eval --state-out\` on shards of a data set into the figures of
+the whole: the same (to a few ulps) as evaluating the concatenated files. The states must agree on the
+input (probabilities or logits) and on --by. Merged states can be merged again.
+
+Options:
+{{options}}
+
+Example:
+  xent eval part-1.csv --label y --prob p --state-out s1.json
+  xent eval part-2.csv --label y --prob p --state-out s2.json
+  xent merge s1.json s2.json
+`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { options: o, positionals: files } = parseArgs("merge", argv, mergeOptions);
+    if (files.length === 0) throw new UsageError("merge", "no state file (give the files written by xent eval --state-out)");
+    const states = files.map((file) => {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new InputError(file, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`, false);
+      }
+      try {
+        return { file, value: JSON.parse(text) as unknown };
+      } catch (e) {
+        throw new InputError(file, 0, 0, "invalid state", `not JSON (${(e as Error).message})`, false);
+      }
+    });
+    const { report, state } = mergeStates(states);
+    if (typeof o["state-out"] === "string") writeState(o["state-out"], state);
+    await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
+    return 0;
+  },
+};

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import { LogisticRegression, StandardScaler } from "../index.js";
+import { InputError } from "../io/inputError.js";
+
+/** The file `xent train` writes: the model, its scaler and what is needed to apply it to a table. */
+export interface ModelFile {
+  format: "xent-model";
+  version: 1;
+  /** The label column it was trained on. */
+  label: string;
+  /** The feature columns, in the model's order. */
+  features: string[];
+  scaler: unknown | null;
+  model: unknown;
+  training: {
+    rows: number;
+    objective: number[];
+    gradientNorm: number[];
+    metrics: Record<string, unknown>;
+  };
+}
+
+export interface LoadedModel {
+  file: ModelFile;
+  model: LogisticRegression;
+  scaler: StandardScaler | null;
+}
+
+/** Reads and checks a model file; problems are InputErrors naming the file. */
+export function loadModel(path: string): LoadedModel {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a model file (${(e as Error).message})`, false);
+  }
+  const f = value as Partial<ModelFile>;
+  const bad = (detail: string) => new InputError(path, 0, 0, "invalid model", detail, false);
+  if (f === null || typeof f !== "object" || f.format !== "xent-model") throw bad('not a model written by xent train (no "format": "xent-model")');
+  if (f.version !== 1) throw bad(`model file version ${JSON.stringify(f.version)} is not supported`);
+  if (!Array.isArray(f.features) || !f.features.every((x) => typeof x === "string")) throw bad("features is not a list of column names");
+  try {
+    const model = LogisticRegression.fromJSON(f.model);
+    const scaler = f.scaler == null ? null : StandardScaler.fromJSON(f.scaler);
+    return { file: f as ModelFile, model, scaler };
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+}

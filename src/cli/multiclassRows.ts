@@ -1,0 +1,117 @@
+import { type ScoreScale } from "../index.js";
+import { InputError, quoteText } from "../io/inputError.js";
+import { type ColumnResolver, type RowView } from "../io/tableReader.js";
+import { EvalRun } from "./evalRun.js";
+
+/**
+ * How far a row of probabilities may sum away from 1 before it is bad input: 0.01, loose enough for
+ * probabilities printed with 3 decimals over a few dozen classes, tight enough to catch a forgotten class
+ * column (the rows are then used as given, as the library does).
+ */
+export const ROW_SUM_TOLERANCE = 0.01;
+
+/** The rows of a multi-class evaluation: a class-id label and k probability or logit columns. */
+export class MulticlassHandler {
+  run: EvalRun | null = null;
+  rows = 0;
+  private label = 0;
+  private scoreColumns: number[] = [];
+  private scoreNames: string[] = [];
+  private weight = -1;
+  private group = -1;
+  private values: Float64Array = new Float64Array(0);
+  /** Class names that may stand for class ids: the column names without the prefix, or the listed names. */
+  private classNames = new Map<string, number>();
+
+  constructor(
+    private readonly columns: { label: string; scores: string; weight: string | null; by: string | null },
+    private readonly scale: ScoreScale,
+    private readonly skipInvalid: boolean,
+  ) {}
+
+  header(cols: ColumnResolver): void {
+    this.label = cols.index(this.columns.label);
+    const spec = this.columns.scores;
+    let names: string[];
+    let prefix = "";
+    if (spec.includes(",")) names = spec.split(",").map((s) => s.trim());
+    else {
+      prefix = spec;
+      if (cols.names === null) {
+        throw new InputError(cols.file, 1, 1, "missing column", `a column prefix (${quoteText(spec)}) needs a header: list the columns instead, e.g. p0,p1,p2`, false);
+      }
+      names = cols.names.filter((n) => n.startsWith(spec) && n !== this.columns.label);
+      if (names.length < 2) {
+        throw new InputError(cols.file, 1, 1, "missing column", `${names.length} column${names.length === 1 ? "" : "s"} start with ${quoteText(spec)}; a multi-class evaluation needs at least 2`, false);
+      }
+    }
+    const k = names.length;
+    if (this.run !== null && this.values.length !== k) {
+      throw new InputError(cols.file, 1, 1, "missing column", `${k} class columns where the files before had ${this.values.length}`, false);
+    }
+    this.scoreNames = names;
+    this.classNames = new Map(names.map((n, j) => [n.slice(prefix.length), j]));
+    this.scoreColumns = names.map((n) => cols.index(n));
+    this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
+    this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
+    if (this.run === null) {
+      this.values = new Float64Array(k);
+      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null);
+    }
+  }
+
+  private reject(e: InputError): void {
+    if (this.skipInvalid && e.rowLevel) this.run!.skip(e.reason);
+    else throw e;
+  }
+
+  row(v: RowView): void {
+    const bad = v.malformed();
+    if (bad !== null) return this.reject(bad);
+    const k = this.values.length;
+    const li = this.label;
+    let y = v.number(li);
+    if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
+    if (!(y !== undefined && Number.isInteger(y) && y >= 0 && y < k)) {
+      y = this.classNames.get(v.text(li).trim());
+      if (y === undefined) {
+        const names = [...this.classNames.keys()].map((n) => quoteText(n)).join(", ");
+        return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] or a class name (${names})`));
+      }
+    }
+    const probability = this.scale === "probability";
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const c = this.scoreColumns[j]!;
+      const name = quoteText(this.scoreNames[j]!);
+      const s = v.number(c);
+      if (s === undefined && v.missing(c)) return this.reject(v.error(c, "missing value", `no ${this.scale} in column ${name}`));
+      if (s === undefined || s !== s) return this.reject(v.error(c, "not a number", `${this.scale} ${quoteText(v.text(c))} (column ${name}) is not a number`));
+      if (probability && !(s >= 0 && s <= 1)) {
+        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]`));
+      }
+      this.values[j] = s;
+      sum += s;
+    }
+    if (probability && !(Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
+      return this.reject(v.error(this.scoreColumns[0]!, "probabilities do not sum to 1", `the ${k} probabilities sum to ${sum}, not 1 (within ${ROW_SUM_TOLERANCE})`));
+    }
+    let w = 1;
+    const wi = this.weight;
+    if (wi >= 0) {
+      const x = v.number(wi);
+      if (x === undefined && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(this.columns.weight!)}`));
+      if (x === undefined || !(x >= 0 && x < Infinity)) {
+        return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(this.columns.weight!)}) is not a finite number >= 0`));
+      }
+      w = x;
+    }
+    let group: string | null = null;
+    if (this.group >= 0) {
+      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
+      group = v.text(this.group);
+    }
+    this.run!.pushRow(y, this.values, w, group);
+    this.rows++;
+  }
+}

@@ -1,0 +1,216 @@
+import { writeFileSync } from "node:fs";
+import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
+import { type ByteSource } from "../io/byteSource.js";
+import { InputError, quoteText } from "../io/inputError.js";
+import { parsed } from "../io/parseNumber.js";
+import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { type OptionSpec, parseArgs } from "./args.js";
+import { type CliIO, type Command, writeOut } from "./cliIO.js";
+import { formatFigure, renderPairs } from "./format.js";
+import { type ModelFile } from "./modelFile.js";
+import { Progress } from "./progress.js";
+import { UsageError } from "./usageError.js";
+
+const trainOptions: OptionSpec[] = [
+  { name: "label", type: "string", value: "COLUMN", help: "the label column: any values (numbers or text), 2 or more classes (required)" },
+  { name: "features", type: "string", value: "A,B,C", help: "the feature columns (default: every column but the label and weight)" },
+  { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
+  { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
+  { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
+  { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
+  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 100)" },
+  { name: "tol", type: "number", value: "TOL", help: "the gradient tolerance (default 1e-4, scikit-learn's scale)" },
+  { name: "multinomial", type: "boolean", help: "the softmax (multinomial) model; used for 3 or more classes in any case" },
+  { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
+  { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
+  { name: "json", type: "boolean", help: "print the summary as JSON" },
+  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+];
+
+/** The training table in memory: features row-major, labels as text, optional weights. */
+class TrainingData {
+  features: string[] = [];
+  x = new Float64Array(1024);
+  labels: string[] = [];
+  weights: number[] | null = null;
+  rows = 0;
+  private cols: number[] = [];
+  private label = 0;
+  private weight = -1;
+
+  constructor(
+    private readonly labelName: string,
+    private readonly featureNames: string[] | null,
+    private readonly weightName: string | null,
+  ) {
+    if (weightName !== null) this.weights = [];
+  }
+
+  header(c: ColumnResolver): void {
+    this.label = c.index(this.labelName);
+    this.weight = this.weightName === null ? -1 : c.index(this.weightName);
+    let names = this.featureNames;
+    if (names === null) {
+      if (c.names === null) {
+        throw new InputError(c.file, 1, 1, "missing column", "JSON Lines has no header: name the feature columns with --features", false);
+      }
+      names = c.names.filter((n) => n !== this.labelName && n !== this.weightName);
+      if (names.length === 0) throw new InputError(c.file, 1, 1, "missing column", "no feature column besides the label", false);
+    }
+    if (this.features.length > 0 && names.join("\u0000") !== this.features.join("\u0000")) {
+      throw new InputError(c.file, 1, 1, "missing column", "the files have different feature columns", false);
+    }
+    this.features = names;
+    this.cols = names.map((n) => c.index(n));
+  }
+
+  row(v: RowView): void {
+    const bad = v.malformed();
+    if (bad !== null) throw bad;
+    const d = this.cols.length;
+    if ((this.rows + 1) * d > this.x.length) {
+      const grown = new Float64Array(Math.max(2 * this.x.length, (this.rows + 1) * d));
+      grown.set(this.x);
+      this.x = grown;
+    }
+    if (v.missing(this.label)) throw v.error(this.label, "missing value", `no label in column ${quoteText(this.labelName)}`);
+    for (let j = 0; j < d; j++) {
+      const c = this.cols[j]!;
+      if (!v.parse(c) || !Number.isFinite(parsed[0]!)) {
+        const what = v.missing(c) ? "is missing" : `${quoteText(v.text(c))} is not a finite number`;
+        throw v.error(c, "not a number", `feature ${quoteText(this.features[j]!)} ${what}`);
+      }
+      this.x[this.rows * d + j] = parsed[0]!;
+    }
+    if (this.weight >= 0) {
+      const w = v.parse(this.weight) ? parsed[0]! : NaN;
+      if (!(w >= 0 && w < Infinity)) {
+        throw v.error(this.weight, "invalid weight", `weight ${quoteText(v.text(this.weight))} is not a finite number >= 0`);
+      }
+      this.weights!.push(w);
+    }
+    this.labels.push(v.text(this.label).trim());
+    this.rows++;
+  }
+}
+
+/** Labels as numbers when every one of them is a number (so 0/1 files give numeric classes), else as text. */
+function labelValues(texts: string[]): (number | string)[] {
+  const numbers = texts.map((t) => (t === "" ? NaN : Number(t)));
+  return numbers.every((x) => Number.isFinite(x)) ? numbers : texts;
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "fit a logistic regression (binary or multinomial) and save it as JSON",
+  options: trainOptions,
+  help: `xent train FILE... --label COLUMN [--features A,B,C] [--C 1] [--multinomial] [--no-standardize] --out model.json
+
+Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C sum_i w_i L_i, L the
+cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
+features unless --no-standardize, prints the objective per iteration and the training-set figures, and
+writes the model (with its scaler, feature names and training curve) as JSON. The table is held in memory
+(rows x features doubles). Any bad value stops with exit code 1 and file:line:column.
+
+Options:
+{{options}}
+
+Examples:
+  xent train iris.csv --label species --out iris-model.json
+  xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
+  xent plot iris-model.json > curve.svg
+`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { options: o, positionals: files } = parseArgs("train", argv, trainOptions);
+    const usage = (m: string) => new UsageError("train", m);
+    if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
+    if (typeof o.label !== "string") throw usage("--label COLUMN is required");
+    if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
+    const format = o.format as TableFormat | undefined;
+    if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const penalty = (o.penalty as string | undefined) ?? "l2";
+    if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
+    const solver = (o.solver as string | undefined) ?? "lbfgs";
+    if (solver !== "lbfgs" && solver !== "newton-cg") throw usage(`--solver ${JSON.stringify(solver)} is not lbfgs or newton-cg`);
+    const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
+    const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
+    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
+    try {
+      for (const path of files) {
+        const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, data.rows, src.name);
+        await readTable({ path, stdin: io.stdin, format, header: o["no-header"] !== true, onChunk }, data);
+      }
+    } finally {
+      progress.finish();
+    }
+    if (data.rows === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
+    const d = data.features.length;
+    const X = { data: data.x.subarray(0, data.rows * d), nFeatures: d };
+    const y = labelValues(data.labels);
+    const scaler = o["no-standardize"] === true ? null : new StandardScaler().fit(X);
+    const Xs = scaler === null ? X : scaler.transform(X);
+    const model = new LogisticRegression({
+      ...(o.C !== undefined ? { C: o.C as number } : {}),
+      penalty,
+      solver,
+      ...(o["max-iter"] !== undefined ? { maxIter: o["max-iter"] as number } : {}),
+      ...(o.tol !== undefined ? { tol: o.tol as number } : {}),
+    });
+    model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
+    const classes = model.classes;
+    if (o.multinomial === true && classes.length === 2) {
+      io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
+    }
+    // Training-set figures, by the library's evaluations.
+    const proba = model.predictProba(Xs);
+    const ids = y.map((v) => classes.indexOf(v));
+    let metrics: Record<string, unknown>;
+    if (classes.length === 2) {
+      const p1 = Float64Array.from({ length: data.rows }, (_, i) => proba[2 * i + 1]!);
+      const m = new BinaryEvaluation().add(ids, p1, data.weights ?? undefined).metrics();
+      metrics = { logLoss: m.logLoss, accuracy: m.accuracy, brier: m.brier, rocAuc: m.rocAuc };
+    } else {
+      const m = new MulticlassEvaluation(classes.length).add(ids, proba, data.weights ?? undefined).metrics();
+      metrics = { logLoss: m.logLoss, accuracy: m.accuracy, brier: m.brier };
+    }
+    const history = model.history;
+    const file: ModelFile = {
+      format: "xent-model",
+      version: 1,
+      label: o.label,
+      features: data.features,
+      scaler: scaler === null ? null : scaler.toJSON(),
+      model: model.toJSON(),
+      training: { rows: data.rows, objective: [...history.objective], gradientNorm: [...history.gradientNorm], metrics },
+    };
+    try {
+      writeFileSync(o.out, JSON.stringify(file, null, 1) + "\n");
+    } catch (e) {
+      throw new InputError(o.out, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
+    }
+    if (o.json === true) {
+      await writeOut(io.stdout, JSON.stringify({ model: o.out, classes, features: data.features, rows: data.rows, iterations: model.nIter, converged: model.converged, stopReason: model.stopReason, objective: history.objective, training: metrics }, null, 2) + "\n");
+      return 0;
+    }
+    const lines = ["iteration  objective"];
+    history.objective.forEach((f, i) => lines.push(`${String(i).padStart(9)}  ${f}`));
+    lines.push(
+      "",
+      renderPairs([
+        ["classes", classes.map(String).join(", ")],
+        ["features", data.features.join(", ")],
+        ["rows", String(data.rows)],
+        ["iterations", `${model.nIter} (${model.converged ? "converged" : "not converged"}: ${model.stopReason})`],
+        ["log loss", formatFigure(metrics.logLoss as number | null)],
+        ["accuracy", formatFigure(metrics.accuracy as number | null)],
+        ["brier", formatFigure(metrics.brier as number | null)],
+        ...(classes.length === 2 ? [["roc auc", formatFigure(metrics.rocAuc as number | null)] as [string, string]] : []),
+        ["model", o.out],
+      ]),
+    );
+    await writeOut(io.stdout, lines.join("\n") + "\n");
+    return 0;
+  },
+};

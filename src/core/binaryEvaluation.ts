@@ -1,0 +1,159 @@
+import { binaryCrossEntropy } from "./binaryCrossEntropy.js";
+import { binaryCrossEntropyWithLogits } from "./binaryCrossEntropyWithLogits.js";
+import { binaryScoreSums } from "./binaryScoreSums.js";
+import { fail } from "./checks.js";
+import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
+import { type NumericArray } from "./reduction.js";
+import { type RocAucOptions, type RocAucState, RocAucAccumulator, type ScoreScale } from "./rocAuc.js";
+import { sigmoidUnchecked } from "./sigmoid.js";
+import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from "./stateJson.js";
+
+/** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
+export interface BinaryMetrics {
+  /** Number of samples. */
+  count: number;
+  /** Sum of the weights (the count when unweighted). */
+  weight: number;
+  /** Weighted mean binary cross-entropy, `sum w L / sum w` (Infinity if a weighted sample is confidently wrong). */
+  logLoss: number | null;
+  /** Weighted fraction of samples on the right side of p = 0.5 (logit 0); a score exactly there predicts 0. */
+  accuracy: number | null;
+  /** Weighted mean of `(p - y)^2`. */
+  brier: number | null;
+  /** Area under the ROC curve; null without both classes. */
+  rocAuc: number | null;
+  /** The AUC is exact within ± this (0 while exact, see `RocAucAccumulator`). */
+  rocAucErrorBound: number | null;
+}
+
+/** The JSON form of a `BinaryEvaluation`. */
+export interface BinaryEvaluationState {
+  kind: "binary";
+  scale: ScoreScale;
+  count: number;
+  weight: [JsonNumber, JsonNumber];
+  loss: [JsonNumber, JsonNumber];
+  brier: [JsonNumber, JsonNumber];
+  correct: [JsonNumber, JsonNumber];
+  rocAuc: RocAucState;
+}
+
+/**
+ * A mergeable evaluation of binary predictions: log loss, accuracy, Brier score and ROC AUC, accumulated
+ * batch by batch in bounded memory, mergeable across shards (`merge`) and savable as JSON (`toJSON`,
+ * `BinaryEvaluation.fromJSON`), so that a file can be evaluated in pieces on different machines.
+ *
+ * ## Method
+ * Each batch is reduced by the library's batch functions with reduction "sum" (`binaryCrossEntropy` or
+ * `binaryCrossEntropyWithLogits`; `brierScore` and `accuracy` fused in one pass), each a compensated sum;
+ * the batch sums are added into `CompensatedSum`s, which keep their compensation in the saved state. All
+ * terms are non-negative, so the rounding of each batch sum is at most half an ulp of a part of the total:
+ * the final figures are within a few ulps of exact arithmetic over any number of rows and shards, and the
+ * sharded result equals the whole-file one to a few ulps. The AUC uses `RocAucAccumulator` (exact up to
+ * 65536 distinct scores, then a logit-scale histogram with a reported error bound).
+ *
+ * Labels are hard: 0 or 1 (map {-1, +1} labels before). Scores are probabilities or logits (`scale`).
+ *
+ * @example new BinaryEvaluation().add([1, 0], [0.9, 0.2]).metrics().logLoss // 0.16425203348601802
+ */
+export class BinaryEvaluation {
+  readonly scale: ScoreScale;
+  private count = 0;
+  private weight = new CompensatedSum();
+  private loss = new CompensatedSum();
+  private brier = new CompensatedSum();
+  private correct = new CompensatedSum();
+  private roc: RocAucAccumulator;
+  private probabilities = new Float64Array(0);
+
+  constructor(scale: ScoreScale = "probability", options: RocAucOptions = {}) {
+    this.roc = new RocAucAccumulator(scale, options);
+    this.scale = scale;
+  }
+
+  /** Adds a batch: labels in {0, 1}, scores on this evaluation's scale, optional weights (finite, >= 0). */
+  add(labels: NumericArray, scores: NumericArray, weights?: NumericArray): this {
+    const options = weights === undefined ? { reduction: "sum" as const } : { reduction: "sum" as const, weights };
+    let probabilities: NumericArray = scores;
+    let loss: number;
+    if (this.scale === "probability") {
+      loss = binaryCrossEntropy(labels, scores, options);
+    } else {
+      loss = binaryCrossEntropyWithLogits(labels, scores, options);
+      // Brier needs probabilities: p = sigmoid(s), one exp per sample, exact limits at ±Infinity.
+      if (this.probabilities.length < scores.length) this.probabilities = new Float64Array(Math.max(scores.length, 1024));
+      const p = this.probabilities.subarray(0, scores.length);
+      for (let i = 0; i < scores.length; i++) p[i] = sigmoidUnchecked(scores[i]!);
+      probabilities = p;
+    }
+    // brierScore and accuracy with reduction "sum", in one pass (binaryScoreSums; the same numbers).
+    const { brier, correct } = binaryScoreSums("BinaryEvaluation.add", labels, probabilities, scores, this.scale === "probability" ? 0.5 : 0, weights);
+    // Everything checked: commit the batch.
+    this.roc.addChecked(labels, scores, weights); // checked by the two passes above
+    this.loss.add(loss);
+    this.brier.add(brier);
+    this.correct.add(correct);
+    this.weight.add(weights === undefined ? labels.length : compensatedSum(weights));
+    this.count += labels.length;
+    return this;
+  }
+
+  /** Adds another evaluation's state (same scale) to this one. */
+  merge(other: BinaryEvaluation): this {
+    if (other.scale !== this.scale) {
+      throw new RangeError(`BinaryEvaluation.merge: cannot merge an evaluation of ${other.scale}s into one of ${this.scale}s`);
+    }
+    this.count += other.count;
+    this.weight.merge(other.weight);
+    this.loss.merge(other.loss);
+    this.brier.merge(other.brier);
+    this.correct.merge(other.correct);
+    this.roc.merge(other.roc);
+    return this;
+  }
+
+  metrics(): BinaryMetrics {
+    const weight = this.weight.value();
+    const mean = (s: CompensatedSum) => (weight > 0 ? s.value() / weight : null);
+    const roc = this.roc.result();
+    return {
+      count: this.count,
+      weight,
+      logLoss: mean(this.loss),
+      accuracy: mean(this.correct),
+      brier: mean(this.brier),
+      rocAuc: roc === null ? null : roc.auc,
+      rocAucErrorBound: roc === null ? null : roc.errorBound,
+    };
+  }
+
+  toJSON(): BinaryEvaluationState {
+    return {
+      kind: "binary",
+      scale: this.scale,
+      count: this.count,
+      weight: encodeSum(this.weight),
+      loss: encodeSum(this.loss),
+      brier: encodeSum(this.brier),
+      correct: encodeSum(this.correct),
+      rocAuc: this.roc.toJSON(),
+    };
+  }
+
+  /** Restores an evaluation from `toJSON()`'s output (parsed); a malformed state throws a TypeError naming the field. */
+  static fromJSON(value: unknown, what = "state"): BinaryEvaluation {
+    const o = expectObject(value, what);
+    if (o.kind !== "binary") throw new TypeError(`${what}.kind = ${JSON.stringify(o.kind)} is not "binary"`);
+    const scale = o.scale;
+    if (scale !== "probability" && scale !== "logit") fail(`${what}.scale`, scale, 'is not "probability" or "logit"');
+    const e = new BinaryEvaluation(scale);
+    e.count = expectCount(o.count, `${what}.count`);
+    e.weight = decodeSum(o.weight, `${what}.weight`);
+    e.loss = decodeSum(o.loss, `${what}.loss`);
+    e.brier = decodeSum(o.brier, `${what}.brier`);
+    e.correct = decodeSum(o.correct, `${what}.correct`);
+    e.roc = RocAucAccumulator.fromJSON(o.rocAuc, `${what}.rocAuc`);
+    if (e.roc.scale !== scale) throw new TypeError(`${what}.rocAuc.scale differs from ${what}.scale`);
+    return e;
+  }
+}

@@ -1,0 +1,53 @@
+import { fail } from "./checks.js";
+import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
+
+/** @internal What a metric loop needs to know before it starts. */
+export interface MetricSetup {
+  n: number;
+  reduction: Reduction;
+  weights: NumericArray | undefined;
+  perSample: Float64Array | null;
+}
+
+/**
+ * @internal The shared checks of the metric batches (Brier score, accuracy): options, lengths, weights
+ * (each finite and >= 0, checked here so the loops need not). The loops then weigh each term, reduce with
+ * Neumaier's compensated sum as the losses do, and call `finishMetric` (see `reduction.ts` for the meaning
+ * of each reduction). A sample of weight 0 contributes 0.
+ */
+export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArray, inputName: string, options: ReductionOptions): MetricSetup {
+  if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
+  const n = checkSameLength(fn, "labels", labels, inputName, inputs);
+  const reduction = checkReduction(fn, options.reduction);
+  const weights = options.weights;
+  if (weights !== undefined) {
+    if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
+    if (weights.length !== n) {
+      throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
+    }
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
+    }
+  }
+  return { n, reduction, weights, perSample: reduction === "none" ? new Float64Array(n) : null };
+}
+
+/** @internal The reduced value from a compensated sum `sum + c`. */
+export function finishMetric(fn: string, setup: MetricSetup, sum: number, c: number): number | Float64Array {
+  if (setup.perSample !== null) return setup.perSample;
+  const { weights, n } = setup;
+  let weightSum = n;
+  if (weights !== undefined) {
+    let s = 0;
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      const t = s + w;
+      e += s >= w ? s - t + w : w - t + s;
+      s = t;
+    }
+    weightSum = s + e;
+  }
+  return (sum + c) / reductionDivisor(fn, setup.reduction, weightSum, n);
+}

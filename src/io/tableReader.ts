@@ -1,0 +1,517 @@
+import { type Readable } from "node:stream";
+import { type ByteSource, openByteSource } from "./byteSource.js";
+import { InputError, quoteText } from "./inputError.js";
+import { parseNumberBytes, parseNumberInto, parseNumberText, parsed } from "./parseNumber.js";
+
+/** The table formats read by xent. */
+export type TableFormat = "csv" | "tsv" | "jsonl";
+
+/** The columns of a table, resolved by name once per file before its rows. */
+export interface ColumnResolver {
+  readonly file: string;
+  readonly format: TableFormat;
+  /** The header's names (CSV/TSV), or null (JSON Lines: any key may appear in any row). */
+  readonly names: readonly string[] | null;
+  /** The index of a column; a missing column throws an InputError naming the file and the columns there are. */
+  index(name: string): number;
+}
+
+/** One row, valid only during the `row` callback (the reader reuses it). Columns are resolver indices. */
+export interface RowView {
+  readonly file: string;
+  /** Line of the row's first character (1-based). */
+  readonly line: number;
+  /** The row's structural problem (wrong number of fields, bad JSON), or null. */
+  malformed(): InputError | null;
+  /** True when the value is absent: an empty field, a missing or null JSON key. */
+  missing(i: number): boolean;
+  /** The value as a number; NaN only for the text "nan"; undefined when it is not a number. */
+  number(i: number): number | undefined;
+  /** `number(i)` for hot loops: true and the value in `parsed[0]` (from parseNumber.ts), or false. */
+  parse(i: number): boolean;
+  /** The value as text (CSV quotes removed; JSON scalars as written, without string quotes). */
+  text(i: number): string;
+  /** An InputError pointing at column i of this row, quoting its text. */
+  error(i: number, reason: string, detail: string): InputError;
+  /** The row as written, without its line end (CSV/TSV: the record; JSON Lines: the line). */
+  raw(): string;
+}
+
+export interface TableHandler {
+  header(columns: ColumnResolver): void;
+  row(view: RowView): void;
+}
+
+export interface TableInput {
+  /** A path, or "-" for stdin. */
+  path: string;
+  stdin?: Readable;
+  /** Default: from the extension (.csv, .tsv/.tab, .jsonl/.ndjson/.json, each optionally .gz), else sniffed. */
+  format?: TableFormat;
+  /** CSV/TSV: whether the first row names the columns (default true); without it, columns are named 1, 2, ... */
+  header?: boolean;
+  /** Called after each chunk with the source (for progress). */
+  onChunk?: (source: ByteSource) => void;
+  /** Awaited after each chunk: lets a consumer that writes output wait for it to drain (bounded memory). */
+  afterChunk?: () => Promise<void>;
+}
+
+/** A record longer than this (64 MB) is an error rather than unbounded memory. */
+const MAX_RECORD = 64 << 20;
+
+/** The format from the file name, or null when the name does not tell. */
+export function formatFromName(path: string): TableFormat | null {
+  const base = path.toLowerCase().replace(/\.(gz|gzip)$/, "");
+  if (base.endsWith(".csv")) return "csv";
+  if (base.endsWith(".tsv") || base.endsWith(".tab")) return "tsv";
+  if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")) return "jsonl";
+  return null;
+}
+
+function sniffFormat(first: Buffer): TableFormat {
+  let i = 0;
+  while (i < first.length && (first[i] === 32 || first[i] === 9 || first[i] === 10 || first[i] === 13 || first[i] === 0xef || first[i] === 0xbb || first[i] === 0xbf)) i++;
+  if (first[i] === 123) return "jsonl";
+  let eol = first.indexOf(10, i);
+  if (eol < 0) eol = first.length;
+  const line = first.subarray(i, eol);
+  return line.includes(9) && !line.includes(44) ? "tsv" : "csv";
+}
+
+/**
+ * Reads a table file (CSV, TSV or JSON Lines; plain or gzip; a path or "-" for stdin) in bounded memory,
+ * calling `handler.header` once and `handler.row` for each row. Blank lines are not rows and are passed over.
+ * Errors from the handler propagate; reading stops there.
+ */
+export async function readTable(input: TableInput, handler: TableHandler): Promise<void> {
+  const source = openByteSource(input.path, input.stdin);
+  let parser: DelimitedParser | JsonLinesParser | null = null;
+  for await (const chunk of source.chunks) {
+    if (parser === null) {
+      const format = input.format ?? formatFromName(input.path) ?? sniffFormat(chunk);
+      parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
+    }
+    parser.feed(chunk, false);
+    input.onChunk?.(source);
+    if (input.afterChunk !== undefined) await input.afterChunk();
+  }
+  if (parser === null) {
+    // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
+    const format = input.format ?? formatFromName(input.path) ?? "csv";
+    parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
+  }
+  parser.feed(Buffer.alloc(0), true);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** 1-based character column of byte `at` in `buf`, whose line starts after the last newline before it. */
+function charColumn(buf: Buffer, at: number, floor: number): number {
+  let s = at;
+  while (s > floor && buf[s - 1] !== 10) s--;
+  let col = 1;
+  for (let k = s; k < at; k++) if ((buf[k]! & 0xc0) !== 0x80) col++;
+  return col;
+}
+
+/**
+ * CSV (RFC 4180: comma-separated, fields optionally in double quotes with "" for a quote, quoted fields may
+ * span lines, CRLF or LF) and TSV (tab-separated, no quoting), parsed byte by byte over Buffers: a record's
+ * fields are offsets into the current chunk, numbers are parsed from the bytes (see `parseNumberBytes`), and
+ * only a record cut by a chunk boundary is copied. Spaces around numbers are ignored.
+ */
+class DelimitedParser implements RowView, ColumnResolver {
+  readonly file: string;
+  readonly format: TableFormat;
+  line = 1;
+  names: string[] | null = null;
+  private readonly delimiter: number;
+  private readonly quoting: boolean;
+  private readonly hasHeader: boolean;
+  private readonly handler: TableHandler;
+  private buf: Buffer = EMPTY;
+  private carry: Buffer = EMPTY;
+  private recStart = 0;
+  private n = 0;
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private escaped = new Uint8Array(64);
+  /** Offset of text after a closing quote (a malformed field), or -1. */
+  private junk = -1;
+  private width = -1;
+  private first = true;
+
+  constructor(file: string, tsv: boolean, hasHeader: boolean, handler: TableHandler) {
+    this.file = file;
+    this.format = tsv ? "tsv" : "csv";
+    this.delimiter = tsv ? 9 : 44;
+    this.quoting = !tsv;
+    this.hasHeader = hasHeader;
+    this.handler = handler;
+  }
+
+  feed(chunk: Buffer, final: boolean): void {
+    let buf = this.carry.length === 0 ? chunk : chunk.length === 0 ? this.carry : Buffer.concat([this.carry, chunk]);
+    if (this.first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    else if (this.first && buf.length < 3 && !final) {
+      this.carry = buf;
+      return;
+    }
+    this.first = false;
+    this.buf = buf;
+    const consumed = this.scan(final);
+    this.carry = consumed >= buf.length ? EMPTY : buf.subarray(consumed);
+    if (this.carry.length > MAX_RECORD) {
+      throw new InputError(this.file, this.line, 1, "malformed row", `a record longer than ${MAX_RECORD} bytes (an unclosed quote?)`, false);
+    }
+    if (final && this.names === null && this.hasHeader) this.startTable([]);
+    else if (final && this.names === null) this.startTable(null);
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const s = new Int32Array(size);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(size);
+    e.set(this.ends);
+    this.ends = e;
+    const q = new Uint8Array(size);
+    q.set(this.escaped);
+    this.escaped = q;
+  }
+
+  /**
+   * Emits every complete record of `this.buf`; returns the offset of the first unconsumed byte. Unquoted
+   * fields are found by a byte loop (cheaper than a native `indexOf` call for the short fields of a
+   * predictions file); quoted fields by `indexOf` of the quote.
+   */
+  private scan(final: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const D = this.delimiter;
+    let pos = 0;
+    while (pos < len) {
+      const recStart = pos;
+      let n = 0;
+      let extraLines = 0;
+      this.junk = -1;
+      let incomplete = false;
+      for (;;) {
+        if (n === this.starts.length) this.grow();
+        if (this.quoting && pos < len && buf[pos] === 34) {
+          let j = pos + 1;
+          let esc = 0;
+          let close = -1;
+          for (;;) {
+            const k = buf.indexOf(34, j);
+            if (k < 0) break;
+            if (k + 1 < len && buf[k + 1] === 34) {
+              esc = 1;
+              j = k + 2;
+              continue;
+            }
+            if (k + 1 >= len && !final) break; // cannot tell a closing quote from the first of "" yet
+            close = k;
+            break;
+          }
+          if (close < 0) {
+            if (!final) {
+              incomplete = true;
+              break;
+            }
+            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row", "a quoted field is never closed");
+          }
+          for (let k = pos; k < close; k++) if (buf[k] === 10) extraLines++;
+          this.starts[n] = pos + 1;
+          this.ends[n] = close;
+          this.escaped[n] = esc;
+          n++;
+          pos = close + 1;
+          // After the closing quote: a delimiter, the end of the line, or the end of the data.
+          if (pos + 1 >= len && !final) {
+            incomplete = true;
+            break;
+          }
+          const b = pos < len ? buf[pos] : 10;
+          if (b === D) {
+            pos++;
+            continue;
+          }
+          if (b === 10) {
+            pos++;
+            break;
+          }
+          if (b === 13 && (pos + 1 >= len || buf[pos + 1] === 10)) {
+            pos += 2;
+            break;
+          }
+          this.junk = pos;
+          let eol = buf.indexOf(10, pos);
+          if (eol < 0) {
+            if (!final) {
+              incomplete = true;
+              break;
+            }
+            eol = len;
+          }
+          pos = eol + 1;
+          break;
+        }
+        let k = pos;
+        let b = 0;
+        while (k < len) {
+          b = buf[k]!;
+          if (b === D || b === 10) break;
+          k++;
+        }
+        if (k >= len) {
+          if (!final) {
+            incomplete = true;
+            break;
+          }
+          b = 10;
+        }
+        this.starts[n] = pos;
+        this.escaped[n] = 0;
+        if (b === D) {
+          this.ends[n++] = k;
+          pos = k + 1;
+          continue;
+        }
+        this.ends[n++] = k > pos && buf[k - 1] === 13 ? k - 1 : k;
+        pos = k + 1;
+        break;
+      }
+      if (incomplete) return recStart;
+      this.recStart = recStart;
+      this.n = n;
+      // A blank line (one empty, unquoted field) is not a row.
+      if (!(n === 1 && this.starts[0] === this.ends[0] && buf[recStart] !== 34)) this.record();
+      this.line += 1 + extraLines;
+    }
+    return len;
+  }
+
+  private record(): void {
+    if (this.names === null) {
+      if (this.hasHeader) {
+        const names: string[] = [];
+        for (let i = 0; i < this.n; i++) names.push(this.text(i).trim());
+        this.startTable(names);
+        return;
+      }
+      this.startTable(null);
+    }
+    this.handler.row(this);
+  }
+
+  private startTable(names: string[] | null): void {
+    this.names = names ?? [];
+    this.width = names === null ? -1 : names.length;
+    this.handler.header(this);
+  }
+
+  // ColumnResolver
+  index(name: string): number {
+    if (!this.hasHeader) {
+      const i = Number(name);
+      if (Number.isInteger(i) && i >= 1) return i - 1;
+      throw new InputError(this.file, 1, 1, "missing column", `without a header, columns are numbered from 1: ${quoteText(name)} is not a column number`, false);
+    }
+    const i = this.names!.indexOf(name);
+    if (i < 0) {
+      const known = this.names!.length === 0 ? "the file is empty" : `the columns are ${this.names!.map((c) => quoteText(c)).join(", ")}`;
+      throw new InputError(this.file, 1, 1, "missing column", `no column ${quoteText(name)} in the header (${known})`, false);
+    }
+    return i;
+  }
+
+  // RowView
+  malformed(): InputError | null {
+    if (this.junk >= 0) {
+      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}`);
+    }
+    if (this.width >= 0 && this.n !== this.width) {
+      return this.errorAt(this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!, "malformed row",
+        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}`);
+    }
+    return null;
+  }
+
+  missing(i: number): boolean {
+    if (i >= this.n) return true;
+    const buf = this.buf;
+    let s = this.starts[i]!;
+    let e = this.ends[i]!;
+    while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+    while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+    return s === e;
+  }
+
+  number(i: number): number | undefined {
+    if (i >= this.n) return undefined;
+    return parseNumberBytes(this.buf, this.starts[i]!, this.ends[i]!);
+  }
+
+  parse(i: number): boolean {
+    if (i >= this.n) return false;
+    return parseNumberInto(this.buf, this.starts[i]!, this.ends[i]!);
+  }
+
+  text(i: number): string {
+    if (i >= this.n) return "";
+    const t = this.buf.toString("utf8", this.starts[i]!, this.ends[i]!);
+    return this.escaped[i] ? t.replaceAll('""', '"') : t;
+  }
+
+  error(i: number, reason: string, detail: string): InputError {
+    const at = i < this.n ? this.starts[i]! : this.ends[this.n - 1]!;
+    return this.errorAt(at, reason, detail);
+  }
+
+  private errorAt(at: number, reason: string, detail: string): InputError {
+    let line = this.line;
+    for (let k = this.recStart; k < at; k++) if (this.buf[k] === 10) line++;
+    return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail);
+  }
+
+  raw(): string {
+    const last = this.n - 1;
+    const start = this.starts[last]!;
+    // A quoted last field ends with its closing quote, just after the field's text.
+    const quoted = start > this.recStart && this.buf[start - 1] === 34;
+    const e = this.junk >= 0 ? this.rawEnd() : this.ends[last]! + (quoted ? 1 : 0);
+    return this.buf.toString("utf8", this.recStart, e);
+  }
+
+  private rawEnd(): number {
+    let e = this.buf.indexOf(10, this.junk);
+    if (e < 0) e = this.buf.length;
+    return this.buf[e - 1] === 13 ? e - 1 : e;
+  }
+
+  private rawLine(): string {
+    let e = this.buf.indexOf(10, this.recStart);
+    if (e < 0) e = this.buf.length;
+    return this.buf.toString("utf8", this.recStart, e).replace(/\r$/, "");
+  }
+}
+
+/** JSON Lines: one JSON object per line; columns are keys. Values: numbers, numeric strings, booleans (as 1/0). */
+class JsonLinesParser implements RowView, ColumnResolver {
+  readonly file: string;
+  readonly format = "jsonl";
+  readonly names = null;
+  line = 1;
+  private readonly handler: TableHandler;
+  private carry: Buffer = EMPTY;
+  private keys: string[] = [];
+  private started = false;
+  private lineText = "";
+  private object: Record<string, unknown> | null = null;
+  private problem: InputError | null = null;
+
+  constructor(file: string, handler: TableHandler) {
+    this.file = file;
+    this.handler = handler;
+  }
+
+  feed(chunk: Buffer, final: boolean): void {
+    const buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    if (!this.started) {
+      this.started = true;
+      this.handler.header(this);
+    }
+    let pos = 0;
+    for (;;) {
+      let eol = buf.indexOf(10, pos);
+      if (eol < 0) {
+        if (!final || pos >= buf.length) break;
+        eol = buf.length;
+      }
+      let text = buf.toString("utf8", pos, eol);
+      if (this.line === 1) text = text.replace(/^\uFEFF/, "");
+      pos = eol + 1;
+      if (text.trim() !== "") this.parseLine(text);
+      this.line++;
+    }
+    this.carry = pos >= buf.length ? EMPTY : buf.subarray(pos);
+    if (this.carry.length > MAX_RECORD) {
+      throw new InputError(this.file, this.line, 1, "malformed row", `a line longer than ${MAX_RECORD} bytes`, false);
+    }
+  }
+
+  private parseLine(text: string): void {
+    this.lineText = text.replace(/\r$/, "");
+    this.problem = null;
+    this.object = null;
+    try {
+      const v: unknown = JSON.parse(this.lineText);
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) this.object = v as Record<string, unknown>;
+      else this.problem = new InputError(this.file, this.line, 1, "malformed row", `not a JSON object: ${quoteText(this.lineText)}`);
+    } catch (e) {
+      this.problem = new InputError(this.file, this.line, 1, "malformed row", `invalid JSON (${(e as Error).message}): ${quoteText(this.lineText)}`);
+    }
+    this.handler.row(this);
+  }
+
+  index(name: string): number {
+    let i = this.keys.indexOf(name);
+    if (i < 0) i = this.keys.push(name) - 1;
+    return i;
+  }
+
+  malformed(): InputError | null {
+    return this.problem;
+  }
+
+  private value(i: number): unknown {
+    return this.object === null ? undefined : this.object[this.keys[i]!];
+  }
+
+  missing(i: number): boolean {
+    const v = this.value(i);
+    return v === undefined || v === null || v === "";
+  }
+
+  number(i: number): number | undefined {
+    const v = this.value(i);
+    if (typeof v === "number") return v;
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (typeof v === "string") return parseNumberText(v);
+    return undefined;
+  }
+
+  parse(i: number): boolean {
+    const x = this.number(i);
+    if (x === undefined) return false;
+    parsed[0] = x;
+    return true;
+  }
+
+  text(i: number): string {
+    const v = this.value(i);
+    return typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v);
+  }
+
+  raw(): string {
+    return this.lineText;
+  }
+
+  error(i: number, reason: string, detail: string): InputError {
+    // Point at the key's value when it is there, else at the start of the line.
+    const key = JSON.stringify(this.keys[i] ?? "");
+    const at = this.lineText.indexOf(key);
+    let column = 1;
+    if (at >= 0) {
+      const colon = this.lineText.indexOf(":", at + key.length);
+      if (colon < 0) column = at + 1;
+      else {
+        const rest = this.lineText.slice(colon + 1);
+        column = colon + 2 + rest.length - rest.trimStart().length;
+      }
+    }
+    return new InputError(this.file, this.line, column, reason, detail);
+  }
+}
