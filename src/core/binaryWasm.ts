@@ -4,17 +4,18 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
 
 /**
  * @internal The WebAssembly path of the logit-form batch loop (assembly/binaryKernel.ts, AssemblyScript):
- * the same arithmetic as the JavaScript loop, so bit for bit the same results, in about half the time: V8
- * compiles the JavaScript loop to about 200 machine instructions per element (checks on every typed array
- * access, constants reloaded, tagged values at the edges), the WebAssembly one to far fewer.
+ * the same arithmetic as the JavaScript loop, so bit for bit the same results, in about a third of the time
+ * (docs/benchmarks.md): V8 compiles the JavaScript loop to about 200 machine instructions per element
+ * (checks on every typed array access, constants rebuilt), the WebAssembly one handles two samples per
+ * instruction (f64x2) in short passes over blocks of 128 samples.
  *
- * The module is a 1 KB base64 string compiled synchronously on first use (`new WebAssembly.Module`: allowed
+ * The module is a 2.7 KB base64 string compiled synchronously on first use (`new WebAssembly.Module`: allowed
  * on the main thread of browsers for modules under 8 MB, and in Node). Where WebAssembly is missing or
  * refuses to compile (a strict Content-Security-Policy without 'wasm-unsafe-eval'), `binaryKernel()` returns
  * null and the JavaScript loop runs instead: same results, slower.
  *
  * Memory: 64 KB reserved for AssemblyScript's own data, then 32 KB of tables (written once from
- * kernelTables.ts), then the batch: labels, logits and gradient as f64, copied in and out with
+ * kernelTables.ts), constants, scratch blocks, parameters and sums, then the batch: labels, logits and gradient as f64, copied in and out with
  * `TypedArray.prototype.set` (a memcpy, or an element conversion for Float32Array). The views are kept for
  * the next call of the same length, so a training loop with a fixed batch size allocates nothing.
  */
