@@ -10,7 +10,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const kernels = [{ source: "assembly/binaryKernel.ts", out: "src/core/binaryKernelWasm.ts", name: "BINARY_KERNEL_WASM" }];
+const kernels = [
+  { source: "assembly/binaryKernel.ts", out: "src/core/binaryKernelWasm.ts", name: "BINARY_KERNEL_WASM" },
+  { source: "assembly/softmaxKernel.ts", out: "src/core/softmaxKernelWasm.ts", name: "SOFTMAX_KERNEL_WASM" },
+];
 const asc = path.join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 const dir = mkdtempSync(path.join(tmpdir(), "xent-wasm-"));
 try {
