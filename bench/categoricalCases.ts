@@ -47,8 +47,7 @@ export function categoricalImplementations(labels: Int32Array, logits: Float64Ar
   const gradOut = new Float64Array(logits.length);
   const peerGrad = new Float64Array(logits.length);
   const scratch = new Float64Array(logits.length);
-  const out = { loss: 0, grad: gradOut };
-  const options = { classes: k, gradOut, out };
+  const options = { classes: k, gradOut };
   return [
     {
       name: "xent",
