@@ -1,4 +1,5 @@
 import { fail, failType } from "./checks.js";
+import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import {
   type GradientBuffer,
@@ -74,7 +75,7 @@ export function prepare(
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== "number") failType(`${fn}: options.labelSmoothing`, smoothing, "is not a number");
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
-  const weights = options.weights;
+  let weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
     if (weights == null || typeof weights.length !== "number") failType(`${fn}: options.weights`, weights, "is not an array");
@@ -93,6 +94,7 @@ export function prepare(
       sum = t;
     }
     weightSum = sum + c;
+    if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
   }
   return {
     n,
@@ -155,7 +157,10 @@ export function logitBatch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? reduced(sum, c, divisor), grad };
+  return {
+    loss: perSample ?? reduced(sum, c, divisor, weights, () => logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).loss),
+    grad,
+  };
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -202,10 +207,8 @@ export function probabilityBatch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? reduced(sum, c, divisor), grad };
-}
-
-/** @internal A compensated sum `sum + c`, divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer. */
-function reduced(sum: number, c: number, divisor: number): number {
-  return (sum < Infinity ? sum + c : sum) / divisor;
+  return {
+    loss: perSample ?? reduced(sum, c, divisor, weights, () => probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).loss),
+    grad,
+  };
 }

@@ -1,4 +1,5 @@
 import { fail } from "./checks.js";
+import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
 import {
   type GradientBuffer,
   type NumericArray,
@@ -148,7 +149,7 @@ export function prepareCategorical(
     if (!hard) throw new RangeError(`${fn}: options.ignoreIndex applies to class-id labels only, but labels are target rows`);
     ignoreIndex = options.ignoreIndex;
   }
-  const weights = options.weights;
+  let weights = options.weights;
   if (weights !== undefined) {
     checkArray(fn, "options.weights", weights);
     if (weights.length !== n) {
@@ -199,6 +200,23 @@ export function prepareCategorical(
     throw new RangeError(
       `${fn}: all ${n} rows are ignored (ignoreIndex = ${ignoreIndex}); their mean is undefined; use reduction "sum" (which gives 0)`,
     );
+  }
+  if (weights !== undefined && reduction === "mean" && extremeWeights(sum + c)) {
+    // The weighted mean is invariant under scaling the weights: bring them near 1 (extremeSums.ts).
+    weights = rescaledWeights(weights).weights;
+    sum = 0;
+    c = 0;
+    for (let i = 0; i < n; i++) {
+      let w = weights[i]!;
+      if (hard) {
+        const y = labels[i]!;
+        if (y === ignoreIndex) continue;
+        if (countClassWeights && classWeights !== undefined) w *= classWeights[y]!;
+      }
+      const t = sum + w;
+      c += sum >= w ? sum - t + w : w - t + sum;
+      sum = t;
+    }
   }
   batch.n = n;
   batch.k = k;
@@ -340,7 +358,23 @@ export function logitsPass(
       }
     }
   }
-  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+  return { loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal))), grad };
+}
+
+/**
+ * @internal The unweighted per-row losses, recomputed by `pass` with the batch's weights turned off and
+ * reduction "none" (only when a weighted sum overflowed; see extremeSums.ts).
+ */
+function perRow(pass: () => CategoricalResult): number | Float64Array {
+  const { weights, reduction } = batch;
+  batch.weights = undefined;
+  batch.reduction = "none";
+  try {
+    return pass().loss;
+  } finally {
+    batch.weights = weights;
+    batch.reduction = reduction;
+  }
 }
 
 /**
@@ -409,5 +443,8 @@ export function probabilitiesPass(
       }
     }
   }
-  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+  return {
+    loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false))),
+    grad,
+  };
 }

@@ -1,5 +1,6 @@
 import { fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
+import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
 
 /** Options of the binary `focalLoss`. */
@@ -68,7 +69,7 @@ export function focalLoss(
   }
   const n = checkSameLength(fn, "labels", a, "logits", b);
   const reduction = checkReduction(fn, options.reduction);
-  const weights = options.weights;
+  let weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
     if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
@@ -83,6 +84,7 @@ export function focalLoss(
       sum = t;
     }
     weightSum = sum + c;
+    if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
   }
   const divisor = reductionDivisor(fn, reduction, weightSum, n);
   const perSample = reduction === "none" ? new Float64Array(n) : null;
@@ -102,7 +104,7 @@ export function focalLoss(
       sum = t;
     }
   }
-  return perSample ?? (sum < Infinity ? sum + c : sum) / divisor;
+  return perSample ?? reduced(sum, c, divisor, weights, () => focalLoss(a, b, unweighted(options) as PerSample));
 }
 
 /** @internal One sample's focal loss; alpha < 0 means no alpha weighting. */

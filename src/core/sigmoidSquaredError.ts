@@ -1,5 +1,6 @@
 import { type BinaryLossOptions, prepare } from "./binaryBatch.js";
 import { checkNumber, checkUnitLabel, fail } from "./checks.js";
+import { reduced, unweighted } from "./extremeSums.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
 
@@ -181,5 +182,5 @@ function batch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? (sum + c) / divisor, grad };
+  return { loss: perSample ?? reduced(sum, c, divisor, weights, () => batch(fn, labels, logits, unweighted(options), true, false).loss), grad };
 }
