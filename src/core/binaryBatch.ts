@@ -1,4 +1,4 @@
-import { fail, failType } from "./checks.js";
+import { checkOptions, fail, failType } from "./checks.js";
 import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import {
@@ -39,6 +39,10 @@ export interface BinaryCrossEntropyOptions extends BinaryLossOptions {
   epsilon?: number;
 }
 
+/** @internal The option names of the binary batch losses (logit and {-1, +1} forms; probability form). */
+const LOGIT_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "gradOut"] as const;
+const PROBABILITY_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "epsilon", "gradOut"] as const;
+
 /** @internal What a batch pass produced: the reduced loss (or per-sample losses) and the gradient. */
 export interface BatchResult {
   loss: number | Float64Array;
@@ -67,6 +71,7 @@ export function prepare(
   wantGrad: boolean,
 ): Prepared {
   if (options == null || typeof options !== "object") failType(`${fn}: options`, options, "is not an object");
+  checkOptions(fn, options, inputName === "probabilities" ? PROBABILITY_OPTIONS : LOGIT_OPTIONS);
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
   const posWeight = options.posWeight ?? 1;

@@ -1,7 +1,7 @@
 import { binaryCrossEntropy } from "./binaryCrossEntropy.js";
 import { binaryCrossEntropyWithLogits } from "./binaryCrossEntropyWithLogits.js";
 import { binaryScoreSums } from "./binaryScoreSums.js";
-import { fail } from "./checks.js";
+import { fail, checkOptions } from "./checks.js";
 import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
 import { type NumericArray } from "./reduction.js";
 import { type RocAucOptions, type RocAucState, RocAucAccumulator, type ScoreScale } from "./rocAuc.js";
@@ -67,6 +67,7 @@ export class BinaryEvaluation {
   private probabilities = new Float64Array(0);
 
   constructor(scale: ScoreScale = "probability", options: RocAucOptions = {}) {
+    checkOptions("BinaryEvaluation", options, ["maxDistinct"]);
     this.roc = new RocAucAccumulator(scale, options);
     this.scale = scale;
   }

@@ -125,5 +125,5 @@ export function reduced(
 
 /** @internal The options of a pass that recomputes the unweighted per-sample losses. */
 export function unweighted<O extends object>(options: O): O {
-  return { ...options, reduction: "none", weights: undefined, gradOut: undefined };
+  return { ...options, reduction: "none", weights: undefined };
 }

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
 import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
@@ -54,6 +54,7 @@ export function focalLoss(
 ): number | Float64Array {
   const fn = "focalLoss";
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
+  checkOptions(fn, options, ["reduction", "weights", "gamma", "alpha"]);
   const gamma = options.gamma ?? 2;
   if (!(gamma >= 0 && gamma < Infinity)) fail(`${fn}: options.gamma`, gamma, "is not a finite number >= 0");
   const alphaIn = options.alpha === undefined ? 0.25 : options.alpha;

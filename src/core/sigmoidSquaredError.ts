@@ -1,5 +1,5 @@
 import { type BinaryLossOptions, prepare } from "./binaryBatch.js";
-import { checkNumber, checkUnitLabel, fail } from "./checks.js";
+import { checkNumber, checkOptions, checkUnitLabel, fail } from "./checks.js";
 import { reduced, unweighted } from "./extremeSums.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
@@ -151,7 +151,8 @@ function batch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): { loss: number | Float64Array; grad: GradientBuffer | null } {
-  // Only the reduction options are passed on: posWeight and labelSmoothing do not apply to this loss.
+  // Only the reduction options are accepted and passed on: posWeight and labelSmoothing do not apply to this loss.
+  checkOptions(fn, options, ["reduction", "weights", "gradOut"]);
   const common: BinaryLossOptions =
     options == null || typeof options !== "object"
       ? (options as BinaryLossOptions)

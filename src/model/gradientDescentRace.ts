@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../core/binaryCrossEntropyWithLogits.js";
 import { CompensatedSum } from "../core/compensatedSum.js";
 import { sigmoidSquaredError, sigmoidSquaredErrorAndGrad } from "../core/sigmoidSquaredError.js";
@@ -71,6 +72,7 @@ export class GradientDescentRace {
   constructor(features: ArrayLike<number> | ArrayLike<ArrayLike<number>>, labels: ArrayLike<number>, options: GradientDescentRaceOptions) {
     const fn = "GradientDescentRace";
     if (options == null || typeof options !== "object") throw new TypeError(`${fn}: options = ${String(options)} is not an object`);
+    checkOptions(fn, options, ["loss", "learningRate", "initialWeights", "initialBias"]);
     if (options.loss !== "crossEntropy" && options.loss !== "squaredError") {
       throw new RangeError(`${fn}: options.loss = ${JSON.stringify(options.loss)} is not "crossEntropy" or "squaredError"`);
     }
