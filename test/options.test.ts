@@ -64,3 +64,17 @@ describe("unknown options", () => {
     expect(xent.binaryCrossEntropy([1, 0], [0.9, 0.2], {})).toBeCloseTo(0.164252033486018, 14);
   });
 });
+
+describe("one number and one array", () => {
+  test("every scalar-or-batch function words the TypeError the same way", () => {
+    expect(() => xent.focalLoss(1, [0.5] as never)).toThrow(
+      new TypeError("focalLoss: expected two numbers (y, s) or two arrays (labels, logits), got a number and an array"),
+    );
+    expect(() => xent.focalLoss("1" as never, 0.5)).toThrow(
+      new TypeError("focalLoss: expected two numbers (y, s) or two arrays (labels, logits), got a string and a number"),
+    );
+    expect(() => xent.sigmoidSquaredError(1, [0.5] as never)).toThrow(
+      new TypeError("sigmoidSquaredError: expected two numbers (y, s) or two arrays (labels, logits), got a number and an array"),
+    );
+  });
+});

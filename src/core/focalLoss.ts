@@ -1,5 +1,6 @@
 import { checkOptions, fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
+import { mixedArguments } from "./scalarOrBatch.js";
 import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
 
@@ -66,7 +67,7 @@ export function focalLoss(
     return focalTerm(a, b, gamma, alpha);
   }
   if (typeof a === "number" || typeof b === "number") {
-    throw new TypeError(`${fn}: expected two numbers (y, s) or two arrays (labels, logits), got a ${typeof a} and a ${typeof b}`);
+    throw mixedArguments(fn, a, b, ["y", "s"], ["labels", "logits"]);
   }
   const n = checkSameLength(fn, "labels", a, "logits", b);
   const reduction = checkReduction(fn, options.reduction);
