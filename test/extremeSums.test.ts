@@ -71,6 +71,16 @@ describe("a sum that overflows while its mean is finite", () => {
   });
 });
 
+describe("class weights of a class-id mean", () => {
+  test("huge or subnormal class weights (and row weights) give the mean of the plain losses", () => {
+    const plain = categoricalCrossEntropyWithLogits([0, 1], [0, 0, 0, 1], { classes: 2 });
+    const near = (v: number) => expect(Math.abs(v - plain)).toBeLessThanOrEqual(2 * ulp(plain));
+    near(categoricalCrossEntropyWithLogits([0, 1], [0, 0, 0, 1], { classes: 2, classWeights: [1e308, 1e308] }));
+    near(categoricalCrossEntropyWithLogits([0, 1], [0, 0, 0, 1], { classes: 2, classWeights: [1e200, 1e200], weights: [1e200, 1e200] }));
+    near(categoricalCrossEntropyWithLogits([0, 1], [0, 0, 0, 1], { classes: 2, classWeights: [5e-324, 5e-324] }));
+  });
+});
+
 describe("subnormal weights", () => {
   test("a weighted mean with subnormal weights is the mean of the losses", () => {
     const labels = [1, 0, 1];

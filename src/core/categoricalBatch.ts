@@ -139,7 +139,7 @@ export function prepareCategorical(
     );
   }
   const reduction = checkReduction(fn, options.reduction);
-  const classWeights =
+  let classWeights =
     classWeightsIn === undefined ? undefined : checkClassWeights(fn, countClassWeights ? "options.classWeights" : "options.alpha", classWeightsIn, k);
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
@@ -201,13 +201,16 @@ export function prepareCategorical(
       `${fn}: all ${n} rows are ignored (ignoreIndex = ${ignoreIndex}); their mean is undefined; use reduction "sum" (which gives 0)`,
     );
   }
-  if (weights !== undefined && reduction === "mean" && extremeWeights(sum + c)) {
-    // The weighted mean is invariant under scaling the weights: bring them near 1 (extremeSums.ts).
-    weights = rescaledWeights(weights).weights;
+  // The weighted mean is invariant under scaling the row weights, and (for class ids, where they enter the
+  // denominator) the class weights: bring extreme ones near 1 (extremeSums.ts).
+  const scaleClassWeights = hard && countClassWeights && classWeights !== undefined;
+  if ((weights !== undefined || scaleClassWeights) && reduction === "mean" && extremeWeights(sum + c)) {
+    if (weights !== undefined) weights = rescaledWeights(weights).weights;
+    if (scaleClassWeights) classWeights = rescaledWeights(classWeights!).weights;
     sum = 0;
     c = 0;
     for (let i = 0; i < n; i++) {
-      let w = weights[i]!;
+      let w = weights === undefined ? 1 : weights[i]!;
       if (hard) {
         const y = labels[i]!;
         if (y === ignoreIndex) continue;
