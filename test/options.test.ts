@@ -56,6 +56,7 @@ describe("unknown options", () => {
       unknown("GradientDescentRace", "lr"),
     );
     const objective = { dimension: 1, valueAndGradient: (x: Float64Array, g: Float64Array) => ((g[0] = 2 * x[0]!), x[0]! ** 2) };
+    expect(() => xent.parseCsvDataset("a,b\n1,0\n", { targetColumn: "b" } as never)).toThrow(unknown("parseCsvDataset", "targetColumn"));
     expect(() => xent.lbfgs(objective as never, new Float64Array([1]), { tol: 1e-6 } as never)).toThrow(unknown("lbfgs", "tol"));
   });
 
