@@ -15,8 +15,9 @@ export const evalOptions: OptionSpec[] = [
   { name: "label", type: "string", value: "COLUMN", help: "the label column: 0/1 or -1/+1 (required)" },
   { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
   { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
-  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class ids 0..k-1 or the column names (without the prefix)" },
+  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class names (below)" },
   { name: "logits", type: "string", value: "COLS|PREFIX", help: "multi-class: logit columns instead (p = softmax of the row)" },
+  { name: "class-ids", type: "boolean", help: "multi-class: labels are positions 0..k-1 in the column order, not class names" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
@@ -31,11 +32,17 @@ export const evalOptions: OptionSpec[] = [
 export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --probs | --logits) COLUMNS [options]
 
 Log loss (binary cross-entropy), count, weighted count, accuracy at p = 0.5, Brier score and ROC AUC of a
-file of predictions; for multi-class files (--probs or --logits, class-id labels), the categorical
-cross-entropy, accuracy of the argmax and the multi-class Brier score (probability rows must sum to 1
-within 0.01). CSV, TSV or JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are
+file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
+of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are
 evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
+
+Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
+list, the longest prefix common to the listed names that does not split a word or a number: p0,p1,p2 ->
+classes 0, 1, 2; p_setosa,p_versicolor -> setosa, versicolor; cat,dog -> cat, dog). A label is matched
+against the class names as text, always, numbers included (label 1 is the column p_1 wherever it stands).
+With --class-ids, labels are instead positions 0..k-1 in the column order (header order for a prefix).
+The two are never mixed: a label that is not a class name is bad input.
 
 Options:
 {{options}}
@@ -72,14 +79,15 @@ export const evalCommand: Command = {
     if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
     const scale: ScoreScale = o.prob !== undefined || o.probs !== undefined ? "probability" : "logit";
     const multiclass = o.probs !== undefined || o.logits !== undefined;
-    if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class ids 0..k-1");
+    if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
+    if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
     let handler: BinaryHandler | MulticlassHandler;
     let runOf: () => EvalRun;
     let table: TableHandler;
     if (multiclass) {
-      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true);
+      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true);
       handler = h;
       runOf = () => h.run!;
       table = h;

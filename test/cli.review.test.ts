@@ -1,0 +1,57 @@
+// Fixes from a user's review of the command line, each pinned by a test (in process: `main` from src/cli).
+import { describe, expect, it } from "vitest";
+import { categoricalCrossEntropy } from "xent";
+import { commonPrefix } from "../src/cli/multiclassRows.js";
+import { xentInProcess } from "./cliHelpers.js";
+
+describe("multi-class labels are class names, always (positions only with --class-ids)", () => {
+  it("numeric labels match the column suffixes by name, wherever the column stands", async () => {
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_", "--json"], ["y,p_1,p_0\n0,0.1,0.9\n1,0.8,0.2\n"]);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).logLoss).toBe(categoricalCrossEntropy([0, 0], [0.9, 0.1, 0.8, 0.2], { classes: 2 }));
+  });
+
+  it("labels 1, 2, 3 with columns p_1, p_2, p_3 (xent predict's output)", async () => {
+    const input = "y,p_1,p_2,p_3\n1,0.7,0.2,0.1\n2,0.1,0.8,0.1\n3,0.2,0.2,0.6\n";
+    const want = categoricalCrossEntropy([0, 1, 2], [0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6], { classes: 3 });
+    for (const probs of ["p_", "p_1,p_2,p_3"]) {
+      const run = await xentInProcess(["eval", "-", "--label", "y", "--probs", probs, "--json"], [input]);
+      expect(run.stderr, probs).toBe("");
+      expect(JSON.parse(run.stdout).logLoss, probs).toBe(want);
+    }
+  });
+
+  it("--class-ids takes labels as positions in the column order, and only then", async () => {
+    const input = "y,a,b\n0,0.9,0.1\n1,0.2,0.8\n";
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--probs", "a,b", "--class-ids", "--json"], [input]);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).logLoss).toBe(categoricalCrossEntropy([0, 1], [0.9, 0.1, 0.2, 0.8], { classes: 2 }));
+    const names = await xentInProcess(["eval", "-", "--label", "y", "--probs", "a,b"], [input]);
+    expect(names.code).toBe(1);
+    expect(names.stderr).toMatch(/<stdin>:2:1: label "0" is not a class name \("a", "b": .*pass --class-ids/);
+    const out = await xentInProcess(["eval", "-", "--label", "y", "--probs", "a,b", "--class-ids"], ["y,a,b\n2,0.5,0.5\n"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/label "2" is not a class id in \[0, 1\]/);
+    const binary = await xentInProcess(["eval", "-", "--label", "y", "--prob", "a", "--class-ids"], [input]);
+    expect(binary.code).toBe(2);
+  });
+
+  it("an explicit list of text-named columns: the class names follow the common prefix", async () => {
+    const input = "y,p_setosa,p_versicolor,p_virginica\nsetosa,0.8,0.1,0.1\nvirginica,0.1,0.2,0.7\n";
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_setosa,p_versicolor,p_virginica", "--json"], [input]);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).logLoss).toBe(categoricalCrossEntropy([0, 2], [0.8, 0.1, 0.1, 0.1, 0.2, 0.7], { classes: 3 }));
+    const two = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_versicolor,p_virginica"], ["y,p_versicolor,p_virginica\nvirginica,0.3,0.7\n"]);
+    expect(two.stderr).toBe("");
+  });
+
+  it("the common prefix never splits a word or a number, and leaves every name non-empty", () => {
+    expect(commonPrefix(["p0", "p1", "p2"])).toBe("p");
+    expect(commonPrefix(["x10", "x11"])).toBe("x");
+    expect(commonPrefix(["p_versicolor", "p_virginica"])).toBe("p_");
+    expect(commonPrefix(["prob.cat", "prob.car"])).toBe("prob.");
+    expect(commonPrefix(["cat", "car"])).toBe("");
+    expect(commonPrefix(["p", "p1"])).toBe("");
+    expect(commonPrefix(["p_", "p_1"])).toBe("p");
+  });
+});
