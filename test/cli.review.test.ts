@@ -55,3 +55,12 @@ describe("multi-class labels are class names, always (positions only with --clas
     expect(commonPrefix(["p_", "p_1"])).toBe("p");
   });
 });
+
+describe("an unclosed quote always stops, --skip-invalid or not", () => {
+  it("exit 1, naming the line of the quote and why it cannot be skipped", async () => {
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid"], ['y,p\n1,0.9\n"1,0.4\n1,0.8\n']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/<stdin>:3:1: a quoted field is never closed: .*cannot be read or counted \(this is never skipped\)/);
+  });
+});

@@ -220,7 +220,10 @@ class DelimitedParser implements RowView, ColumnResolver {
               incomplete = true;
               break;
             }
-            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row", "a quoted field is never closed");
+            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row",
+              // Not row-level (never skipped): the quote makes the rest of the input one field, so the rows
+              // it hides can be neither read nor counted.
+              "a quoted field is never closed: every line after it to the end of the input is inside it, so the rows there cannot be read or counted (this is never skipped)", false);
           }
           for (let k = pos; k < close; k++) if (buf[k] === 10) extraLines++;
           this.starts[n] = pos + 1;
