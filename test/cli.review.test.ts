@@ -64,3 +64,28 @@ describe("an unclosed quote always stops, --skip-invalid or not", () => {
     expect(run.stderr).toMatch(/<stdin>:3:1: a quoted field is never closed: .*cannot be read or counted \(this is never skipped\)/);
   });
 });
+
+describe("exit codes: an option value that is not valid is bad usage (2), bad data is bad input (1)", () => {
+  it("xent loss", async () => {
+    for (const args of [["--label", "1", "--prob", "abc"], ["--label", "1", "--prob", "1.5"], ["--label", "1", "--prob", "-0.1"], ["--label", "2", "--prob", "0.5"], ["--label", "-2", "--logit", "0"], ["--label", "nan", "--logit", "0"]]) {
+      const run = await xentInProcess(["loss", ...args]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stdout).toBe("");
+    }
+    const label = await xentInProcess(["loss", "--label", "2", "--prob", "0.5"]);
+    expect(label.stderr).toMatch(/--label 2 is not in \[0, 1\] \(soft labels allowed\) or -1/);
+    expect((await xentInProcess(["loss", "--label", "-1", "--prob", "0.5"])).code).toBe(0);
+    expect((await xentInProcess(["loss", "--label", "0.3", "--logit", "-inf"])).code).toBe(0);
+  });
+
+  it("xent train: --C, --tol, --max-iter before any data is read; bad data stays 1", async () => {
+    const data = "a,y\n1,0\n2,1\n3,0\n4,1\n";
+    for (const args of [["--C", "abc"], ["--C", "0"], ["--C", "-1"], ["--C", "inf"], ["--tol", "-1"], ["--max-iter", "2.5"], ["--max-iter", "-1"]]) {
+      const run = await xentInProcess(["train", "-", "--label", "y", "--out", "/nonexistent/m.json", ...args], [data]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(new RegExp(`${args[0]} `));
+    }
+    const bad = await xentInProcess(["train", "-", "--label", "y", "--out", "/nonexistent/m.json"], ["a,y\nx,0\n"]);
+    expect(bad.code).toBe(1);
+  });
+});

@@ -134,6 +134,13 @@ Examples:
     if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
     const solver = (o.solver as string | undefined) ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cg") throw usage(`--solver ${JSON.stringify(solver)} is not lbfgs or newton-cg`);
+    // Option values the model does not accept are bad usage (exit 2), checked before any data is read.
+    const C = o.C as number | undefined;
+    if (C !== undefined && !(C > 0 && C < Infinity)) throw usage(`--C ${C} is not a finite number > 0`);
+    const tol = o.tol as number | undefined;
+    if (tol !== undefined && !(tol >= 0 && tol < Infinity)) throw usage(`--tol ${tol} is not a finite number >= 0`);
+    const maxIter = o["max-iter"] as number | undefined;
+    if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
     const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
@@ -152,11 +159,11 @@ Examples:
     const scaler = o["no-standardize"] === true ? null : new StandardScaler().fit(X);
     const Xs = scaler === null ? X : scaler.transform(X);
     const model = new LogisticRegression({
-      ...(o.C !== undefined ? { C: o.C as number } : {}),
+      ...(C !== undefined ? { C } : {}),
       penalty,
       solver,
-      ...(o["max-iter"] !== undefined ? { maxIter: o["max-iter"] as number } : {}),
-      ...(o.tol !== undefined ? { tol: o.tol as number } : {}),
+      ...(maxIter !== undefined ? { maxIter } : {}),
+      ...(tol !== undefined ? { tol } : {}),
     });
     model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
     const classes = model.classes;
