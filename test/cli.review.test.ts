@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { categoricalCrossEntropy } from "xent";
 import { commonPrefix } from "../src/cli/multiclassRows.js";
-import { xentInProcess } from "./cliHelpers.js";
+import { tempDir, xentInProcess } from "./cliHelpers.js";
 
 describe("multi-class labels are class names, always (positions only with --class-ids)", () => {
   it("numeric labels match the column suffixes by name, wherever the column stands", async () => {
@@ -87,5 +87,24 @@ describe("exit codes: an option value that is not valid is bad usage (2), bad da
     }
     const bad = await xentInProcess(["train", "-", "--label", "y", "--out", "/nonexistent/m.json"], ["a,y\nx,0\n"]);
     expect(bad.code).toBe(1);
+  });
+});
+
+describe("xent predict on stdout: a bad row stops after every row before it has been written", () => {
+  it("the header and the good rows, each with its probability columns, then exit 1", async () => {
+    const tmp = tempDir();
+    try {
+      const model = `${tmp.dir}/m.json`;
+      expect((await xentInProcess(["train", "-", "--label", "y", "--out", model], ["a,y\n1,0\n2,1\n3,0\n4,1\n5,1\n"])).code).toBe(0);
+      const run = await xentInProcess(["predict", model, "-"], ["a\n1\n2\nx\n4\n"]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/<stdin>:4:1: feature "a" "x" is not a finite number/);
+      const lines = run.stdout.trim().split("\n");
+      expect(lines.map((l) => l.split(",").slice(0, 1).join())).toEqual(["a", "1", "2"]);
+      expect(lines[0]).toBe("a,p_0,p_1");
+      for (const l of lines.slice(1)) expect(l.split(",")).toHaveLength(3);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
