@@ -108,3 +108,45 @@ describe("xent predict on stdout: a bad row stops after every row before it has 
     }
   });
 });
+
+describe("messages and edge cases", () => {
+  it("xent merge of mismatched states says probabilities and logits", async () => {
+    const tmp = tempDir();
+    try {
+      const a = `${tmp.dir}/a.json`;
+      const b = `${tmp.dir}/b.json`;
+      expect((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--state-out", a], ["y,p\n1,0.9\n"])).code).toBe(0);
+      expect((await xentInProcess(["eval", "-", "--label", "y", "--logit", "p", "--state-out", b], ["y,p\n1,0.9\n"])).code).toBe(0);
+      const run = await xentInProcess(["merge", a, b]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/its scores are binary logits but .*a\.json has binary probabilities/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("--no-header with JSON Lines is an error, not ignored", async () => {
+    const given = await xentInProcess(["eval", "x.jsonl", "--label", "1", "--prob", "2", "--no-header"]);
+    expect(given.code).toBe(2);
+    expect(given.stderr).toMatch(/--no-header is for CSV and TSV; x\.jsonl is JSON Lines/);
+    const train = await xentInProcess(["train", "-", "--format", "jsonl", "--label", "1", "--out", "m.json", "--no-header"]);
+    expect(train.code).toBe(2);
+    const sniffed = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--no-header"], ['{"y": 1, "p": 0.9}\n']);
+    expect(sniffed.code).toBe(1);
+    expect(sniffed.stderr).toMatch(/<stdin>:1:1: this is JSON Lines, .*CSV or TSV only/);
+  });
+
+  it("an empty --by value is the group \"\"; an absent JSON key is missing", async () => {
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], ["y,p,g\n1,0.9,a\n0,0.2,\n1,0.6,\n"]);
+    expect(run.stderr).toBe("");
+    const out = JSON.parse(run.stdout);
+    expect(out.groups.map((g: any) => [g.group, g.rows])).toEqual([["", 2], ["a", 1]]);
+    const table = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g"], ["y,p,g\n1,0.9,a\n0,0.2,\n"]);
+    expect(table.stdout).toMatch(/^""\s+1\s/m);
+    const jsonl = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], ['{"y": 1, "p": 0.9, "g": ""}\n{"y": 0, "p": 0.1}\n']);
+    expect(jsonl.code).toBe(1);
+    expect(jsonl.stderr).toMatch(/<stdin>:2:1: no group in column "g"/);
+    const multi = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_", "--by", "g", "--json"], ["y,p_0,p_1,g\n0,0.9,0.1,\n"]);
+    expect(JSON.parse(multi.stdout).groups.map((g: any) => g.group)).toEqual([""]);
+  });
+});

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler, readTable } from "../io/tableReader.js";
+import { type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
@@ -25,7 +25,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
 ];
 
@@ -106,6 +106,10 @@ export const evalCommand: Command = {
       table = h;
     }
     const files_: string[] = [];
+    if (o["no-header"] === true) {
+      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
+      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
+    }
     const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
       for (const path of files) {

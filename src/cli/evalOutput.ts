@@ -43,7 +43,7 @@ export function reportText(report: EvalReport): string {
       ...(binary ? [aucCell(m)] : []),
     ];
     const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
-    for (const g of report.groups) rows.push(row(g.group, g.metrics));
+    for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
     const skipped = skippedText(report.skipped);

@@ -124,7 +124,8 @@ export class MulticlassHandler {
     }
     let group: string | null = null;
     if (this.group >= 0) {
-      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
+      // An empty field is the group "" (a legitimate value); only a JSON key that is absent or null is missing.
+      if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
       group = v.text(this.group);
     }
     this.run!.pushRow(y, this.values, w, group);

@@ -3,7 +3,7 @@ import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardSca
 import { type ByteSource } from "../io/byteSource.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView, type TableFormat, formatFromName, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
@@ -26,7 +26,7 @@ const trainOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
@@ -143,6 +143,10 @@ Examples:
     if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
+    if (o["no-header"] === true) {
+      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
+      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
+    }
     const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
       for (const path of files) {

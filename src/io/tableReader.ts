@@ -25,6 +25,8 @@ export interface RowView {
   malformed(): InputError | null;
   /** True when the value is absent: an empty field, a missing or null JSON key. */
   missing(i: number): boolean;
+  /** True when there is no value at all: past the row's fields, or a JSON key that is absent or null (an empty field is "", not absent). */
+  absent(i: number): boolean;
   /** The value as a number; NaN only for the text "nan"; undefined when it is not a number. */
   number(i: number): number | undefined;
   /** `number(i)` for hot loops: true and the value in `parsed[0]` (from parseNumber.ts), or false. */
@@ -89,6 +91,10 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
   for await (const chunk of source.chunks) {
     if (parser === null) {
       const format = input.format ?? formatFromName(input.path) ?? sniffFormat(chunk);
+      if (format === "jsonl" && input.header === false) {
+        // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
+        throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
+      }
       parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
     }
     parser.feed(chunk, false);
@@ -342,6 +348,10 @@ class DelimitedParser implements RowView, ColumnResolver {
     return null;
   }
 
+  absent(i: number): boolean {
+    return i >= this.n;
+  }
+
   missing(i: number): boolean {
     if (i >= this.n) return true;
     const buf = this.buf;
@@ -471,6 +481,11 @@ class JsonLinesParser implements RowView, ColumnResolver {
 
   private value(i: number): unknown {
     return this.object === null ? undefined : this.object[this.keys[i]!];
+  }
+
+  absent(i: number): boolean {
+    const v = this.value(i);
+    return v === undefined || v === null;
   }
 
   missing(i: number): boolean {
