@@ -1,6 +1,6 @@
 // Fixes from a user's review of the command line, each pinned by a test (in process: `main` from src/cli).
 import { describe, expect, it } from "vitest";
-import { categoricalCrossEntropy } from "xent";
+import { BinaryEvaluation, MulticlassEvaluation, categoricalCrossEntropy } from "xent";
 import { commonPrefix } from "../src/cli/multiclassRows.js";
 import { tempDir, xentInProcess } from "./cliHelpers.js";
 
@@ -148,5 +148,34 @@ describe("messages and edge cases", () => {
     expect(jsonl.stderr).toMatch(/<stdin>:2:1: no group in column "g"/);
     const multi = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_", "--by", "g", "--json"], ["y,p_0,p_1,g\n0,0.9,0.1,\n"]);
     expect(JSON.parse(multi.stdout).groups.map((g: any) => g.group)).toEqual([""]);
+  });
+});
+
+describe("BinaryEvaluation: {-1, +1} labels, and `rows` as in the CLI's JSON", () => {
+  it("labels: \"pm1\" gives the figures of the {0, 1} labels, and checks them", () => {
+    const a = new BinaryEvaluation("probability", { labels: "pm1" }).add([1, -1, 1], [0.9, 0.2, 0.4]).metrics();
+    const b = new BinaryEvaluation().add([1, 0, 1], [0.9, 0.2, 0.4]).metrics();
+    expect(a).toEqual(b);
+    expect(() => new BinaryEvaluation("logit", { labels: "pm1" }).add([1, 0], [2, -1])).toThrow(/BinaryEvaluation\.add: labels\[1\] = 0 is not -1 or \+1/);
+    expect(() => new BinaryEvaluation().add([1, -1], [0.9, 0.2])).toThrow(RangeError);
+    const restored = BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(new BinaryEvaluation("probability", { labels: "pm1" }).add([-1], [0.3]))));
+    expect(restored.labels).toBe("pm1");
+    expect(restored.add([1], [0.8]).metrics().rows).toBe(2);
+  });
+
+  it("metrics() and the state say rows (the CLI's --json name); states with the old `count` still load", async () => {
+    const e = new BinaryEvaluation().add([1, 0], [0.9, 0.2]);
+    expect(e.metrics().rows).toBe(2);
+    const state = e.toJSON() as unknown as Record<string, unknown>;
+    expect(state.rows).toBe(2);
+    const { rows, ...rest } = state;
+    expect(BinaryEvaluation.fromJSON({ ...rest, count: rows }).metrics()).toEqual(e.metrics());
+    const m = new MulticlassEvaluation(2).add([0, 1], [0.9, 0.1, 0.3, 0.7]);
+    expect(m.metrics().rows).toBe(2);
+    const ms = m.toJSON() as unknown as Record<string, unknown>;
+    const { rows: mr, ...mrest } = ms;
+    expect(MulticlassEvaluation.fromJSON({ ...mrest, count: mr }).metrics()).toEqual(m.metrics());
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json"], ["y,p\n1,0.9\n0,0.2\n"]);
+    expect(Object.keys(JSON.parse(run.stdout))).toEqual(expect.arrayContaining(Object.keys(e.metrics())));
   });
 });
