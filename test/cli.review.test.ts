@@ -1,8 +1,10 @@
 // Fixes from a user's review of the command line, each pinned by a test (in process: `main` from src/cli).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BinaryEvaluation, MulticlassEvaluation, categoricalCrossEntropy } from "xent";
+import { BinaryEvaluation, MulticlassEvaluation, categoricalCrossEntropy, rocAuc } from "xent";
 import { commonPrefix } from "../src/cli/multiclassRows.js";
-import { tempDir, xentInProcess } from "./cliHelpers.js";
+import { rng, tempDir, xentInProcess } from "./cliHelpers.js";
 
 describe("multi-class labels are class names, always (positions only with --class-ids)", () => {
   it("numeric labels match the column suffixes by name, wherever the column stands", async () => {
@@ -177,5 +179,37 @@ describe("BinaryEvaluation: {-1, +1} labels, and `rows` as in the CLI's JSON", (
     expect(MulticlassEvaluation.fromJSON({ ...mrest, count: mr }).metrics()).toEqual(m.metrics());
     const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json"], ["y,p\n1,0.9\n0,0.2\n"]);
     expect(Object.keys(JSON.parse(run.stdout))).toEqual(expect.arrayContaining(Object.keys(e.metrics())));
+  });
+});
+
+describe("the README's statement of the AUC bound (histogram mode)", () => {
+  it("about 3e-4 for 10^5 uniformly spread probabilities; the actual error far smaller", () => {
+    const random = rng(5);
+    const n = 100_000;
+    const y = new Float64Array(n);
+    const p = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      p[i] = random();
+      y[i] = random() < p[i]! ? 1 : 0;
+    }
+    const m = new BinaryEvaluation().add(y, p).metrics();
+    expect(m.rocAucErrorBound!).toBeGreaterThan(2e-4);
+    expect(m.rocAucErrorBound!).toBeLessThan(4e-4);
+    expect(Math.abs(m.rocAuc! - rocAuc(y, p))).toBeLessThan(m.rocAucErrorBound! / 100);
+  });
+});
+
+describe("the README's command-line section", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+  const cli = readme.slice(readme.indexOf("## Command line: `xent`"));
+  it("installs from a clone (not published yet: no npm install -g xent), dist/ built first", () => {
+    expect(cli).not.toMatch(/npm install -g xent\b/);
+    expect(cli).toMatch(/npm run build/);
+    expect(cli).toMatch(/npx xent/);
+  });
+  it("states the multi-class label rule and the exit-code rule", () => {
+    expect(cli).toMatch(/--class-ids/);
+    expect(cli).toMatch(/option\s+value that is not valid/);
+    expect(cli).not.toMatch(/typically 1e-5 to 1e-4/);
   });
 });
