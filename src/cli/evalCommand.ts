@@ -12,7 +12,7 @@ import { Progress } from "./progress.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
-  { name: "label", type: "string", value: "COLUMN", help: "the label column: 0/1 or -1/+1 (required)" },
+  { name: "label", type: "string", value: "COLUMN", help: "the label column (required): 0/1 or -1/+1; multi-class: class names (below)" },
   { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
   { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
   { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class names (below)" },
@@ -23,7 +23,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
-  { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing" },
+  { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
   { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
@@ -33,8 +33,9 @@ export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --
 
 Log loss (binary cross-entropy), count, weighted count, accuracy at p = 0.5, Brier score and ROC AUC of a
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
-of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are
-evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
+of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
+JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
+own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
 
 Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
@@ -47,8 +48,9 @@ The two are never mixed: a label that is not a class name is bad input.
 Options:
 {{options}}
 
-Exit codes: 0 success, 1 bad input (the message gives file:line:column and the offending text; nothing is
-printed on stdout), 2 bad usage.
+Exit codes: 0 success, 1 bad input data (the message gives file:line:column and the offending text;
+nothing is printed on stdout), 2 bad usage (an unknown option, a missing argument, an option value that
+is not valid).
 
 Examples:
   xent eval preds.csv --label y --prob p

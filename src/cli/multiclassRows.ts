@@ -10,7 +10,11 @@ import { EvalRun } from "./evalRun.js";
  */
 export const ROW_SUM_TOLERANCE = 0.01;
 
-/** The rows of a multi-class evaluation: a class-id label and k probability or logit columns. */
+/**
+ * The rows of a multi-class evaluation: a label and k probability or logit columns. The label is a class
+ * name (a column name without the prefix; matched as text, numbers included), or with `classIds` a position
+ * 0..k-1 in the column order; never one or the other by row.
+ */
 export class MulticlassHandler {
   run: EvalRun | null = null;
   rows = 0;
