@@ -31,7 +31,7 @@ export const evalOptions: OptionSpec[] = [
 
 export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --probs | --logits) COLUMNS [options]
 
-Log loss (binary cross-entropy), count, weighted count, accuracy at p = 0.5, Brier score and ROC AUC of a
+Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier score and ROC AUC of a
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
 of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
 JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
