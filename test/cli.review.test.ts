@@ -213,3 +213,15 @@ describe("the README's command-line section", () => {
     expect(cli).not.toMatch(/typically 1e-5 to 1e-4/);
   });
 });
+
+describe("a stray quote that closes lines later is not skipped either", () => {
+  it("a malformed record whose quoted field spans lines always stops (the lines inside may be rows)", async () => {
+    const input = 'y,p\n"1,0.4\n1,0.8\n"x",0.3\n1,0.9\n';
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid"], [input]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/<stdin>:4:2: text after a closing quote: .*spans lines 2-4: the lines inside it may be rows, so this is never skipped/);
+    const one = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid", "--json"], ['y,p\n"1"x,0.4\n1,0.9\n']);
+    expect(JSON.parse(one.stdout).skipped).toEqual({ total: 1, byReason: { "malformed row": 1 } });
+  });
+});

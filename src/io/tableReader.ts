@@ -144,6 +144,8 @@ class DelimitedParser implements RowView, ColumnResolver {
   private escaped = new Uint8Array(64);
   /** Offset of text after a closing quote (a malformed field), or -1. */
   private junk = -1;
+  /** How many line breaks the current record's quoted fields hold. */
+  private span = 0;
   private width = -1;
   private first = true;
 
@@ -295,6 +297,7 @@ class DelimitedParser implements RowView, ColumnResolver {
       if (incomplete) return recStart;
       this.recStart = recStart;
       this.n = n;
+      this.span = extraLines;
       // A blank line (one empty, unquoted field) is not a row.
       if (!(n === 1 && this.starts[0] === this.ends[0] && buf[recStart] !== 34)) this.record();
       this.line += 1 + extraLines;
@@ -338,12 +341,17 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   // RowView
   malformed(): InputError | null {
+    // A malformed record whose quoted field spans lines is likely a stray quote that swallowed the lines up
+    // to the next quote, rows among them: skipping it as one row would drop those uncounted, so it is not
+    // row-level (never skipped).
+    const span = this.span;
+    const note = span === 0 ? "" : ` (a quoted field spans lines ${this.line}-${this.line + span}: the lines inside it may be rows, so this is never skipped)`;
     if (this.junk >= 0) {
-      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}`);
+      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${note}`, span === 0);
     }
     if (this.width >= 0 && this.n !== this.width) {
       return this.errorAt(this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!, "malformed row",
-        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}`);
+        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${note}`, span === 0);
     }
     return null;
   }
@@ -383,10 +391,10 @@ class DelimitedParser implements RowView, ColumnResolver {
     return this.errorAt(at, reason, detail);
   }
 
-  private errorAt(at: number, reason: string, detail: string): InputError {
+  private errorAt(at: number, reason: string, detail: string, rowLevel = true): InputError {
     let line = this.line;
     for (let k = this.recStart; k < at; k++) if (this.buf[k] === 10) line++;
-    return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail);
+    return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail, rowLevel);
   }
 
   raw(): string {
