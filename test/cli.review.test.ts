@@ -221,6 +221,9 @@ describe("a stray quote that closes lines later is not skipped either", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/<stdin>:4:2: text after a closing quote: .*spans lines 2-4: the lines inside it may be rows, so this is never skipped/);
+    const fits = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid"], ['y,p\n"1,0.4\n1,0.8\n",0.3\n1,0.9\n']);
+    expect(fits.code).toBe(1);
+    expect(fits.stderr).toMatch(/<stdin>:2:2: label .* is not in \{0, 1\} or \{-1, \+1\} \(a quoted field spans lines 2-4: .*never skipped\)/);
     const one = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid", "--json"], ['y,p\n"1"x,0.4\n1,0.9\n']);
     expect(JSON.parse(one.stdout).skipped).toEqual({ total: 1, byReason: { "malformed row": 1 } });
   });

@@ -345,7 +345,7 @@ class DelimitedParser implements RowView, ColumnResolver {
     // to the next quote, rows among them: skipping it as one row would drop those uncounted, so it is not
     // row-level (never skipped).
     const span = this.span;
-    const note = span === 0 ? "" : ` (a quoted field spans lines ${this.line}-${this.line + span}: the lines inside it may be rows, so this is never skipped)`;
+    const note = this.spanNote();
     if (this.junk >= 0) {
       return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${note}`, span === 0);
     }
@@ -388,7 +388,13 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   error(i: number, reason: string, detail: string): InputError {
     const at = i < this.n ? this.starts[i]! : this.ends[this.n - 1]!;
-    return this.errorAt(at, reason, detail);
+    // A bad value in a record spanning lines: as in malformed(), never skipped.
+    return this.errorAt(at, reason, detail + this.spanNote(), this.span === 0);
+  }
+
+  private spanNote(): string {
+    if (this.span === 0) return "";
+    return ` (a quoted field spans lines ${this.line}-${this.line + this.span}: the lines inside it may be rows, so this is never skipped)`;
   }
 
   private errorAt(at: number, reason: string, detail: string, rowLevel = true): InputError {
