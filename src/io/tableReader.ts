@@ -344,14 +344,12 @@ class DelimitedParser implements RowView, ColumnResolver {
     // A malformed record whose quoted field spans lines is likely a stray quote that swallowed the lines up
     // to the next quote, rows among them: skipping it as one row would drop those uncounted, so it is not
     // row-level (never skipped).
-    const span = this.span;
-    const note = this.spanNote();
     if (this.junk >= 0) {
-      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${note}`, span === 0);
+      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
     }
     if (this.width >= 0 && this.n !== this.width) {
       return this.errorAt(this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!, "malformed row",
-        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${note}`, span === 0);
+        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
     }
     return null;
   }
