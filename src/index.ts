@@ -84,7 +84,7 @@ export type { AccuracyOptions } from "./core/accuracy.js";
 export { rocAuc, RocAucAccumulator } from "./core/rocAuc.js";
 export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/rocAuc.js";
 export { BinaryEvaluation } from "./core/binaryEvaluation.js";
-export type { BinaryMetrics, BinaryEvaluationState } from "./core/binaryEvaluation.js";
+export type { BinaryMetrics, BinaryEvaluationOptions, BinaryEvaluationState } from "./core/binaryEvaluation.js";
 export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";
 export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
 export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";
