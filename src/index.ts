@@ -42,7 +42,7 @@ export type { InformationOptions } from "./core/distributions.js";
 export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/sigmoidSquaredError.js";
 export type { SigmoidSquaredErrorOptions } from "./core/sigmoidSquaredError.js";
 export { GradientDescentRace } from "./model/gradientDescentRace.js";
-export type { RaceLoss, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
+export type { RaceLoss, RaceFeatures, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
 
 // Logistic regression (issue 4): the model, its optimizers, the scaler and label encoder, and the data sets.
 export { LogisticRegression } from "./model/logisticRegression.js";
@@ -84,7 +84,7 @@ export type { AccuracyOptions } from "./core/accuracy.js";
 export { rocAuc, RocAucAccumulator } from "./core/rocAuc.js";
 export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/rocAuc.js";
 export { BinaryEvaluation } from "./core/binaryEvaluation.js";
-export type { BinaryMetrics, BinaryEvaluationState } from "./core/binaryEvaluation.js";
+export type { BinaryMetrics, BinaryEvaluationOptions, BinaryEvaluationState } from "./core/binaryEvaluation.js";
 export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";
 export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
 export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";

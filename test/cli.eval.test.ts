@@ -344,11 +344,12 @@ describe("xent eval, multi-class", () => {
 
   it("bad multi-class input: class ids, probability rows, missing columns", () => {
     const cases: [string, string[], RegExp][] = [
-      ["y,a,b\n2,0.5,0.5\n", ["--probs", "a,b"], /bad\.csv:2:1: label "2" is not a class id in \[0, 1\]/],
-      ["y,a,b\n1,0.5,0.4\n", ["--probs", "a,b"], /bad\.csv:2:3: the 2 probabilities sum to 0\.9, not 1/],
-      ["y,a,b\n1,0.5,x\n", ["--probs", "a,b"], /bad\.csv:2:7: probability "x" \(column "b"\) is not a number/],
+      ["y,a,b\n2,0.5,0.5\n", ["--probs", "a,b", "--class-ids"], /bad\.csv:2:1: label "2" is not a class id in \[0, 1\]/],
+      ["y,a,b\nb,0.5,0.5\n", ["--probs", "a,c"], /bad\.csv:1:1: no column "c"/],
+      ["y,a,b\n1,0.5,0.4\n", ["--probs", "a,b", "--class-ids"], /bad\.csv:2:3: the 2 probabilities sum to 0\.9, not 1/],
+      ["y,a,b\nb,0.5,x\n", ["--probs", "a,b"], /bad\.csv:2:7: probability "x" \(column "b"\) is not a number/],
       ["y,a,b\n1,0.5,0.5\n", ["--probs", "a,c"], /bad\.csv:1:1: no column "c"/],
-      ["y,p0\n0,1\n", ["--probs", "p"], /1 column start with "p"; a multi-class evaluation needs at least 2/],
+      ["y,p0\n0,1\n", ["--probs", "p"], /1 column starts with "p"; a multi-class evaluation needs at least 2/],
     ];
     for (const [content, extra, message] of cases) {
       const f = tmp.file("bad.csv", content);

@@ -49,13 +49,13 @@ describe("xent loss", () => {
     const inf = JSON.parse((await xentInProcess(["loss", "--label", "1", "--prob", "0", "--json"])).stdout);
     expect(inf.loss).toBe("Infinity");
   });
-  it("through the binary: a bad value is exit 1, a bad usage exit 2", () => {
+  it("through the binary: an option value that is not valid is bad usage, exit 2", () => {
     const ok = xent(".", ["loss", "--label", "1", "--logit", "0"]);
     expect(ok.stdout).toBe("loss   0.6931471805599453\ndL/ds  -0.5\n");
     const bad = xent(".", ["loss", "--label", "1", "--prob", "1.5"]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
-    expect(bad.stderr).toMatch(/p = 1\.5 is not in \[0, 1\]/);
+    expect(bad.stderr).toMatch(/--prob 1\.5 is not in \[0, 1\]/);
     expect(xent(".", ["loss", "--label", "1"]).code).toBe(2);
     expect(xent(".", ["loss", "--label", "one", "--prob", "0.5"]).stderr).toMatch(/--label = "one" is not a number/);
   });

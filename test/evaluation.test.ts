@@ -150,7 +150,7 @@ describe("BinaryEvaluation", () => {
       merged.merge(BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(part))));
     }
     const m = merged.metrics();
-    expect(m.count).toBe(n);
+    expect(m.rows).toBe(n);
     for (const key of ["weight", "logLoss", "accuracy", "brier"] as const) expect(ulps(m[key]!, whole[key]!)).toBeLessThanOrEqual(4);
     expect(ulps(whole.logLoss!, binaryCrossEntropy(labels, probs, { weights }))).toBeLessThanOrEqual(2);
     const inf = new BinaryEvaluation().add([1], [0]);
@@ -168,7 +168,7 @@ describe("BinaryEvaluation", () => {
     }
     e.add(labels.subarray(0, 1_000_000 - n), probs.subarray(0, 1_000_000 - n));
     const m = e.metrics();
-    expect(m.count).toBe(1_000_000);
+    expect(m.rows).toBe(1_000_000);
     expect(m.logLoss).toBe(binaryCrossEntropy(1, 0.7));
     expect(m.brier).toBe((0.7 - 1) ** 2);
   });
@@ -190,7 +190,7 @@ describe("BinaryEvaluation", () => {
   });
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({
-      count: 0, weight: 0, logLoss: null, accuracy: null, brier: null, rocAuc: null, rocAucErrorBound: null,
+      rows: 0, weight: 0, logLoss: null, accuracy: null, brier: null, rocAuc: null, rocAucErrorBound: null,
     });
   });
   it("rejects malformed states with a TypeError naming the field", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   GradientDescentRace,
+  loadDataset,
   binaryCrossEntropyWithLogits,
   binaryCrossEntropyWithLogitsGrad,
   sigmoidSquaredError,
@@ -76,11 +77,27 @@ describe("GradientDescentRace", () => {
   it("rejects bad input with a message that names it", () => {
     const ok = { loss: "crossEntropy" } as const;
     expect(() => new GradientDescentRace([[1]], [2], ok)).toThrow("GradientDescentRace: labels[0] = 2 is not 0 or 1");
-    expect(() => new GradientDescentRace([[1], [NaN]], [0, 1], ok)).toThrow("features[1][0] = NaN is not a finite number");
-    expect(() => new GradientDescentRace([[1], [2, 3]], [0, 1], ok)).toThrow("features[1] has 2 columns but features[0] has 1");
+    expect(() => new GradientDescentRace([[1], [NaN]], [0, 1], ok)).toThrow("GradientDescentRace: features[1][0] = NaN is not finite (row 1, column 0)");
+    expect(() => new GradientDescentRace([[1], [2, 3]], [0, 1], ok)).toThrow("GradientDescentRace: features[1] has 2 features but features[0] has 1");
+    expect(() => new GradientDescentRace({ data: [1, 2, 3], nFeatures: 2 }, [0, 1], ok)).toThrow("features has 3 values, not a multiple of nFeatures = 2");
+    expect(() => new GradientDescentRace({ data: [1, 2, 3, 4], nFeatures: 1 }, [0, 1], ok)).toThrow("features has 4 rows but labels has length 2");
     expect(() => new GradientDescentRace([1, 2, 3], [0, 1], ok)).toThrow("not a positive multiple of the 2 labels");
     expect(() => new GradientDescentRace([[1]], [1], { loss: "hinge" as never })).toThrow('options.loss = "hinge"');
     expect(() => new GradientDescentRace([[1]], [1], { ...ok, learningRate: 0 })).toThrow("options.learningRate = 0");
     expect(() => new GradientDescentRace([[1]], [1], { ...ok, initialWeights: [1, 2] })).toThrow("initialWeights has length 2");
+  });
+
+  it("accepts the { data, nFeatures } matrix that loadDataset returns, as LogisticRegression does", () => {
+    const { X, y } = loadDataset("breast-cancer");
+    const labels = (y as number[]).map(Number);
+    const rows: number[][] = [];
+    for (let i = 0; i < labels.length; i++) rows.push(Array.from(X.data.subarray(i * X.nFeatures, (i + 1) * X.nFeatures)));
+    const fromMatrix = new GradientDescentRace(X, labels, { loss: "crossEntropy" });
+    const fromRows = new GradientDescentRace(rows, labels, { loss: "crossEntropy" });
+    const fromFlat = new GradientDescentRace(X.data, labels, { loss: "crossEntropy" });
+    expect(fromMatrix.features).toBe(X.nFeatures);
+    const a = fromMatrix.step();
+    expect(fromRows.step()).toEqual(a);
+    expect(fromFlat.step()).toEqual(a);
   });
 });

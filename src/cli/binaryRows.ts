@@ -83,7 +83,8 @@ export class BinaryHandler {
     }
     let group: string | null = null;
     if (this.group >= 0) {
-      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
+      // An empty field is the group "" (a legitimate value); only a JSON key that is absent or null is missing.
+      if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
       group = v.text(this.group);
     }
     this.run.push(label, s, w, group);

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler, readTable } from "../io/tableReader.js";
+import { type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
@@ -12,36 +12,45 @@ import { Progress } from "./progress.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
-  { name: "label", type: "string", value: "COLUMN", help: "the label column: 0/1 or -1/+1 (required)" },
+  { name: "label", type: "string", value: "COLUMN", help: "the label column (required): 0/1 or -1/+1; multi-class: class names (below)" },
   { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
   { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
-  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class ids 0..k-1 or the column names (without the prefix)" },
+  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class names (below)" },
   { name: "logits", type: "string", value: "COLS|PREFIX", help: "multi-class: logit columns instead (p = softmax of the row)" },
+  { name: "class-ids", type: "boolean", help: "multi-class: labels are positions 0..k-1 in the column order, not class names" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
-  { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing" },
+  { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
 ];
 
 export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --probs | --logits) COLUMNS [options]
 
-Log loss (binary cross-entropy), count, weighted count, accuracy at p = 0.5, Brier score and ROC AUC of a
-file of predictions; for multi-class files (--probs or --logits, class-id labels), the categorical
-cross-entropy, accuracy of the argmax and the multi-class Brier score (probability rows must sum to 1
-within 0.01). CSV, TSV or JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are
-evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
+Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier score and ROC AUC of a
+file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
+of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
+JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
+own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
+
+Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
+list, the longest prefix common to the listed names that does not split a word or a number: p0,p1,p2 ->
+classes 0, 1, 2; p_setosa,p_versicolor -> setosa, versicolor; cat,dog -> cat, dog). A label is matched
+against the class names as text, always, numbers included (label 1 is the column p_1 wherever it stands).
+With --class-ids, labels are instead positions 0..k-1 in the column order (header order for a prefix).
+The two are never mixed: a label that is not a class name is bad input.
 
 Options:
 {{options}}
 
-Exit codes: 0 success, 1 bad input (the message gives file:line:column and the offending text; nothing is
-printed on stdout), 2 bad usage.
+Exit codes: 0 success, 1 bad input data (the message gives file:line:column and the offending text;
+nothing is printed on stdout), 2 bad usage (an unknown option, a missing argument, an option value that
+is not valid).
 
 Examples:
   xent eval preds.csv --label y --prob p
@@ -72,14 +81,15 @@ export const evalCommand: Command = {
     if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
     const scale: ScoreScale = o.prob !== undefined || o.probs !== undefined ? "probability" : "logit";
     const multiclass = o.probs !== undefined || o.logits !== undefined;
-    if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class ids 0..k-1");
+    if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
+    if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
     let handler: BinaryHandler | MulticlassHandler;
     let runOf: () => EvalRun;
     let table: TableHandler;
     if (multiclass) {
-      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true);
+      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true);
       handler = h;
       runOf = () => h.run!;
       table = h;
@@ -98,6 +108,10 @@ export const evalCommand: Command = {
       table = h;
     }
     const files_: string[] = [];
+    if (o["no-header"] === true) {
+      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
+      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
+    }
     const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
       for (const path of files) {

@@ -21,7 +21,7 @@ export function reportText(report: EvalReport): string {
   if (report.groups === null) {
     const m = report.total;
     const pairs: [string, string][] = [
-      ["rows", formatFigure(m.count)],
+      ["rows", formatFigure(m.rows)],
       ["weight", formatFigure(m.weight)],
       ["log loss", formatFigure(m.logLoss)],
       ["accuracy", formatFigure(m.accuracy)],
@@ -35,7 +35,7 @@ export function reportText(report: EvalReport): string {
   } else {
     const row = (name: string, m: Metrics) => [
       name,
-      formatFigure(m.count),
+      formatFigure(m.rows),
       formatFigure(m.weight),
       formatFigure(m.logLoss),
       formatFigure(m.accuracy),
@@ -43,7 +43,7 @@ export function reportText(report: EvalReport): string {
       ...(binary ? [aucCell(m)] : []),
     ];
     const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
-    for (const g of report.groups) rows.push(row(g.group, g.metrics));
+    for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
     const skipped = skippedText(report.skipped);
@@ -54,7 +54,7 @@ export function reportText(report: EvalReport): string {
 
 function metricsJson(m: Metrics): Record<string, unknown> {
   return {
-    rows: m.count,
+    rows: m.rows,
     weight: jsonFigure(m.weight),
     logLoss: jsonFigure(m.logLoss),
     accuracy: jsonFigure(m.accuracy),

@@ -198,7 +198,7 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
   const groups = new Map<string, Evaluation>();
   const skipped: Record<string, number> = {};
   const files: string[] = [];
-  const describe = (w: EvalKind) => (w.kind === "binary" ? `binary ${w.scale}s` : `${w.classes}-class ${w.scale}s`);
+  const describe = (w: EvalKind) => `${w.kind === "binary" ? "binary" : `${w.classes}-class`} ${w.scale === "probability" ? "probabilities" : "logits"}`;
   for (const { file, value } of states) {
     const bad = (detail: string) => new InputError(file, 0, 0, "invalid state", detail, false);
     if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad("not an evaluation state (not a JSON object)");

@@ -32,7 +32,8 @@ Usage: xent COMMAND [options]   (xent COMMAND --help for each command)
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Exit codes: 0 success, 1 bad input, 2 bad usage.
+Exit codes: 0 success, 1 bad input data, 2 bad usage (an unknown option, a missing argument, an option
+value that is not valid).
 
 Example:
   xent eval preds.csv --label y --prob p

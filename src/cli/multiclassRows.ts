@@ -10,7 +10,11 @@ import { EvalRun } from "./evalRun.js";
  */
 export const ROW_SUM_TOLERANCE = 0.01;
 
-/** The rows of a multi-class evaluation: a class-id label and k probability or logit columns. */
+/**
+ * The rows of a multi-class evaluation: a label and k probability or logit columns. The label is a class
+ * name (a column name without the prefix; matched as text, numbers included), or with `classIds` a position
+ * 0..k-1 in the column order; never one or the other by row.
+ */
 export class MulticlassHandler {
   run: EvalRun | null = null;
   rows = 0;
@@ -20,29 +24,36 @@ export class MulticlassHandler {
   private weight = -1;
   private group = -1;
   private values: Float64Array = new Float64Array(0);
-  /** Class names that may stand for class ids: the column names without the prefix, or the listed names. */
+  /** The class names (the column names without their prefix) and their positions. */
   private classNames = new Map<string, number>();
 
   constructor(
     private readonly columns: { label: string; scores: string; weight: string | null; by: string | null },
     private readonly scale: ScoreScale,
     private readonly skipInvalid: boolean,
+    /** Labels are positions 0..k-1 in the column order (--class-ids), not class names. */
+    private readonly classIds = false,
   ) {}
 
   header(cols: ColumnResolver): void {
     this.label = cols.index(this.columns.label);
     const spec = this.columns.scores;
     let names: string[];
-    let prefix = "";
-    if (spec.includes(",")) names = spec.split(",").map((s) => s.trim());
-    else {
+    let prefix: string;
+    if (spec.includes(",")) {
+      names = spec.split(",").map((s) => s.trim());
+      if (new Set(names).size !== names.length) {
+        throw new InputError(cols.file, 1, 1, "missing column", `the class columns ${quoteText(spec)} name a column twice`, false);
+      }
+      prefix = commonPrefix(names);
+    } else {
       prefix = spec;
       if (cols.names === null) {
         throw new InputError(cols.file, 1, 1, "missing column", `a column prefix (${quoteText(spec)}) needs a header: list the columns instead, e.g. p0,p1,p2`, false);
       }
       names = cols.names.filter((n) => n.startsWith(spec) && n !== this.columns.label);
       if (names.length < 2) {
-        throw new InputError(cols.file, 1, 1, "missing column", `${names.length} column${names.length === 1 ? "" : "s"} start with ${quoteText(spec)}; a multi-class evaluation needs at least 2`, false);
+        throw new InputError(cols.file, 1, 1, "missing column", `${names.length} column${names.length === 1 ? " starts" : "s start"} with ${quoteText(spec)}; a multi-class evaluation needs at least 2`, false);
       }
     }
     const k = names.length;
@@ -70,13 +81,22 @@ export class MulticlassHandler {
     if (bad !== null) return this.reject(bad);
     const k = this.values.length;
     const li = this.label;
-    let y = v.number(li);
-    if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
-    if (!(y !== undefined && Number.isInteger(y) && y >= 0 && y < k)) {
-      y = this.classNames.get(v.text(li).trim());
+    let y: number | undefined;
+    if (this.classIds) {
+      y = v.number(li);
+      if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
+      if (!(y !== undefined && Number.isInteger(y) && y >= 0 && y < k)) {
+        return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] (--class-ids: positions in the column order)`));
+      }
+    } else {
+      const text = v.text(li).trim();
+      y = this.classNames.get(text);
       if (y === undefined) {
+        if (text === "" && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
         const names = [...this.classNames.keys()].map((n) => quoteText(n)).join(", ");
-        return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] or a class name (${names})`));
+        return this.reject(
+          v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class name (${names}: the class columns without their common prefix); for labels that are positions 0..${k - 1} in the column order, pass --class-ids`),
+        );
       }
     }
     const probability = this.scale === "probability";
@@ -108,10 +128,31 @@ export class MulticlassHandler {
     }
     let group: string | null = null;
     if (this.group >= 0) {
-      if (v.missing(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
+      // An empty field is the group "" (a legitimate value); only a JSON key that is absent or null is missing.
+      if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
       group = v.text(this.group);
     }
     this.run!.pushRow(y, this.values, w, group);
     this.rows++;
   }
+}
+
+/**
+ * The prefix common to a list of class columns, which the class names are what follows: the longest common
+ * prefix, cut back to a token boundary so that no class name is split (not between two letters or two digits:
+ * "p_versicolor,p_virginica" gives "p_", "x10,x11" gives "x", "cat,car" gives ""), and leaving every name
+ * non-empty.
+ */
+export function commonPrefix(names: readonly string[]): string {
+  const first = names[0] ?? "";
+  let n = first.length;
+  for (const s of names) {
+    let i = 0;
+    while (i < n && i < s.length && s[i] === first[i]) i++;
+    n = i;
+  }
+  const kind = (c: string | undefined) => (c === undefined ? 0 : /[0-9]/.test(c) ? 1 : /\p{L}/u.test(c) ? 2 : 0);
+  const splits = (i: number) => names.some((s) => i >= s.length || (kind(s[i - 1]) !== 0 && kind(s[i - 1]) === kind(s[i])));
+  while (n > 0 && splits(n)) n--;
+  return first.slice(0, n);
 }

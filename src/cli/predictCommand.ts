@@ -109,7 +109,7 @@ Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin) th
 xent train and writes each row as it was, plus one column p_CLASS per class with the predicted probability
 (CSV/TSV: appended columns, with the header extended; JSON Lines: added keys). The feature columns are the
 model's, by name. Memory stays bounded (batches of 4096 rows). A bad row stops with exit code 1; with --out
-the partial file is removed, on stdout the rows before it have been written.
+the partial file is removed; on stdout every row before the bad one has been written (with its columns).
 
 Options:
 {{options}}
@@ -143,6 +143,18 @@ Example:
       p.flush();
       await p.pending;
       ok = true;
+    } catch (e) {
+      // On stdout, a stream, every row before the bad one is written (the batch read so far too), so that
+      // what was printed is exactly the input up to the bad row; an --out file is removed below instead.
+      if (file === null) {
+        try {
+          p.flush();
+          await p.pending;
+        } catch {
+          // the first error is the one to report
+        }
+      }
+      throw e;
     } finally {
       progress.finish();
       if (file !== null) {

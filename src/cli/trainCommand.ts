@@ -3,7 +3,7 @@ import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardSca
 import { type ByteSource } from "../io/byteSource.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView, type TableFormat, formatFromName, readTable } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
@@ -26,7 +26,7 @@ const trainOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ..." },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
@@ -134,8 +134,19 @@ Examples:
     if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
     const solver = (o.solver as string | undefined) ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cg") throw usage(`--solver ${JSON.stringify(solver)} is not lbfgs or newton-cg`);
+    // Option values the model does not accept are bad usage (exit 2), checked before any data is read.
+    const C = o.C as number | undefined;
+    if (C !== undefined && !(C > 0 && C < Infinity)) throw usage(`--C ${C} is not a finite number > 0`);
+    const tol = o.tol as number | undefined;
+    if (tol !== undefined && !(tol >= 0 && tol < Infinity)) throw usage(`--tol ${tol} is not a finite number >= 0`);
+    const maxIter = o["max-iter"] as number | undefined;
+    if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
+    if (o["no-header"] === true) {
+      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
+      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
+    }
     const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
       for (const path of files) {
@@ -152,11 +163,11 @@ Examples:
     const scaler = o["no-standardize"] === true ? null : new StandardScaler().fit(X);
     const Xs = scaler === null ? X : scaler.transform(X);
     const model = new LogisticRegression({
-      ...(o.C !== undefined ? { C: o.C as number } : {}),
+      ...(C !== undefined ? { C } : {}),
       penalty,
       solver,
-      ...(o["max-iter"] !== undefined ? { maxIter: o["max-iter"] as number } : {}),
-      ...(o.tol !== undefined ? { tol: o.tol as number } : {}),
+      ...(maxIter !== undefined ? { maxIter } : {}),
+      ...(tol !== undefined ? { tol } : {}),
     });
     model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
     const classes = model.classes;

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { finishMetric, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
@@ -26,6 +26,7 @@ export function accuracy(labels: NumericArray, scores: NumericArray, options?: R
 export function accuracy(labels: NumericArray, scores: NumericArray, options: PerSample): Float64Array;
 export function accuracy(labels: NumericArray, scores: NumericArray, options: AccuracyOptions = {}): number | Float64Array {
   const fn = "accuracy";
+  checkOptions(fn, options, ["reduction", "weights", "threshold"]);
   const setup = setupMetric(fn, labels, scores, "scores", options);
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== "number" || threshold !== threshold) fail(`${fn}: options.threshold`, threshold, "is not a number");

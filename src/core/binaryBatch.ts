@@ -1,4 +1,5 @@
-import { fail, failType } from "./checks.js";
+import { checkOptions, fail, failType } from "./checks.js";
+import { extremeWeights, overflowedMean, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
 import { expNonPositive } from "./fastExp.js";
@@ -67,6 +68,10 @@ export interface BinaryCrossEntropyOptions extends BinaryLossOptions {
   epsilon?: number;
 }
 
+/** @internal The option names of the binary batch losses (logit and {-1, +1} forms; probability form). */
+const LOGIT_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "gradOut", "out"] as const;
+const PROBABILITY_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "epsilon", "gradOut", "out"] as const;
+
 /**
  * @internal What a batch pass produced: the reduced loss (NaN if not asked for) or, for reduction "none",
  * the per-sample losses; and the gradient. Two fields for the loss, not one `number | Float64Array`: V8
@@ -119,6 +124,7 @@ export function prepare(
   wantGrad: boolean,
 ): Prepared {
   if (options == null || typeof options !== "object") failType(`${fn}: options`, options, "is not an object");
+  checkOptions(fn, options, inputName === "probabilities" ? PROBABILITY_OPTIONS : LOGIT_OPTIONS);
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
   const posWeight = options.posWeight ?? 1;
@@ -127,7 +133,7 @@ export function prepare(
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== "number") failType(`${fn}: options.labelSmoothing`, smoothing, "is not a number");
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
-  const weights = options.weights;
+  let weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
     if (weights == null || typeof weights.length !== "number") failType(`${fn}: options.weights`, weights, "is not an array");
@@ -146,6 +152,7 @@ export function prepare(
       sum = t;
     }
     weightSum = sum + c;
+    if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
   }
   const divisor = reductionDivisor(fn, reduction, weightSum, n);
   const grad = wantGrad ? gradientBuffer(fn, options.gradOut, n) : null;
@@ -204,8 +211,15 @@ export function logitBatch(
     // docs/benchmarks.md "Allocations"). Hence the if/else.
     const sum = sums[0]!;
     const c = sums[1]!;
-    if (wantLoss) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor;
-    else RESULT.loss = NaN;
+    const total = sum < Infinity ? sum + c : sum;
+    let loss = NaN;
+    if (wantLoss) {
+      // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
+      // per-sample losses (a re-entrant pass, which reuses RESULT: so RESULT is written after it).
+      if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+      else loss = (total + 0) / divisor;
+    }
+    RESULT.loss = loss;
     RESULT.perSample = null;
     RESULT.grad = grad;
     return RESULT;
@@ -242,8 +256,14 @@ export function logitBatch(
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  if (perSample === null) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor; // the reduced loss, see RESULT
-  else RESULT.loss = NaN;
+  const total = sum < Infinity ? sum + c : sum;
+  let loss = NaN;
+  if (perSample === null) {
+    // The reduced loss, see RESULT; an overflowed sum as in the fast path above.
+    if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+    else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
   RESULT.perSample = perSample;
   RESULT.grad = grad;
   return RESULT;
@@ -347,8 +367,14 @@ export function probabilityBatch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  if (perSample === null) RESULT.loss = ((sum < Infinity ? sum + c : sum) + 0) / divisor; // the reduced loss, see RESULT
-  else RESULT.loss = NaN;
+  const total = sum < Infinity ? sum + c : sum;
+  let loss = NaN;
+  if (perSample === null) {
+    // The reduced loss, see RESULT; an overflowed sum as in logitBatch.
+    if (total === Infinity && divisor > 1) loss = overflowedMean(probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).perSample!, weights, divisor);
+    else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
   RESULT.perSample = perSample;
   RESULT.grad = grad;
   return RESULT;
@@ -366,5 +392,7 @@ const SUMS = new Float64Array(2);
 
 // The reduced loss, written out where it is needed (a function taking and returning the double would box
 // it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`
-// divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer.
-// `+ 0` turns the -0 of an empty sum (the accumulators start at -0, see logitLoopPlain) into +0.
+// divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer,
+// unless the divisor may bring it back into range (extremeSums.ts `reduced`; here written out too, so that
+// its closure is made only on that rare path). `+ 0` turns the -0 of an empty sum (the accumulators start
+// at -0, see logitLoopPlain) into +0.

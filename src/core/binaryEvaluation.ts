@@ -1,7 +1,7 @@
 import { binaryCrossEntropy } from "./binaryCrossEntropy.js";
 import { binaryCrossEntropyWithLogits } from "./binaryCrossEntropyWithLogits.js";
 import { binaryScoreSums } from "./binaryScoreSums.js";
-import { fail } from "./checks.js";
+import { checkOptions, checkSignLabel, fail } from "./checks.js";
 import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
 import { type NumericArray } from "./reduction.js";
 import { type RocAucOptions, type RocAucState, RocAucAccumulator, type ScoreScale } from "./rocAuc.js";
@@ -10,9 +10,9 @@ import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from
 
 /** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
 export interface BinaryMetrics {
-  /** Number of samples. */
-  count: number;
-  /** Sum of the weights (the count when unweighted). */
+  /** Number of samples (rows), as `xent eval` prints it. */
+  rows: number;
+  /** Sum of the weights (the row count when unweighted). */
   weight: number;
   /** Weighted mean binary cross-entropy, `sum w L / sum w` (Infinity if a weighted sample is confidently wrong). */
   logLoss: number | null;
@@ -26,11 +26,20 @@ export interface BinaryMetrics {
   rocAucErrorBound: number | null;
 }
 
+/** Options of a `BinaryEvaluation`: the AUC accumulator's, and the label convention. */
+export interface BinaryEvaluationOptions extends RocAucOptions {
+  /** The labels `add` takes: "01" (default), 0 and 1; or "pm1", -1 and +1 (-1 counts as 0). */
+  labels?: "01" | "pm1";
+}
+
 /** The JSON form of a `BinaryEvaluation`. */
 export interface BinaryEvaluationState {
   kind: "binary";
   scale: ScoreScale;
-  count: number;
+  /** Present for the {-1, +1} convention only. */
+  labels?: "pm1";
+  /** The row count (states written before it was named so have `count`, still read). */
+  rows: number;
   weight: [JsonNumber, JsonNumber];
   loss: [JsonNumber, JsonNumber];
   brier: [JsonNumber, JsonNumber];
@@ -52,27 +61,48 @@ export interface BinaryEvaluationState {
  * sharded result equals the whole-file one to a few ulps. The AUC uses `RocAucAccumulator` (exact up to
  * 65536 distinct scores, then a logit-scale histogram with a reported error bound).
  *
- * Labels are hard: 0 or 1 (map {-1, +1} labels before). Scores are probabilities or logits (`scale`).
+ * Labels are hard: 0 or 1, or -1 and +1 with `{ labels: "pm1" }` (-1 counts as 0). Scores are
+ * probabilities or logits (`scale`).
  *
  * @example new BinaryEvaluation().add([1, 0], [0.9, 0.2]).metrics().logLoss // 0.16425203348601802
  */
 export class BinaryEvaluation {
   readonly scale: ScoreScale;
-  private count = 0;
+  readonly labels: "01" | "pm1";
+  private rows = 0;
   private weight = new CompensatedSum();
   private loss = new CompensatedSum();
   private brier = new CompensatedSum();
   private correct = new CompensatedSum();
   private roc: RocAucAccumulator;
   private probabilities = new Float64Array(0);
+  private mapped = new Float64Array(0);
 
-  constructor(scale: ScoreScale = "probability", options: RocAucOptions = {}) {
-    this.roc = new RocAucAccumulator(scale, options);
+  constructor(scale: ScoreScale = "probability", options: BinaryEvaluationOptions = {}) {
+    checkOptions("BinaryEvaluation", options, ["maxDistinct", "labels"]);
+    const { labels = "01", ...rocOptions } = options;
+    if (labels !== "01" && labels !== "pm1") fail("BinaryEvaluation: options.labels", labels, 'is not "01" or "pm1"');
+    this.roc = new RocAucAccumulator(scale, rocOptions);
     this.scale = scale;
+    this.labels = labels;
   }
 
-  /** Adds a batch: labels in {0, 1}, scores on this evaluation's scale, optional weights (finite, >= 0). */
+  /**
+   * Adds a batch: labels in {0, 1} (or {-1, +1} with `labels: "pm1"`), scores on this evaluation's scale,
+   * optional weights (finite, >= 0).
+   */
   add(labels: NumericArray, scores: NumericArray, weights?: NumericArray): this {
+    if (this.labels === "pm1") {
+      // -1 -> 0, +1 -> 1 into a reused buffer; anything else is a RangeError naming the index.
+      if (this.mapped.length < labels.length) this.mapped = new Float64Array(Math.max(labels.length, 1024));
+      const m = this.mapped.subarray(0, labels.length);
+      for (let i = 0; i < labels.length; i++) {
+        const y = labels[i]!;
+        if (y !== 1 && y !== -1) checkSignLabel(y, `BinaryEvaluation.add: labels[${i}]`);
+        m[i] = y === 1 ? 1 : 0;
+      }
+      labels = m;
+    }
     const options = weights === undefined ? { reduction: "sum" as const } : { reduction: "sum" as const, weights };
     let probabilities: NumericArray = scores;
     let loss: number;
@@ -94,7 +124,7 @@ export class BinaryEvaluation {
     this.brier.add(brier);
     this.correct.add(correct);
     this.weight.add(weights === undefined ? labels.length : compensatedSum(weights));
-    this.count += labels.length;
+    this.rows += labels.length;
     return this;
   }
 
@@ -103,7 +133,7 @@ export class BinaryEvaluation {
     if (other.scale !== this.scale) {
       throw new RangeError(`BinaryEvaluation.merge: cannot merge an evaluation of ${other.scale}s into one of ${this.scale}s`);
     }
-    this.count += other.count;
+    this.rows += other.rows;
     this.weight.merge(other.weight);
     this.loss.merge(other.loss);
     this.brier.merge(other.brier);
@@ -117,7 +147,7 @@ export class BinaryEvaluation {
     const mean = (s: CompensatedSum) => (weight > 0 ? s.value() / weight : null);
     const roc = this.roc.result();
     return {
-      count: this.count,
+      rows: this.rows,
       weight,
       logLoss: mean(this.loss),
       accuracy: mean(this.correct),
@@ -131,7 +161,8 @@ export class BinaryEvaluation {
     return {
       kind: "binary",
       scale: this.scale,
-      count: this.count,
+      ...(this.labels === "pm1" ? { labels: "pm1" as const } : {}),
+      rows: this.rows,
       weight: encodeSum(this.weight),
       loss: encodeSum(this.loss),
       brier: encodeSum(this.brier),
@@ -146,8 +177,9 @@ export class BinaryEvaluation {
     if (o.kind !== "binary") throw new TypeError(`${what}.kind = ${JSON.stringify(o.kind)} is not "binary"`);
     const scale = o.scale;
     if (scale !== "probability" && scale !== "logit") fail(`${what}.scale`, scale, 'is not "probability" or "logit"');
-    const e = new BinaryEvaluation(scale);
-    e.count = expectCount(o.count, `${what}.count`);
+    if (o.labels !== undefined && o.labels !== "pm1") fail(`${what}.labels`, o.labels, 'is not "pm1"');
+    const e = new BinaryEvaluation(scale, o.labels === "pm1" ? { labels: "pm1" } : {});
+    e.rows = o.rows === undefined && o.count !== undefined ? expectCount(o.count, `${what}.count`) : expectCount(o.rows, `${what}.rows`);
     e.weight = decodeSum(o.weight, `${what}.weight`);
     e.loss = decodeSum(o.loss, `${what}.loss`);
     e.brier = decodeSum(o.brier, `${what}.brier`);

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { finishMetric, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
@@ -27,6 +27,7 @@ export function brierScore(
   options: ReductionOptions = {},
 ): number | Float64Array {
   const fn = "brierScore";
+  checkOptions(fn, options, ["reduction", "weights"]);
   const setup = setupMetric(fn, labels, probabilities, "probabilities", options);
   const { n, weights, perSample } = setup;
   let sum = 0;

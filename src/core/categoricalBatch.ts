@@ -1,5 +1,6 @@
 import { kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
 import { fail } from "./checks.js";
+import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
 import {
   type GradientBuffer,
   type NumericArray,
@@ -139,7 +140,7 @@ export function prepareCategorical(
     );
   }
   const reduction = checkReduction(fn, options.reduction);
-  const classWeights =
+  let classWeights =
     classWeightsIn === undefined ? undefined : checkClassWeights(fn, countClassWeights ? "options.classWeights" : "options.alpha", classWeightsIn, k);
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) fail(`${fn}: options.labelSmoothing`, smoothing, "is not in [0, 1]");
@@ -149,7 +150,7 @@ export function prepareCategorical(
     if (!hard) throw new RangeError(`${fn}: options.ignoreIndex applies to class-id labels only, but labels are target rows`);
     ignoreIndex = options.ignoreIndex;
   }
-  const weights = options.weights;
+  let weights = options.weights;
   if (weights !== undefined) {
     checkArray(fn, "options.weights", weights);
     if (weights.length !== n) {
@@ -200,6 +201,26 @@ export function prepareCategorical(
     throw new RangeError(
       `${fn}: all ${n} rows are ignored (ignoreIndex = ${ignoreIndex}); their mean is undefined; use reduction "sum" (which gives 0)`,
     );
+  }
+  // The weighted mean is invariant under scaling the row weights, and (for class ids, where they enter the
+  // denominator) the class weights: bring extreme ones near 1 (extremeSums.ts).
+  const scaleClassWeights = hard && countClassWeights && classWeights !== undefined;
+  if ((weights !== undefined || scaleClassWeights) && reduction === "mean" && extremeWeights(sum + c)) {
+    if (weights !== undefined) weights = rescaledWeights(weights).weights;
+    if (scaleClassWeights) classWeights = rescaledWeights(classWeights!).weights;
+    sum = 0;
+    c = 0;
+    for (let i = 0; i < n; i++) {
+      let w = weights === undefined ? 1 : weights[i]!;
+      if (hard) {
+        const y = labels[i]!;
+        if (y === ignoreIndex) continue;
+        if (countClassWeights && classWeights !== undefined) w *= classWeights[y]!;
+      }
+      const t = sum + w;
+      c += sum >= w ? sum - t + w : w - t + sum;
+      sum = t;
+    }
   }
   batch.n = n;
   batch.k = k;
@@ -345,7 +366,23 @@ export function logitsPass(
       }
     }
   }
-  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+  return { loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal))), grad };
+}
+
+/**
+ * @internal The unweighted per-row losses, recomputed by `pass` with the batch's weights turned off and
+ * reduction "none" (only when a weighted sum overflowed; see extremeSums.ts).
+ */
+function perRow(pass: () => CategoricalResult): number | Float64Array {
+  const { weights, reduction } = batch;
+  batch.weights = undefined;
+  batch.reduction = "none";
+  try {
+    return pass().loss;
+  } finally {
+    batch.weights = weights;
+    batch.reduction = reduction;
+  }
 }
 
 /**
@@ -414,5 +451,8 @@ export function probabilitiesPass(
       }
     }
   }
-  return { loss: perSample ?? (sum < Infinity ? sum + c : sum) / divisor, grad };
+  return {
+    loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false))),
+    grad,
+  };
 }

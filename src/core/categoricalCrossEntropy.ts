@@ -1,5 +1,5 @@
 import { type CategoricalProbabilityOptions, prepareCategorical, probabilitiesPass } from "./categoricalBatch.js";
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 
 type Reduced = CategoricalProbabilityOptions & { reduction?: Exclude<Reduction, "none"> };
@@ -72,6 +72,7 @@ export function categoricalCrossEntropyAndGrad(
 }
 
 function prepare(fn: string, labels: NumericArray, probabilities: NumericArray, options: CategoricalProbabilityOptions): number {
+  checkOptions(fn, options, ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "epsilon", "gradOut"]);
   prepareCategorical(fn, labels, probabilities, "probabilities", options, options?.classWeights, true);
   const epsilon = options.epsilon ?? 0;
   if (!(epsilon >= 0 && epsilon <= 0.5)) fail(`${fn}: options.epsilon`, epsilon, "is not in [0, 0.5]");

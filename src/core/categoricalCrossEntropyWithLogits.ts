@@ -1,3 +1,4 @@
+import { checkOptions } from "./checks.js";
 import {
   type CategoricalCrossEntropyOptions,
   logitsPass,
@@ -92,5 +93,6 @@ export function categoricalCrossEntropyWithLogitsAndGrad(
 }
 
 function prepare(fn: string, labels: NumericArray, logits: NumericArray, options: CategoricalCrossEntropyOptions): void {
+  checkOptions(fn, options, ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "gradOut"]);
   prepareCategorical(fn, labels, logits, "logits", options, options?.classWeights, true);
 }

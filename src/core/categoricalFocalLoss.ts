@@ -1,5 +1,5 @@
 import { type CategoricalFocalLossOptions, logitsPass, prepareCategorical } from "./categoricalBatch.js";
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { type NumericArray, type Reduction } from "./reduction.js";
 
 type Reduced = CategoricalFocalLossOptions & { reduction?: Exclude<Reduction, "none"> };
@@ -34,6 +34,7 @@ export function categoricalFocalLoss(
   options: CategoricalFocalLossOptions,
 ): number | Float64Array {
   const fn = "categoricalFocalLoss";
+  checkOptions(fn, options, ["classes", "reduction", "weights", "gamma", "alpha", "labelSmoothing", "ignoreIndex", "gradOut"]);
   const alphaIn = options?.alpha;
   const perClass = alphaIn !== undefined && typeof alphaIn !== "number";
   prepareCategorical(fn, labels, logits, "logits", options, perClass ? alphaIn : undefined, false);

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { finishMetric, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
@@ -13,6 +13,7 @@ type PerSample = CategoricalMetricOptions & { reduction: "none" };
 
 function checkShape(fn: string, labels: NumericArray, inputs: NumericArray, name: string, options: CategoricalMetricOptions): number {
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object with a classes field");
+  checkOptions(fn, options, ["classes", "reduction", "weights"]);
   const k = options.classes;
   if (!(Number.isInteger(k) && k >= 2)) fail(`${fn}: options.classes`, k, "is not an integer >= 2");
   if (labels == null || typeof labels.length !== "number") fail(`${fn}: labels`, labels, "is not an array");

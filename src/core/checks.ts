@@ -46,3 +46,20 @@ export function checkSignLabel(y: number, name: string): void {
   if (typeof y !== "number") failType(name, y, "is not a number");
   if (y !== 1 && y !== -1) fail(name, y, "is not -1 or +1");
 }
+
+/**
+ * Throws a RangeError for an option the function does not know (a misspelling such as `weight` for `weights`,
+ * or an option of another loss), naming it and listing the allowed ones: an ignored option would silently
+ * change the result. Runs once per call, over the object's own keys only; a key whose value is undefined
+ * counts too. A non-object `options` is left to the caller's own check.
+ */
+export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  if (options == null || typeof options !== "object") return;
+  for (const key in options) {
+    if (!allowed.includes(key) && Object.prototype.hasOwnProperty.call(options, key)) {
+      throw new RangeError(
+        `${fn}: unknown option ${JSON.stringify(key)} (allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")})`,
+      );
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { TARGET_SUM_TOLERANCE } from "./categoricalBatch.js";
 import { type NumericArray } from "./reduction.js";
 
@@ -40,6 +40,7 @@ export function checkPair(fn: string, p: NumericArray, q: NumericArray): void {
 
 /** @internal The divisor that converts nats to the requested base: log(base) (1 for e, LN2 for bits). */
 export function logBase(fn: string, options: InformationOptions | undefined): number {
+  checkOptions(fn, options, ["base"]);
   const base = options?.base;
   if (base === undefined) return 1;
   if (!(base > 0 && base < Infinity && base !== 1)) fail(`${fn}: options.base`, base, "is not a finite number > 0 other than 1");

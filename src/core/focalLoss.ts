@@ -1,5 +1,7 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
+import { mixedArguments } from "./scalarOrBatch.js";
+import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
 import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
 
 /** Options of the binary `focalLoss`. */
@@ -53,6 +55,7 @@ export function focalLoss(
 ): number | Float64Array {
   const fn = "focalLoss";
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
+  checkOptions(fn, options, ["reduction", "weights", "gamma", "alpha"]);
   const gamma = options.gamma ?? 2;
   if (!(gamma >= 0 && gamma < Infinity)) fail(`${fn}: options.gamma`, gamma, "is not a finite number >= 0");
   const alphaIn = options.alpha === undefined ? 0.25 : options.alpha;
@@ -64,11 +67,11 @@ export function focalLoss(
     return focalTerm(a, b, gamma, alpha);
   }
   if (typeof a === "number" || typeof b === "number") {
-    throw new TypeError(`${fn}: expected two numbers (y, s) or two arrays (labels, logits), got a ${typeof a} and a ${typeof b}`);
+    throw mixedArguments(fn, a, b, ["y", "s"], ["labels", "logits"]);
   }
   const n = checkSameLength(fn, "labels", a, "logits", b);
   const reduction = checkReduction(fn, options.reduction);
-  const weights = options.weights;
+  let weights = options.weights;
   let weightSum = n;
   if (weights !== undefined) {
     if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
@@ -83,6 +86,7 @@ export function focalLoss(
       sum = t;
     }
     weightSum = sum + c;
+    if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
   }
   const divisor = reductionDivisor(fn, reduction, weightSum, n);
   const perSample = reduction === "none" ? new Float64Array(n) : null;
@@ -102,7 +106,7 @@ export function focalLoss(
       sum = t;
     }
   }
-  return perSample ?? (sum < Infinity ? sum + c : sum) / divisor;
+  return perSample ?? reduced(sum, c, divisor, weights, () => focalLoss(a, b, unweighted(options) as PerSample));
 }
 
 /** @internal One sample's focal loss; alpha < 0 means no alpha weighting. */

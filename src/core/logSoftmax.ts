@@ -1,3 +1,4 @@
+import { checkOptions } from "./checks.js";
 import { type NumericArray } from "./reduction.js";
 import { type RowOptions, forEachRow, negLogSoftmax, rowLength } from "./softmaxRow.js";
 
@@ -20,6 +21,7 @@ import { type RowOptions, forEachRow, negLogSoftmax, rowLength } from "./softmax
  */
 export function logSoftmax(x: NumericArray, options?: RowOptions): Float64Array {
   const k = rowLength("logSoftmax", x, options);
+  checkOptions("logSoftmax", options, ["classes"]);
   const out = new Float64Array(x.length);
   forEachRow("logSoftmax", x, k, options?.classes !== undefined, null, (_i, offset) => {
     for (let j = 0; j < k; j++) out[offset + j] = -negLogSoftmax(x[offset + j]!);

@@ -1,3 +1,4 @@
+import { checkOptions } from "./checks.js";
 import { type NumericArray } from "./reduction.js";
 import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
 
@@ -29,6 +30,7 @@ export function logSumExp(x: NumericArray, options?: RowOptions): number | Float
 export function logSumExp(x: NumericArray, options?: RowOptions): number | Float64Array {
   const fn = "logSumExp";
   const k = rowLength(fn, x, options);
+  checkOptions("logSumExp", options, ["classes"]);
   if (options?.classes === undefined) {
     let result = -Infinity;
     forEachRow(fn, x, k, false, null, () => {

@@ -1,4 +1,5 @@
 import { fail } from "./checks.js";
+import { extremeWeights, rescaledWeights } from "./extremeSums.js";
 import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
 
 /** @internal What a metric loop needs to know before it starts. */
@@ -19,16 +20,23 @@ export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArr
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
   const n = checkSameLength(fn, "labels", labels, inputName, inputs);
   const reduction = checkReduction(fn, options.reduction);
-  const weights = options.weights;
+  let weights = options.weights;
   if (weights !== undefined) {
     if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
     if (weights.length !== n) {
       throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
     }
+    let sum = 0;
+    let c = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
       if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
+      const t = sum + w;
+      c += sum >= w ? sum - t + w : w - t + sum;
+      sum = t;
     }
+    // A weighted mean is invariant under scaling the weights: bring extreme ones near 1 (extremeSums.ts).
+    if (reduction === "mean" && extremeWeights(sum + c)) weights = rescaledWeights(weights).weights;
   }
   return { n, reduction, weights, perSample: reduction === "none" ? new Float64Array(n) : null };
 }

@@ -10,7 +10,8 @@ import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from
 
 /** The figures of a multi-class evaluation; a figure that is undefined (no weight) is null. */
 export interface MulticlassMetrics {
-  count: number;
+  /** Number of rows, as `xent eval` prints it. */
+  rows: number;
   weight: number;
   /** Weighted mean categorical cross-entropy `-log p_y`. */
   logLoss: number | null;
@@ -25,7 +26,8 @@ export interface MulticlassEvaluationState {
   kind: "multiclass";
   scale: ScoreScale;
   classes: number;
-  count: number;
+  /** The row count (states written before it was named so have `count`, still read). */
+  rows: number;
   weight: [JsonNumber, JsonNumber];
   loss: [JsonNumber, JsonNumber];
   brier: [JsonNumber, JsonNumber];
@@ -43,7 +45,7 @@ export interface MulticlassEvaluationState {
 export class MulticlassEvaluation {
   readonly classes: number;
   readonly scale: ScoreScale;
-  private count = 0;
+  private rows = 0;
   private weight = new CompensatedSum();
   private loss = new CompensatedSum();
   private brier = new CompensatedSum();
@@ -73,7 +75,7 @@ export class MulticlassEvaluation {
     this.brier.add(brier);
     this.correct.add(correct);
     this.weight.add(weights === undefined ? labels.length : compensatedSum(weights));
-    this.count += labels.length;
+    this.rows += labels.length;
     return this;
   }
 
@@ -83,7 +85,7 @@ export class MulticlassEvaluation {
         `MulticlassEvaluation.merge: cannot merge ${other.classes} classes of ${other.scale}s into ${this.classes} classes of ${this.scale}s`,
       );
     }
-    this.count += other.count;
+    this.rows += other.rows;
     this.weight.merge(other.weight);
     this.loss.merge(other.loss);
     this.brier.merge(other.brier);
@@ -94,7 +96,7 @@ export class MulticlassEvaluation {
   metrics(): MulticlassMetrics {
     const weight = this.weight.value();
     const mean = (s: CompensatedSum) => (weight > 0 ? s.value() / weight : null);
-    return { count: this.count, weight, logLoss: mean(this.loss), accuracy: mean(this.correct), brier: mean(this.brier) };
+    return { rows: this.rows, weight, logLoss: mean(this.loss), accuracy: mean(this.correct), brier: mean(this.brier) };
   }
 
   toJSON(): MulticlassEvaluationState {
@@ -102,7 +104,7 @@ export class MulticlassEvaluation {
       kind: "multiclass",
       scale: this.scale,
       classes: this.classes,
-      count: this.count,
+      rows: this.rows,
       weight: encodeSum(this.weight),
       loss: encodeSum(this.loss),
       brier: encodeSum(this.brier),
@@ -118,7 +120,7 @@ export class MulticlassEvaluation {
     const classes = expectCount(o.classes, `${what}.classes`);
     if (classes < 2) throw new TypeError(`${what}.classes = ${classes} is not >= 2`);
     const e = new MulticlassEvaluation(classes, scale);
-    e.count = expectCount(o.count, `${what}.count`);
+    e.rows = o.rows === undefined && o.count !== undefined ? expectCount(o.count, `${what}.count`) : expectCount(o.rows, `${what}.rows`);
     e.weight = decodeSum(o.weight, `${what}.weight`);
     e.loss = decodeSum(o.loss, `${what}.loss`);
     e.brier = decodeSum(o.brier, `${what}.brier`);

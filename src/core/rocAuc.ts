@@ -1,4 +1,4 @@
-import { fail } from "./checks.js";
+import { checkOptions, fail } from "./checks.js";
 import { CompensatedSum } from "./compensatedSum.js";
 import { type NumericArray } from "./reduction.js";
 import { ScoreIndex } from "./scoreIndex.js";
@@ -109,6 +109,7 @@ export class RocAucAccumulator {
 
   constructor(scale: ScoreScale = "probability", options: RocAucOptions = {}) {
     if (scale !== "probability" && scale !== "logit") fail("RocAucAccumulator: scale", scale, 'is not "probability" or "logit"');
+    checkOptions("RocAucAccumulator", options, ["maxDistinct"]);
     const maxDistinct = options.maxDistinct ?? 65536;
     if (!(Number.isSafeInteger(maxDistinct) && maxDistinct >= 1)) {
       fail("RocAucAccumulator: options.maxDistinct", maxDistinct, "is not an integer >= 1");
@@ -338,6 +339,7 @@ export class RocAucAccumulator {
 export function rocAuc(labels: NumericArray, scores: NumericArray, options: { weights?: NumericArray } = {}): number {
   const acc = new RocAucAccumulator("logit", { maxDistinct: Number.MAX_SAFE_INTEGER });
   try {
+    checkOptions("rocAuc", options, ["weights"]);
     acc.add(labels, scores, options.weights);
   } catch (e) {
     if (e instanceof RangeError) throw new RangeError(e.message.replace("RocAucAccumulator.add", "rocAuc"));

@@ -15,7 +15,21 @@ export function scalarOrBatch<R>(
 ): number | R {
   if (typeof a === "number" && typeof b === "number") return scalar(a, b);
   if (typeof a !== "number" && typeof b !== "number") return batch(a, b);
-  throw new TypeError(
+  throw mixedArguments(fn, a, b, scalarNames, batchNames);
+}
+
+/**
+ * @internal The TypeError of a call with one number and one array (or another type): the one wording of this
+ * message, for the functions that dispatch by hand too.
+ */
+export function mixedArguments(
+  fn: string,
+  a: unknown,
+  b: unknown,
+  scalarNames: readonly [string, string],
+  batchNames: readonly [string, string],
+): TypeError {
+  return new TypeError(
     `${fn}: expected two numbers (${scalarNames.join(", ")}) or two arrays (${batchNames.join(", ")}), got ${kind(a)} and ${kind(b)}`,
   );
 }

@@ -1,5 +1,6 @@
 import { type BinaryLossOptions, prepare } from "./binaryBatch.js";
-import { checkNumber, checkUnitLabel, fail } from "./checks.js";
+import { checkNumber, checkOptions, checkUnitLabel, fail } from "./checks.js";
+import { reduced, unweighted } from "./extremeSums.js";
 import { expNonPositive } from "./fastExp.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
@@ -151,7 +152,8 @@ function batch(
   wantLoss: boolean,
   wantGrad: boolean,
 ): { loss: number | Float64Array; grad: GradientBuffer | null } {
-  // Only the reduction options are passed on: posWeight and labelSmoothing do not apply to this loss.
+  // Only the reduction options are accepted and passed on: posWeight and labelSmoothing do not apply to this loss.
+  checkOptions(fn, options, ["reduction", "weights", "gradOut"]);
   const common: BinaryLossOptions =
     options == null || typeof options !== "object"
       ? (options as BinaryLossOptions)
@@ -182,5 +184,5 @@ function batch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return { loss: perSample ?? (sum + c) / divisor, grad };
+  return { loss: perSample ?? reduced(sum, c, divisor, weights, () => batch(fn, labels, logits, unweighted(options), true, false).loss), grad };
 }

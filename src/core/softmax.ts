@@ -1,3 +1,4 @@
+import { checkOptions } from "./checks.js";
 import { type NumericArray } from "./reduction.js";
 import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
 
@@ -22,6 +23,7 @@ import { type RowOptions, forEachRow, row, rowLength } from "./softmaxRow.js";
  */
 export function softmax(x: NumericArray, options?: RowOptions): Float64Array {
   const k = rowLength("softmax", x, options);
+  checkOptions("softmax", options, ["classes"]);
   const out = new Float64Array(x.length);
   forEachRow("softmax", x, k, options?.classes !== undefined, out, (_i, offset) => {
     const inv = 1 / (1 + row.tail);

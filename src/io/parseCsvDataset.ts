@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { type DenseMatrix } from "../model/denseMatrix.js";
 
 /** A labelled data set: a row-major feature matrix, a label per row, and the column names. */
@@ -35,6 +36,7 @@ export interface ParseCsvDatasetOptions {
 export function parseCsvDataset(text: string, options: ParseCsvDatasetOptions = {}): Dataset {
   const fn = "parseCsvDataset";
   if (typeof text !== "string") throw new TypeError(`${fn}: text is not a string`);
+  checkOptions(fn, options, ["target", "name"]);
   const name = options.name ?? "csv";
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();

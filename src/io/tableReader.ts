@@ -25,6 +25,8 @@ export interface RowView {
   malformed(): InputError | null;
   /** True when the value is absent: an empty field, a missing or null JSON key. */
   missing(i: number): boolean;
+  /** True when there is no value at all: past the row's fields, or a JSON key that is absent or null (an empty field is "", not absent). */
+  absent(i: number): boolean;
   /** The value as a number; NaN only for the text "nan"; undefined when it is not a number. */
   number(i: number): number | undefined;
   /** `number(i)` for hot loops: true and the value in `parsed[0]` (from parseNumber.ts), or false. */
@@ -89,6 +91,10 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
   for await (const chunk of source.chunks) {
     if (parser === null) {
       const format = input.format ?? formatFromName(input.path) ?? sniffFormat(chunk);
+      if (format === "jsonl" && input.header === false) {
+        // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
+        throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
+      }
       parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
     }
     parser.feed(chunk, false);
@@ -138,6 +144,8 @@ class DelimitedParser implements RowView, ColumnResolver {
   private escaped = new Uint8Array(64);
   /** Offset of text after a closing quote (a malformed field), or -1. */
   private junk = -1;
+  /** How many line breaks the current record's quoted fields hold. */
+  private span = 0;
   private width = -1;
   private first = true;
 
@@ -220,7 +228,10 @@ class DelimitedParser implements RowView, ColumnResolver {
               incomplete = true;
               break;
             }
-            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row", "a quoted field is never closed");
+            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row",
+              // Not row-level (never skipped): the quote makes the rest of the input one field, so the rows
+              // it hides can be neither read nor counted.
+              "a quoted field is never closed: every line after it to the end of the input is inside it, so the rows there cannot be read or counted (this is never skipped)", false);
           }
           for (let k = pos; k < close; k++) if (buf[k] === 10) extraLines++;
           this.starts[n] = pos + 1;
@@ -286,6 +297,7 @@ class DelimitedParser implements RowView, ColumnResolver {
       if (incomplete) return recStart;
       this.recStart = recStart;
       this.n = n;
+      this.span = extraLines;
       // A blank line (one empty, unquoted field) is not a row.
       if (!(n === 1 && this.starts[0] === this.ends[0] && buf[recStart] !== 34)) this.record();
       this.line += 1 + extraLines;
@@ -329,14 +341,21 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   // RowView
   malformed(): InputError | null {
+    // A malformed record whose quoted field spans lines is likely a stray quote that swallowed the lines up
+    // to the next quote, rows among them: skipping it as one row would drop those uncounted, so it is not
+    // row-level (never skipped).
     if (this.junk >= 0) {
-      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}`);
+      return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
     }
     if (this.width >= 0 && this.n !== this.width) {
       return this.errorAt(this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!, "malformed row",
-        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}`);
+        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
     }
     return null;
+  }
+
+  absent(i: number): boolean {
+    return i >= this.n;
   }
 
   missing(i: number): boolean {
@@ -367,13 +386,19 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   error(i: number, reason: string, detail: string): InputError {
     const at = i < this.n ? this.starts[i]! : this.ends[this.n - 1]!;
-    return this.errorAt(at, reason, detail);
+    // A bad value in a record spanning lines: as in malformed(), never skipped.
+    return this.errorAt(at, reason, detail + this.spanNote(), this.span === 0);
   }
 
-  private errorAt(at: number, reason: string, detail: string): InputError {
+  private spanNote(): string {
+    if (this.span === 0) return "";
+    return ` (a quoted field spans lines ${this.line}-${this.line + this.span}: the lines inside it may be rows, so this is never skipped)`;
+  }
+
+  private errorAt(at: number, reason: string, detail: string, rowLevel = true): InputError {
     let line = this.line;
     for (let k = this.recStart; k < at; k++) if (this.buf[k] === 10) line++;
-    return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail);
+    return new InputError(this.file, line, charColumn(this.buf, at, this.recStart), reason, detail, rowLevel);
   }
 
   raw(): string {
@@ -468,6 +493,11 @@ class JsonLinesParser implements RowView, ColumnResolver {
 
   private value(i: number): unknown {
     return this.object === null ? undefined : this.object[this.keys[i]!];
+  }
+
+  absent(i: number): boolean {
+    const v = this.value(i);
+    return v === undefined || v === null;
   }
 
   missing(i: number): boolean {

@@ -1,6 +1,8 @@
+import { checkOptions } from "../core/checks.js";
 import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../core/binaryCrossEntropyWithLogits.js";
 import { CompensatedSum } from "../core/compensatedSum.js";
 import { sigmoidSquaredError, sigmoidSquaredErrorAndGrad } from "../core/sigmoidSquaredError.js";
+import { type Features, toMatrix } from "./denseMatrix.js";
 
 /**
  * The loss a `GradientDescentRace` trains with, both of a sigmoid output p = sigmoid(s):
@@ -8,6 +10,9 @@ import { sigmoidSquaredError, sigmoidSquaredErrorAndGrad } from "../core/sigmoid
  * - `"squaredError"`: `(p - y)^2` (`sigmoidSquaredError`), gradient `2 (p - y) p (1 - p)`.
  */
 export type RaceLoss = "crossEntropy" | "squaredError";
+
+/** The feature shapes a `GradientDescentRace` accepts: those of the models (`Features`) or a flat array of n rows. */
+export type RaceFeatures = Features | ArrayLike<number>;
 
 /** Options of a `GradientDescentRace`. */
 export interface GradientDescentRaceOptions {
@@ -64,13 +69,15 @@ export class GradientDescentRace {
   private steps = 0;
 
   /**
-   * @param features one row per sample (`number[][]`), or a row-major flat array of samples x features
-   *   numbers (the row count is `labels.length`). Finite numbers.
+   * @param features one row per sample (`number[][]`), `{ data, nFeatures }` (as `loadDataset` returns and
+   *   `LogisticRegression` accepts), or a row-major flat array of samples x features numbers (the row count
+   *   is `labels.length`). Finite numbers.
    * @param labels one label per sample, 0 or 1.
    */
-  constructor(features: ArrayLike<number> | ArrayLike<ArrayLike<number>>, labels: ArrayLike<number>, options: GradientDescentRaceOptions) {
+  constructor(features: RaceFeatures, labels: ArrayLike<number>, options: GradientDescentRaceOptions) {
     const fn = "GradientDescentRace";
     if (options == null || typeof options !== "object") throw new TypeError(`${fn}: options = ${String(options)} is not an object`);
+    checkOptions(fn, options, ["loss", "learningRate", "initialWeights", "initialBias"]);
     if (options.loss !== "crossEntropy" && options.loss !== "squaredError") {
       throw new RangeError(`${fn}: options.loss = ${JSON.stringify(options.loss)} is not "crossEntropy" or "squaredError"`);
     }
@@ -177,39 +184,24 @@ export class GradientDescentRace {
   }
 }
 
-/** @internal Checks the features and returns them as a row-major Float64Array of n rows. */
-function rowMajor(fn: string, features: ArrayLike<number> | ArrayLike<ArrayLike<number>>, n: number): Float64Array {
-  if (features == null || typeof features.length !== "number") throw new TypeError(`${fn}: features is not an array`);
-  const first = features[0];
-  if (typeof first === "number" || features.length === 0) {
+/**
+ * @internal The features as a row-major Float64Array of n rows, through the models' input check (`toMatrix`):
+ * rows, `{ data, nFeatures }` (what `loadDataset` returns), or a flat array whose row count is that of the
+ * labels (then nFeatures = length / n).
+ */
+function rowMajor(fn: string, features: RaceFeatures, n: number): Float64Array {
+  if (features == null || typeof features !== "object") throw new TypeError(`${fn}: features is not a feature matrix (number[][], { data, nFeatures } or a flat array)`);
+  let matrix: Features;
+  if (ArrayBuffer.isView(features) || (Array.isArray(features) && typeof features[0] === "number")) {
     const flat = features as ArrayLike<number>;
     if (flat.length === 0 || flat.length % n !== 0) {
       throw new RangeError(`${fn}: features has length ${flat.length}, not a positive multiple of the ${n} labels`);
     }
-    const d = flat.length / n;
-    const x = new Float64Array(flat.length);
-    for (let k = 0; k < flat.length; k++) {
-      const v = flat[k]!;
-      if (!Number.isFinite(v)) throw new RangeError(`${fn}: features[${k}] (row ${Math.floor(k / d)}, column ${k % d}) = ${v} is not a finite number`);
-      x[k] = v;
-    }
-    return x;
-  }
-  const rows = features as ArrayLike<ArrayLike<number>>;
-  if (rows.length !== n) throw new RangeError(`${fn}: features has ${rows.length} rows but labels has length ${n}`);
-  const d = first?.length ?? 0;
-  if (d === 0) throw new RangeError(`${fn}: features[0] has no columns`);
-  const x = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
-    if (row == null || row.length !== d) throw new RangeError(`${fn}: features[${i}] has ${row?.length} columns but features[0] has ${d}`);
-    for (let j = 0; j < d; j++) {
-      const v = row[j]!;
-      if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`${fn}: features[${i}][${j}] = ${v} is not a finite number`);
-      x[i * d + j] = v;
-    }
-  }
-  return x;
+    matrix = { data: flat, nFeatures: flat.length / n };
+  } else matrix = features as Features;
+  const m = toMatrix(fn, "features", matrix);
+  if (m.rows !== n) throw new RangeError(`${fn}: features has ${m.rows} rows but labels has length ${n}`);
+  return m.data;
 }
 
 /** @internal Column means and population standard deviations (two passes, compensated sums); a zero std becomes 1. */

@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import {
   type DifferentiableObjective,
@@ -30,6 +31,7 @@ export interface LbfgsOptions extends OptimizeOptions {
  */
 export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, options: LbfgsOptions = {}): OptimizeResult {
   const fn = "lbfgs";
+  checkOptions(fn, options, ["gradientTolerance", "maxIterations", "memory"]);
   const { tolerance, maxIterations } = optimizeSettings(fn, options);
   const m = options.memory ?? 10;
   if (!(Number.isInteger(m) && m >= 1)) throw new RangeError(`${fn}: options.memory = ${String(m)} is not an integer >= 1`);

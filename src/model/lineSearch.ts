@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { type DifferentiableObjective, dot } from "./optimization.js";
 
 /** Parameters of the strong Wolfe line search. */
@@ -56,6 +57,7 @@ export function strongWolfeLineSearch(
   gOut: Float64Array,
   options: LineSearchOptions = {},
 ): LineSearchResult {
+  checkOptions("strongWolfeLineSearch", options, ["initialStep", "c1", "c2", "maxStep", "maxEvaluations"]);
   const c1 = options.c1 ?? 1e-4;
   const c2 = options.c2 ?? 0.9;
   const maxStep = options.maxStep ?? 1e10;

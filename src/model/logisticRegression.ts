@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { sigmoidUnchecked } from "../core/sigmoid.js";
 import { softmax } from "../core/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
@@ -107,6 +108,7 @@ export class LogisticRegression {
   constructor(options: LogisticRegressionOptions = {}) {
     const fn = "LogisticRegression";
     if (options == null || typeof options !== "object") throw new TypeError(`${fn}: options is not an object`);
+    checkOptions(fn, options, ["C", "penalty", "fitIntercept", "solver", "tol", "maxIter"]);
     const C = options.C ?? 1;
     if (typeof C !== "number" || !(C > 0 && C < Infinity)) throw new RangeError(`${fn}: options.C = ${String(C)} is not a finite number > 0`);
     const penalty = options.penalty ?? "l2";
@@ -174,6 +176,7 @@ export class LogisticRegression {
   /** Fits the model, starting from zero coefficients. Returns the model. */
   fit(X: Features, y: Labels, options: FitOptions = {}): this {
     const fn = "LogisticRegression.fit";
+    checkOptions(fn, options, ["sampleWeight", "nFeatures"]);
     const m = toMatrix(fn, "X", X, options.nFeatures);
     if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
     if (y.length !== m.rows) throw new RangeError(`${fn}: X has ${m.rows} rows but y has ${y.length} labels`);

@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import {
   type OptimizeOptions,
@@ -38,6 +39,7 @@ export function newtonCg(
   options: NewtonCgOptions = {},
 ): OptimizeResult {
   const fn = "newtonCg";
+  checkOptions(fn, options, ["gradientTolerance", "maxIterations", "maxCgIterations"]);
   const { tolerance, maxIterations } = optimizeSettings(fn, options);
   const n = objective.dimension;
   if (x0.length !== n) throw new RangeError(`${fn}: x0 has length ${x0.length} but the objective has ${n} variables`);

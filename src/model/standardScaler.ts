@@ -1,3 +1,4 @@
+import { checkOptions } from "../core/checks.js";
 import { CompensatedSum } from "../core/compensatedSum.js";
 import { type DenseMatrix, type Features, type Matrix, likeInput, toMatrix } from "./denseMatrix.js";
 
@@ -38,6 +39,7 @@ export class StandardScaler {
   private scaleValues: Float64Array | null = null;
 
   constructor(options: StandardScalerOptions = {}) {
+    checkOptions("StandardScaler", options, ["withMean", "withStd"]);
     this.withMean = options.withMean ?? true;
     this.withStd = options.withStd ?? true;
   }
