@@ -255,3 +255,16 @@ describe("options.out: the caller's result object", () => {
     );
   });
 });
+
+describe("a sum that overflows while the mean is finite (extremeSums.ts), through the kernel", () => {
+  test("64 losses of 1e308: the mean is 1e308 on both paths", () => {
+    const labels = new Float64Array(64);
+    const logits = new Float64Array(64).fill(1e308);
+    for (const wasm of [true, false]) {
+      setBinaryWasmEnabled(wasm);
+      expect(binaryCrossEntropyWithLogits(labels, logits)).toBe(1e308);
+      expect(binaryCrossEntropyWithLogitsAndGrad(labels, logits).loss).toBe(1e308);
+      expect(binaryCrossEntropyWithLogits(labels, logits, { reduction: "sum" })).toBe(Infinity);
+    }
+  });
+});
