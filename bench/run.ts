@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only=substring]`: xent against its peers, one table per case, same
- * inputs, same run. Runs on the built package (dist/), as users get it. See docs/benchmarks.md.
+ * inputs, same run. Runs on the built package (dist/), as users get it. See the README's "Benchmarks and speed".
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";

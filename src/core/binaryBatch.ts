@@ -31,7 +31,7 @@ export interface BinaryLossOptions extends ReductionOptions {
   gradOut?: GradientBuffer;
   /**
    * An object that a loss-and-gradient call fills with `loss` and `grad` and returns, instead of a new
-   * `{ loss, grad }`. With `gradOut` too, a training step allocates nothing at all (docs/benchmarks.md,
+   * `{ loss, grad }`. With `gradOut` too, a training step allocates nothing at all (the README's "Benchmarks and speed",
    * "Allocations"): the returned object is then `out` itself, so read its fields before the next call.
    */
   out?: LossAndGrad<number> | LossAndGrad<Float64Array>;
@@ -95,7 +95,7 @@ export interface Prepared {
 }
 
 /**
- * One object, reused by every call, so that a call allocates nothing here (see docs/benchmarks.md,
+ * One object, reused by every call, so that a call allocates nothing here (see the README's "Benchmarks and speed",
  * "Allocations"). `prepare` fills it after it has read every option (no user code, such as a getter,
  * runs between the fill and the caller copying the fields into locals), so a re-entrant call cannot
  * clobber it in between.
@@ -208,7 +208,7 @@ export function logitBatch(
     // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
     // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
     // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
-    // docs/benchmarks.md "Allocations"). Hence the if/else.
+    // the README's "Benchmarks and speed" "Allocations"). Hence the if/else.
     const sum = sums[0]!;
     const c = sums[1]!;
     const total = sum < Infinity ? sum + c : sum;

@@ -5,7 +5,7 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
 /**
  * @internal The WebAssembly path of the logit-form batch loop (assembly/binaryKernel.ts, AssemblyScript):
  * the same arithmetic as the JavaScript loop, so bit for bit the same results, in about a third of the time
- * (docs/benchmarks.md): V8 compiles the JavaScript loop to about 200 machine instructions per element
+ * (the README's "Benchmarks and speed"): V8 compiles the JavaScript loop to about 200 machine instructions per element
  * (checks on every typed array access, constants rebuilt), the WebAssembly one handles two samples per
  * instruction (f64x2) in short passes over blocks of 128 samples.
  *
