@@ -48,6 +48,23 @@ const SHIFT: f64 = 6755399441055744.0;
  * exp(z_j - m) (1 + e_j) to `storeAt` (1 at column a). Needs k <= 4096 (the scratch row).
  */
 export function run(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usize, wantStore: i32): void {
+  scan(n, k, logitsAt, rowsAt, storeAt, wantStore, 0);
+}
+
+/**
+ * `run` with the gradient of the class-id cross-entropy written instead of the stored exponentials (the
+ * categoricalBatch.ts logitsPass branch "a class id", operation for operation): row i reads its class id y
+ * and its scale s = (w c_y) / D at `rowsAt + 32 i + 16` and `+ 24` (written by JavaScript before the call),
+ * and writes s (x_j / (1 + T)) to column j, then s (-(T / (1 + T))) at y = a or s (x_y / (1 + T) - 1) at
+ * y != a. A row with y = -1 (ignored, or weight 0) gets zeros. A flagged row's gradient is left to
+ * JavaScript, as in `run`.
+ */
+export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usize): void {
+  scan(n, k, logitsAt, rowsAt, storeAt, 1, 1);
+}
+
+// @ts-ignore: decorator
+@inline function scan(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usize, wantStore: i32, wantGrad: i32): void {
   // Constants from memory (softmaxWasm.ts writes them), not v128.const: the optimizer would fold those back
   // into the loop, where V8 builds each one with three instructions per use (see binaryKernel.ts).
   const limit = v128.load64_splat(CONSTS);
@@ -63,6 +80,12 @@ export function run(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usi
   for (let i = 0; i < n; i++) {
     const rowAt = logitsAt + ((<usize>i * <usize>k) << 3);
     const out = rowsAt + (<usize>i << 5);
+    let y = -1;
+    let scale: f64 = 0.0;
+    if (wantGrad) {
+      y = <i32>load<f64>(out + 16);
+      scale = load<f64>(out + 24);
+    }
     let m = -Infinity;
     let a = 0;
     let bad = false;
@@ -136,16 +159,43 @@ export function run(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usi
       if (j == a) continue;
       const x = load<f64>(X + (<usize>j << 3));
       const xe = load<f64>(XE + (<usize>j << 3));
-      if (wantStore) store<f64>(storeRow + (<usize>j << 3), x + xe);
+      if (wantStore && !wantGrad) store<f64>(storeRow + (<usize>j << 3), x + xe);
       const t = sum + x;
       c += sum >= x ? sum - t + x : x - t + sum;
       sum = t;
       corr += xe;
     }
-    if (wantStore) store<f64>(storeRow + (<usize>a << 3), 1.0);
+    const tail = sum + (c + corr);
+    if (wantGrad) {
+      if (y < 0) {
+        // An ignored row (or weight 0): JavaScript writes 0 to every column.
+        const zero = f64x2.splat(0.0);
+        let j = 0;
+        for (; j + 1 < k; j += 2) v128.store(storeRow + (<usize>j << 3), zero);
+        if (j < k) store<f64>(storeRow + (<usize>j << 3), 0.0);
+      } else {
+        // Pass 3: s ((x + x e) inv) per column, as JavaScript's s (grad_j inv) on the stored x + x e.
+        const inv = 1.0 / (1.0 + tail);
+        const invV = f64x2.splat(inv);
+        const scaleV = f64x2.splat(scale);
+        let j = 0;
+        for (; j + 1 < k; j += 2) {
+          const x = f64x2.add(v128.load(X + (<usize>j << 3)), v128.load(XE + (<usize>j << 3)));
+          v128.store(storeRow + (<usize>j << 3), f64x2.mul(scaleV, f64x2.mul(x, invV)));
+        }
+        if (j < k) {
+          const x = load<f64>(X + (<usize>j << 3)) + load<f64>(XE + (<usize>j << 3));
+          store<f64>(storeRow + (<usize>j << 3), scale * (x * inv));
+        }
+        // The argmax stored 1; the label column as JavaScript.
+        store<f64>(storeRow + (<usize>a << 3), scale * (1.0 * inv));
+        const py = (load<f64>(X + (<usize>y << 3)) + load<f64>(XE + (<usize>y << 3))) * inv;
+        store<f64>(storeRow + (<usize>y << 3), scale * (y == a ? -(tail * inv) : py - 1.0));
+      }
+    } else if (wantStore) store<f64>(storeRow + (<usize>a << 3), 1.0);
     store<f64>(out, m);
     store<f64>(out + 8, <f64>a);
-    store<f64>(out + 16, sum + (c + corr));
+    store<f64>(out + 16, tail);
     store<f64>(out + 24, 0.0);
   }
 }

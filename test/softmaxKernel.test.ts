@@ -100,3 +100,59 @@ test("a NaN logit: the same error through the kernel", () => {
   expect(message).not.toBe("");
   expect(run).toThrow(message);
 });
+
+/**
+ * The fused gradient (softmaxWasm.ts gradientWithKernel: class ids, no smoothing, no focal term) against the
+ * JavaScript branch, bit for bit: every option that reaches it and their combinations, every gradient buffer
+ * type, adversarial rows (special rows, ties, zero class weights giving -0, extreme scales).
+ */
+describe("the kernel's gradient (class ids) = the JavaScript branch, bit for bit", () => {
+  const shapes: [number, number][] = [[40, 3], [33, 2], [31, 101], [5, 1000], [64, 1], [20, 7]];
+  const cases = (n: number, k: number): Record<string, unknown>[] => [
+    {},
+    { reduction: "sum" },
+    { reduction: "batchmean" },
+    { reduction: "none" },
+    { classWeights: Array.from({ length: k }, (_, j) => (j % 3 === 0 ? 0 : j % 3)) },
+    { weights: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : i % 4 === 1 ? 1e-300 : i % 4)) },
+    { weights: Array.from({ length: n }, (_, i) => 1e300 * (1 + (i % 3))), reduction: "sum" },
+    { weights: Array.from({ length: n }, (_, i) => 1e-300 * (1 + (i % 3))) },
+    { ignoreIndex: 1 % k },
+    { ignoreIndex: 0, reduction: "sum", classWeights: Array.from({ length: k }, (_, j) => 1 + j / 7) },
+    {
+      ignoreIndex: k - 1,
+      weights: Array.from({ length: n }, (_, i) => (i % 3) / 2),
+      classWeights: Array.from({ length: k }, (_, j) => (j === 0 ? 0 : 0.1 * j)),
+      reduction: "none",
+    },
+  ];
+  for (const [n, k] of shapes) {
+    const { labels, logits } = batch(n, k, 7 * n + k);
+    // Ties at the maximum and a label at the argmax in some ordinary rows.
+    for (let i = 0; i < n; i += 9) {
+      logits.fill(3, i * k, i * k + Math.min(k, 2));
+      labels[i] = 0;
+    }
+    const asF32 = Float32Array.from(labels);
+    // With one class, a zero class weight or ignoreIndex 0 leaves no weight: the mean would throw.
+    for (const extra of cases(n, k).map((o) => (k === 1 && o.reduction === undefined ? { ...o, reduction: "sum" } : o))) {
+      for (const buffer of ["none", "f64", "array", "f32"] as const) {
+        test(`${n} x ${k}, ${JSON.stringify(extra).slice(0, 60)}, gradOut ${buffer}`, () => {
+          const make = () =>
+            buffer === "f64" ? new Float64Array(n * k).fill(5) : buffer === "array" ? new Array<number>(n * k).fill(5) : buffer === "f32" ? new Float32Array(n * k) : undefined;
+          const options = (gradOut: ReturnType<typeof make>) =>
+            ({ classes: k, ...extra, ...(gradOut === undefined ? {} : { gradOut }) }) as Parameters<typeof categoricalCrossEntropyWithLogitsAndGrad>[2];
+          setSoftmaxWasmEnabled(false);
+          const js = categoricalCrossEntropyWithLogitsAndGrad(labels, logits, options(make()));
+          setSoftmaxWasmEnabled(true);
+          for (const l of [labels, asF32]) {
+            const wasm = categoricalCrossEntropyWithLogitsAndGrad(l, logits, options(make()));
+            if (typeof js.loss === "number") expect(Object.is(wasm.loss, js.loss), `${wasm.loss} vs ${js.loss}`).toBe(true);
+            else expect(same(wasm.loss as Float64Array, js.loss)).toEqual([]);
+            expect(same(wasm.grad, js.grad)).toEqual([]);
+          }
+        });
+      }
+    }
+  }
+});

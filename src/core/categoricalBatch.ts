@@ -1,4 +1,4 @@
-import { kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
+import { gradientWithKernel, kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
 import { fail } from "./checks.js";
 import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
 import {
@@ -276,9 +276,34 @@ export function logitsPass(
   // Bench issue: the rows' scans (maxima, tails, stored exponentials) in the WebAssembly kernel first,
   // bit for bit scanRow's results (softmaxWasm.ts); a row it flags, or all of them where it does not run,
   // is scanned here by scanRow as before.
-  const scanned = scanRowsWithKernel(logits, n, k, grad);
+  // Perf issue: with class ids and no smoothing or focal term, the kernel writes the gradient too (the
+  // branch "a class id" below, bit for bit), and this loop only adds the losses of the rows it did.
+  const simple = hard && smoothing === 0 && focal === null;
+  const fused =
+    simple && grad !== null && gradientWithKernel(labels, logits, n, k, grad, weights, alphas, ignoreIndex, divisor);
+  const scanned = fused || scanRowsWithKernel(logits, n, k, grad);
   for (let i = 0; i < n; i++) {
     const offset = i * k;
+    if (fused && kernelRow(i)) {
+      if (!wantLoss) continue;
+      const y = labels[i]!;
+      const w = weights === undefined ? 1 : weights[i]!;
+      if (y === ignoreIndex || w === 0) {
+        if (perSample !== null) perSample[i] = 0;
+        continue;
+      }
+      const cy = alphas === undefined ? 1 : alphas[y]!;
+      let loss = 0;
+      if (cy !== 0) loss = cy * negLogSoftmax(logits[offset + y]!);
+      if (w !== 1) loss *= w;
+      if (perSample !== null) perSample[i] = loss;
+      else {
+        const t = sum + loss;
+        c += sum >= loss ? sum - t + loss : loss - t + sum;
+        sum = t;
+      }
+      continue;
+    }
     const bad = scanned && kernelRow(i) ? -1 : scanRow(logits, offset, k, grad);
     if (bad >= 0) fail(`${fn}: ${where("logits", offset + bad, k)}`, logits[offset + bad], "is not a number");
     const y = hard ? labels[i]! : -1;

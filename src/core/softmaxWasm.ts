@@ -15,6 +15,7 @@ import { row } from "./softmaxRow.js";
 interface SoftmaxKernel {
   memory: WebAssembly.Memory;
   run(n: number, k: number, logitsAt: number, rowsAt: number, storeAt: number, wantStore: number): void;
+  runGrad(n: number, k: number, logitsAt: number, rowsAt: number, storeAt: number): void;
 }
 
 const BASE = 65536;
@@ -90,25 +91,75 @@ function views(k: SoftmaxKernel, rows: number, elements: number): void {
  * scans every row with `scanRow`.
  */
 export function scanRowsWithKernel(logits: NumericArray, n: number, k: number, grad: GradientBuffer | null): boolean {
+  const kern = prepare(logits, n, k);
+  if (kern === null) return false;
+  kern.run(n, k, DATA, DATA + 16 * n * k, DATA + 8 * n * k, grad !== null ? 1 : 0);
+  if (grad !== null) copyOut(grad, n * k);
+  ran = true;
+  return true;
+}
+
+/** Checks that the kernel applies, sizes its memory and copies the logits in; null where it does not. */
+function prepare(logits: NumericArray, n: number, k: number): SoftmaxKernel | null {
   ran = false;
   const elements = n * k;
-  if (elements < MIN_ELEMENTS || k > MAX_K || 16 * elements + 32 * n > 2 ** 31 - DATA) return false;
+  if (elements < MIN_ELEMENTS || k > MAX_K || 16 * elements + 32 * n > 2 ** 31 - DATA) return null;
   const kern = softmaxKernel();
-  if (kern === null) return false;
+  if (kern === null) return null;
   views(kern, n, elements);
   if (ArrayBuffer.isView(logits)) logitsView.set(logits as unknown as ArrayLike<number>);
   else {
     for (let i = 0; i < elements; i++) {
       const x = logits[i];
-      if (typeof x !== "number") return false;
+      if (typeof x !== "number") return null;
       logitsView[i] = x;
     }
   }
-  kern.run(n, k, DATA, DATA + 16 * elements, DATA + 8 * elements, grad !== null ? 1 : 0);
-  if (grad !== null) {
-    if (ArrayBuffer.isView(grad)) grad.set(storeView);
-    else for (let i = 0; i < elements; i++) grad[i] = storeView[i]!;
+  return kern;
+}
+
+function copyOut(grad: GradientBuffer, elements: number): void {
+  if (ArrayBuffer.isView(grad)) grad.set(storeView);
+  else for (let i = 0; i < elements; i++) grad[i] = storeView[i]!;
+}
+
+/**
+ * @internal The class-id cross-entropy's gradient in the kernel (categoricalBatch.ts logitsPass, the branch
+ * "a class id": no label smoothing, no focal term), bit for bit that branch: scans the rows as
+ * `scanRowsWithKernel` and writes `scale_i (softmax - onehot(y_i))` into `grad`, with
+ * `scale_i = (w_i c_{y_i}) / divisor` computed here as there (a row whose label is `ignoreIndex` or whose
+ * weight is 0 gets zeros). Labels must have been validated (prepareCategorical). Only for a Float64Array or
+ * plain-array gradient (a Float32Array would round the stored exponentials first, then the products).
+ * Returns false, having done nothing to `grad`, where it does not apply; rows it flags (`kernelRow` false)
+ * are left for the caller, which scans them and writes their gradient itself.
+ */
+export function gradientWithKernel(
+  labels: NumericArray,
+  logits: NumericArray,
+  n: number,
+  k: number,
+  grad: GradientBuffer,
+  weights: NumericArray | undefined,
+  classWeights: NumericArray | undefined,
+  ignoreIndex: number,
+  divisor: number,
+): boolean {
+  if (grad instanceof Float32Array) return false;
+  const kern = prepare(logits, n, k);
+  if (kern === null) return false;
+  for (let i = 0; i < n; i++) {
+    const y = labels[i]!;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if (y === ignoreIndex || w === 0) {
+      rowsView[4 * i + 2] = -1;
+      continue;
+    }
+    const cy = classWeights === undefined ? 1 : classWeights[y]!;
+    rowsView[4 * i + 2] = y;
+    rowsView[4 * i + 3] = (w * cy) / divisor;
   }
+  kern.runGrad(n, k, DATA, DATA + 16 * n * k, DATA + 8 * n * k);
+  copyOut(grad, n * k);
   ran = true;
   return true;
 }
