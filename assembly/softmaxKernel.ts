@@ -57,7 +57,7 @@ export function run(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usi
  * and its scale s = (w c_y) / D at `rowsAt + 32 i + 16` and `+ 24` (written by JavaScript before the call),
  * and writes s (x_j / (1 + T)) to column j, then s (-(T / (1 + T))) at y = a or s (x_y / (1 + T) - 1) at
  * y != a. A row with y = -1 (ignored, or weight 0) gets zeros. A flagged row's gradient is left to
- * JavaScript, as in `run`.
+ * JavaScript, as in `run`. The row output holds m - z_y in place of the argmax (see `kernelLabelLoss`).
  */
 export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt: usize): void {
   scan(n, k, logitsAt, rowsAt, storeAt, 1, 1);
@@ -86,16 +86,29 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
       y = <i32>load<f64>(out + 16);
       scale = load<f64>(out + 24);
     }
-    let m = -Infinity;
-    let a = 0;
-    let bad = false;
-    for (let j = 0; j < k; j++) {
-      const v = load<f64>(rowAt + (<usize>j << 3));
-      if (v > m) {
-        m = v;
-        a = j;
-      } else if (v != v) bad = true;
+    // The maximum in two steps, f64x2: its value M (lane-wise a < b ? b : a, and whether any NaN), then
+    // the first column equal to M. That is the column where scanRow's strict `v > m` stops (ties and
+    // -0 = +0 do not move it), and m = z_a as there; a NaN or an infinite M flags the row either way.
+    let mv = f64x2.splat(-Infinity);
+    let nan = i64x2.splat(0);
+    let j0 = 0;
+    for (; j0 + 1 < k; j0 += 2) {
+      const v = v128.load(rowAt + (<usize>j0 << 3));
+      nan = v128.or(nan, f64x2.ne(v, v));
+      mv = f64x2.pmax(mv, v);
     }
+    let mx = f64x2.extract_lane(mv, 0);
+    const m1 = f64x2.extract_lane(mv, 1);
+    if (mx < m1) mx = m1;
+    let bad = v128.any_true(nan);
+    if (j0 < k) {
+      const v = load<f64>(rowAt + (<usize>j0 << 3));
+      if (v != v) bad = true;
+      else if (mx < v) mx = v;
+    }
+    let a = 0;
+    while (load<f64>(rowAt + (<usize>a << 3)) != mx && a < k - 1) a++;
+    const m = load<f64>(rowAt + (<usize>a << 3));
     if (bad || m == Infinity || m == -Infinity) {
       store<f64>(out + 24, 1.0);
       continue;
@@ -194,7 +207,9 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
       }
     } else if (wantStore) store<f64>(storeRow + (<usize>a << 3), 1.0);
     store<f64>(out, m);
-    store<f64>(out + 8, <f64>a);
+    // With the gradient, m - z_y instead of the argmax (JavaScript's loss needs it, and reading z_y there
+    // again would be a cache miss per row).
+    store<f64>(out + 8, wantGrad ? (y >= 0 ? m - load<f64>(rowAt + (<usize>y << 3)) : 0.0) : <f64>a);
     store<f64>(out + 16, tail);
     store<f64>(out + 24, 0.0);
   }

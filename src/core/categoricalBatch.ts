@@ -1,4 +1,4 @@
-import { gradientWithKernel, kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
+import { gradientWithKernel, kernelFlagged, kernelLabelLoss, kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
 import { fail } from "./checks.js";
 import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
 import {
@@ -284,7 +284,7 @@ export function logitsPass(
   const scanned = fused || scanRowsWithKernel(logits, n, k, grad);
   for (let i = 0; i < n; i++) {
     const offset = i * k;
-    if (fused && kernelRow(i)) {
+    if (fused && !kernelFlagged(i)) {
       if (!wantLoss) continue;
       const y = labels[i]!;
       const w = weights === undefined ? 1 : weights[i]!;
@@ -294,7 +294,7 @@ export function logitsPass(
       }
       const cy = alphas === undefined ? 1 : alphas[y]!;
       let loss = 0;
-      if (cy !== 0) loss = cy * negLogSoftmax(logits[offset + y]!);
+      if (cy !== 0) loss = cy * kernelLabelLoss(i);
       if (w !== 1) loss *= w;
       if (perSample !== null) perSample[i] = loss;
       else {
@@ -304,7 +304,7 @@ export function logitsPass(
       }
       continue;
     }
-    const bad = scanned && kernelRow(i) ? -1 : scanRow(logits, offset, k, grad);
+    const bad = scanned && !fused && kernelRow(i) ? -1 : scanRow(logits, offset, k, grad);
     if (bad >= 0) fail(`${fn}: ${where("logits", offset + bad, k)}`, logits[offset + bad], "is not a number");
     const y = hard ? labels[i]! : -1;
     const w = weights === undefined ? 1 : weights[i]!;

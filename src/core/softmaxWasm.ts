@@ -178,3 +178,19 @@ export function kernelRow(i: number): boolean {
   row.infinite = false;
   return true;
 }
+
+/**
+ * @internal After `gradientWithKernel`: `-logSoftmax_y = (m - z_y) + log1p(T)` of row i, as `negLogSoftmax`
+ * computes it after scanRow (the kernel computed m - z_y while the row was in cache), or NaN when the kernel
+ * flagged the row (the caller scans it with scanRow). Only for rows with a label (not ignored, weight not 0).
+ */
+export function kernelLabelLoss(i: number): number {
+  if (rowsView[4 * i + 3] !== 0) return NaN;
+  const tail = rowsView[4 * i + 2]!;
+  return rowsView[4 * i + 1]! + (tail <= 1 ? log1pUnit(tail) : Math.log1p(tail));
+}
+
+/** @internal Whether the kernel flagged row i (after `gradientWithKernel`). */
+export function kernelFlagged(i: number): boolean {
+  return rowsView[4 * i + 3] !== 0;
+}
