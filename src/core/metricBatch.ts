@@ -13,7 +13,7 @@ export interface MetricSetup {
 /**
  * @internal The shared checks of the metric batches (Brier score, accuracy): options, lengths, weights
  * (each finite and >= 0, checked here so the loops need not). The loops then weigh each term, reduce with
- * Neumaier's compensated sum as the losses do, and call `finishMetric` (see `reduction.ts` for the meaning
+ * Neumaier's compensated sum as the losses do, in `reduceMetric` (see `reduction.ts` for the meaning
  * of each reduction). A sample of weight 0 contributes 0.
  */
 export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArray, inputName: string, options: ReductionOptions): MetricSetup {
@@ -41,8 +41,30 @@ export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArr
   return { n, reduction, weights, perSample: reduction === "none" ? new Float64Array(n) : null };
 }
 
-/** @internal The reduced value from a compensated sum `sum + c`. */
-export function finishMetric(fn: string, setup: MetricSetup, sum: number, c: number): number | Float64Array {
+/**
+ * @internal The metric loop: `term(i)` is sample i's unweighted value (>= 0; it checks sample i's inputs),
+ * which is weighed, then kept per sample (reduction "none") or added up with Neumaier's compensated sum and
+ * reduced.
+ */
+export function reduceMetric(fn: string, setup: MetricSetup, term: (i: number) => number): number | Float64Array {
+  const { n, weights, perSample } = setup;
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    let v = term(i);
+    if (weights !== undefined) v *= weights[i]!;
+    if (perSample !== null) perSample[i] = v;
+    else {
+      const t = sum + v;
+      c += sum >= v ? sum - t + v : v - t + sum; // both >= 0
+      sum = t;
+    }
+  }
+  return finishMetric(fn, setup, sum, c);
+}
+
+/** The reduced value from a compensated sum `sum + c`. */
+function finishMetric(fn: string, setup: MetricSetup, sum: number, c: number): number | Float64Array {
   if (setup.perSample !== null) return setup.perSample;
   const { weights, n } = setup;
   let weightSum = n;
