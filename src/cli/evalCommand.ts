@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
+import { type TableFormat, type TableHandler } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
-import { Progress } from "./progress.js";
+import { readInputFiles } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
@@ -107,31 +107,10 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const files_: string[] = [];
-    if (o["no-header"] === true) {
-      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
-      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
-    }
-    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
-    try {
-      for (const path of files) {
-        files_.push(path === "-" ? "<stdin>" : path);
-        await readTable(
-          {
-            path,
-            stdin: io.stdin,
-            format: format as TableFormat | undefined,
-            header: o["no-header"] !== true,
-            onChunk: (src) => progress.update(src.bytesRead(), src.size, handler.rows, src.name),
-          },
-          table,
-        );
-      }
-    } finally {
-      progress.finish();
-    }
+    const readOptions = { format: format as TableFormat | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
-    run.files.push(...files_);
+    run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
     const report = run.report();
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
     await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
