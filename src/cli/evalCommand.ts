@@ -8,7 +8,7 @@ import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
-import { readInputFiles } from "./readInputFiles.js";
+import { readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
@@ -24,9 +24,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
-  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+  ...readInputOptions,
 ];
 
 export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --probs | --logits) COLUMNS [options]

@@ -1,7 +1,15 @@
 import { type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
+import { type OptionSpec } from "./args.js";
 import { type CliIO } from "./cliIO.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./usageError.js";
+
+/** The options of a command that reads tables with `readInputFiles`. */
+export const readInputOptions: OptionSpec[] = [
+  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
+  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+];
 
 /** How `readInputFiles` reads: the command's `--format`, `--no-header` and `--no-progress`. */
 export interface ReadInputsOptions {

@@ -7,7 +7,7 @@ import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
-import { readInputFiles } from "./readInputFiles.js";
+import { readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -23,9 +23,7 @@ const trainOptions: OptionSpec[] = [
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
   { name: "json", type: "boolean", help: "print the summary as JSON" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
+  ...readInputOptions,
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
