@@ -30,7 +30,7 @@ export function accuracy(labels: NumericArray, scores: NumericArray, options: Ac
   const setup = setupMetric(fn, labels, scores, "scores", options);
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== "number" || threshold !== threshold) fail(`${fn}: options.threshold`, threshold, "is not a number");
-  return reduceMetric(fn, setup, (i) => {
+  return reduceMetric(setup, (i) => {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const s = scores[i]!;

@@ -29,7 +29,7 @@ export function brierScore(
   const fn = "brierScore";
   checkOptions(fn, options, ["reduction", "weights"]);
   const setup = setupMetric(fn, labels, probabilities, "probabilities", options);
-  return reduceMetric(fn, setup, (i) => {
+  return reduceMetric(setup, (i) => {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const p = probabilities[i]!;

@@ -47,7 +47,7 @@ export function categoricalBrierScore(labels: NumericArray, probabilities: Numer
   const fn = "categoricalBrierScore";
   const k = checkShape(fn, labels, probabilities, "probabilities", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  return reduceMetric(fn, setup, (i) => {
+  return reduceMetric(setup, (i) => {
     const y = classId(fn, labels, i, k);
     let rs = 0;
     let rc = 0;
@@ -76,7 +76,7 @@ export function categoricalAccuracy(labels: NumericArray, scores: NumericArray, 
   const fn = "categoricalAccuracy";
   const k = checkShape(fn, labels, scores, "scores", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  return reduceMetric(fn, setup, (i) => {
+  return reduceMetric(setup, (i) => {
     const y = classId(fn, labels, i, k);
     let best = 0;
     let top = -Infinity;
