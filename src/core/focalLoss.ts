@@ -1,8 +1,9 @@
 import { checkOptions, fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
 import { mixedArguments } from "./scalarOrBatch.js";
-import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
-import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
+import { reduced, unweighted } from "./extremeSums.js";
+import { prepare } from "./binaryBatch.js";
+import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 /** Options of the binary `focalLoss`. */
 export interface FocalLossOptions extends ReductionOptions {
@@ -69,27 +70,9 @@ export function focalLoss(
   if (typeof a === "number" || typeof b === "number") {
     throw mixedArguments(fn, a, b, ["y", "s"], ["labels", "logits"]);
   }
-  const n = checkSameLength(fn, "labels", a, "logits", b);
-  const reduction = checkReduction(fn, options.reduction);
-  let weights = options.weights;
-  let weightSum = n;
-  if (weights !== undefined) {
-    if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
-    if (weights.length !== n) throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
-    let sum = 0;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      const w = weights[i]!;
-      if (!(w >= 0 && w < Infinity)) fail(`${fn}: options.weights[${i}]`, w, "is not a finite number >= 0");
-      const t = sum + w;
-      c += sum >= w ? sum - t + w : w - t + sum;
-      sum = t;
-    }
-    weightSum = sum + c;
-    if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
-  }
-  const divisor = reductionDivisor(fn, reduction, weightSum, n);
-  const perSample = reduction === "none" ? new Float64Array(n) : null;
+  // Lengths, reduction and weights as for the other binary losses; gamma and alpha are checked above.
+  const common = { reduction: options.reduction, weights: options.weights };
+  const { n, perSample, weights, divisor } = prepare(fn, a, b, "logits", common, true, false);
   let sum = 0;
   let c = 0;
   for (let i = 0; i < n; i++) {
