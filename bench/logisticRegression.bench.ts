@@ -2,7 +2,7 @@
 // on a generated 100,000 x 50 problem (seeded). Run: `npm run bench:fit`. Inputs are made up front; each
 // fit's objective is checked against the other solver's, so no work can be skipped unnoticed.
 import { performance } from "node:perf_hooks";
-import { LogisticRegression, type LogisticRegressionOptions, StandardScaler, loadDataset } from "../src/index.js";
+import { LogisticRegression, type LogisticRegressionOptions, StandardScaler, loadDataset } from "xent";
 
 type Problem = { name: string; X: { data: Float64Array; nFeatures: number }; y: (number | string)[]; repeats: number };
 

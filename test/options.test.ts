@@ -10,14 +10,14 @@ const unknown = (fn: string, key: string) => new RegExp(`^${fn}: unknown option 
 describe("unknown options", () => {
   test("a misspelled option of a binary loss names it and the allowed ones", () => {
     expect(() => xent.binaryCrossEntropy([1, 0], [0.9, 0.2], { weight: [1, 100] } as never)).toThrow(
-      new RangeError('binaryCrossEntropy: unknown option "weight" (allowed: reduction, weights, posWeight, labelSmoothing, epsilon, gradOut)'),
+      new RangeError('binaryCrossEntropy: unknown option "weight" (allowed: reduction, weights, posWeight, labelSmoothing, epsilon, gradOut, out)'),
     );
     expect(() => xent.binaryCrossEntropyAndGrad([1, 0], [0.9, 0.2], { reductoin: "sum" } as never)).toThrow(RangeError);
   });
 
   test("an option of another form is rejected: epsilon by the logit forms", () => {
     for (const f of [xent.binaryCrossEntropyWithLogits, xent.binaryCrossEntropyWithLogitsGrad, xent.binaryCrossEntropyWithLogitsAndGrad]) {
-      expect(() => f([1, 0], [2, -1], { epsilon: 1e-7 } as never)).toThrow(/unknown option "epsilon" \(allowed: reduction, weights, posWeight, labelSmoothing, gradOut\)$/);
+      expect(() => f([1, 0], [2, -1], { epsilon: 1e-7 } as never)).toThrow(/unknown option "epsilon" \(allowed: reduction, weights, posWeight, labelSmoothing, gradOut, out\)$/);
     }
     expect(() => xent.logisticLoss([1, -1], [2, -1], { epsilon: 1e-7 } as never)).toThrow(unknown("logisticLoss", "epsilon"));
     expect(() => xent.sigmoidSquaredError([1, 0], [2, -1], { posWeight: 2 } as never)).toThrow(unknown("sigmoidSquaredError", "posWeight"));

@@ -1,8 +1,11 @@
 import { checkOptions, fail, failType } from "./checks.js";
-import { extremeWeights, reduced, rescaledWeights, unweighted } from "./extremeSums.js";
+import { extremeWeights, overflowedMean, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
+import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
+import { expNonPositive } from "./fastExp.js";
 import {
   type GradientBuffer,
+  type LossAndGrad,
   type NumericArray,
   type ReductionOptions,
   checkReduction,
@@ -26,6 +29,32 @@ export interface BinaryLossOptions extends ReductionOptions {
   labelSmoothing?: number;
   /** A buffer of the batch's length that receives the gradient (loss-and-gradient and gradient passes). */
   gradOut?: GradientBuffer;
+  /**
+   * An object that a loss-and-gradient call fills with `loss` and `grad` and returns, instead of a new
+   * `{ loss, grad }`. With `gradOut` too, a training step allocates nothing at all (the README's "Benchmarks and speed",
+   * "Allocations"): the returned object is then `out` itself, so read its fields before the next call.
+   */
+  out?: LossAndGrad<number> | LossAndGrad<Float64Array>;
+}
+
+/** @internal The loss a public loss function returns: the per-sample losses, or the reduced loss. */
+export function batchLoss(r: BatchResult): number | Float64Array {
+  return r.perSample ?? r.loss;
+}
+
+/**
+ * @internal The result of a public loss-and-gradient call: `options.out` filled in, or a new object.
+ */
+export function lossAndGrad(fn: string, options: BinaryLossOptions, r: BatchResult): LossAndGrad<number | Float64Array> {
+  const out = options.out as LossAndGrad<number | Float64Array> | undefined;
+  const grad = r.grad!;
+  if (out === undefined) return { loss: r.perSample ?? r.loss, grad };
+  if (out === null || typeof out !== "object") failType(`${fn}: options.out`, out, "is not an object");
+  // Two stores, not one of `perSample ?? loss`: a number that passes through a value of two kinds is boxed.
+  if (r.perSample !== null) out.loss = r.perSample;
+  else out.loss = r.loss;
+  out.grad = grad;
+  return out;
 }
 
 /** Options of the probability form on batches. */
@@ -40,12 +69,17 @@ export interface BinaryCrossEntropyOptions extends BinaryLossOptions {
 }
 
 /** @internal The option names of the binary batch losses (logit and {-1, +1} forms; probability form). */
-const LOGIT_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "gradOut"] as const;
-const PROBABILITY_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "epsilon", "gradOut"] as const;
+const LOGIT_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "gradOut", "out"] as const;
+const PROBABILITY_OPTIONS = ["reduction", "weights", "posWeight", "labelSmoothing", "epsilon", "gradOut", "out"] as const;
 
-/** @internal What a batch pass produced: the reduced loss (or per-sample losses) and the gradient. */
+/**
+ * @internal What a batch pass produced: the reduced loss (NaN if not asked for) or, for reduction "none",
+ * the per-sample losses; and the gradient. Two fields for the loss, not one `number | Float64Array`: V8
+ * then stores the number in place (a field that holds both kinds is boxed, a heap allocation per call).
+ */
 export interface BatchResult {
-  loss: number | Float64Array;
+  loss: number;
+  perSample: Float64Array | null;
   grad: GradientBuffer | null;
 }
 
@@ -60,7 +94,26 @@ export interface Prepared {
   divisor: number;
 }
 
-/** @internal Validates a batch's lengths and options (weights summed with compensation) and allocates its buffers. */
+/**
+ * One object, reused by every call, so that a call allocates nothing here (see the README's "Benchmarks and speed",
+ * "Allocations"). `prepare` fills it after it has read every option (no user code, such as a getter,
+ * runs between the fill and the caller copying the fields into locals), so a re-entrant call cannot
+ * clobber it in between.
+ */
+const PREPARED: Prepared = {
+  n: 0,
+  perSample: null,
+  grad: null,
+  weights: undefined,
+  posWeight: 1,
+  smoothing: 0,
+  divisor: 1,
+};
+
+/**
+ * @internal Validates a batch's lengths and options (weights summed with compensation) and allocates its
+ * buffers. Returns the shared `PREPARED` object: callers copy its fields into locals at once.
+ */
 export function prepare(
   fn: string,
   labels: NumericArray,
@@ -101,22 +154,27 @@ export function prepare(
     weightSum = sum + c;
     if (reduction === "mean" && extremeWeights(weightSum)) ({ weights, sum: weightSum } = rescaledWeights(weights));
   }
-  return {
-    n,
-    perSample: wantLoss && reduction === "none" ? new Float64Array(n) : null,
-    grad: wantGrad ? gradientBuffer(fn, options.gradOut, n) : null,
-    weights,
-    posWeight,
-    smoothing,
-    divisor: reductionDivisor(fn, reduction, weightSum, n),
-  };
+  const divisor = reductionDivisor(fn, reduction, weightSum, n);
+  const grad = wantGrad ? gradientBuffer(fn, options.gradOut, n) : null;
+  const p = PREPARED;
+  p.n = n;
+  p.perSample = wantLoss && reduction === "none" ? new Float64Array(n) : null;
+  p.grad = grad;
+  p.weights = weights;
+  p.posWeight = posWeight;
+  p.smoothing = smoothing;
+  p.divisor = divisor;
+  return p;
 }
 
 /**
  * @internal One pass over a batch of (label, logit) pairs: validates each element, and accumulates the
  * weighted loss with Neumaier's compensated sum and/or writes the gradient of the reduced loss.
  * `signLabels` selects the {-1, +1} convention (mapped to {0, 1}); otherwise labels are in [0, 1].
- * A gradient-only pass (`wantLoss` false) skips the log.
+ * A gradient-only pass (`wantLoss` false) skips the log. Without weights and with a reduced loss (a training
+ * step) the pass runs in the WebAssembly kernel (binaryWasm.ts) or, where that is unavailable, in
+ * `logitLoopPlain`; both give the general loop's results bit for bit (tests compare the three).
+ * Returns the shared RESULT object: callers copy its fields at once.
  */
 export function logitBatch(
   fn: string,
@@ -131,22 +189,58 @@ export function logitBatch(
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
-  let sum = 0;
-  let c = 0;
+  if (weights === undefined && perSample === null) {
+    // The common case, a training step: the WebAssembly kernel (bit for bit the JavaScript loop, faster),
+    // or the JavaScript loop where WebAssembly is unavailable, the batch is tiny, or an input is invalid
+    // (the loop then throws the error).
+    const k = n >= WASM_MIN_N ? binaryKernel() : null;
+    // The numeric options travel in a Float64Array, not as arguments: V8 boxes a double argument of a call
+    // that it does not inline (a heap allocation per call).
+    PARAMS[0] = posWeight;
+    PARAMS[1] = keep;
+    PARAMS[2] = half;
+    PARAMS[3] = divisor;
+    let sums = k !== null ? runBinaryKernel(k, labels, logits, grad, PARAMS, signLabels, wantLoss) : null;
+    if (sums === null) {
+      logitLoopPlain(fn, labels, logits, grad, signLabels, wantLoss);
+      sums = SUMS;
+    }
+    // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
+    // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
+    // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
+    // the README's "Benchmarks and speed" "Allocations"). Hence the if/else.
+    const sum = sums[0]!;
+    const c = sums[1]!;
+    const total = sum < Infinity ? sum + c : sum;
+    let loss = NaN;
+    if (wantLoss) {
+      // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
+      // per-sample losses (a re-entrant pass, which reuses RESULT: so RESULT is written after it).
+      if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+      else loss = (total + 0) / divisor;
+    }
+    RESULT.loss = loss;
+    RESULT.perSample = null;
+    RESULT.grad = grad;
+    return RESULT;
+  }
+  // -0, not 0: see logitLoopPlain.
+  let sum = -0;
+  let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
     if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
     if (signLabels) {
       if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
-      y = y > 0 ? 1 : 0;
+      y = (y + 1) * 0.5;
     } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
     if (smoothing !== 0) y = y * keep + half;
     const s = logits[i]!;
     if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
-    const e = Math.exp(-Math.abs(s));
+    const e = expNonPositive(-Math.abs(s));
     if (wantLoss) {
       let loss = logitLoss(y, s, posWeight, e);
       if (w !== 1) loss = w === 0 ? 0 : w * loss;
@@ -159,13 +253,74 @@ export function logitBatch(
     }
     if (grad !== null) {
       const g = logitGrad(y, s, posWeight, e);
-      grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
+      grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return {
-    loss: perSample ?? reduced(sum, c, divisor, weights, () => logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).loss),
-    grad,
-  };
+  const total = sum < Infinity ? sum + c : sum;
+  let loss = NaN;
+  if (perSample === null) {
+    // The reduced loss, see RESULT; an overflowed sum as in the fast path above.
+    if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+    else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
+}
+
+/**
+ * The hot loop of the logit losses without weights and with a reduced loss: what a training step runs.
+ * Same per-sample terms as the general loop (`logitLoss`, `logitGrad`, which V8 inlines here with the exp
+ * and log1p kernels), so the results are bit for bit the same; only the per-element decisions that do not
+ * depend on the data are gone (V8 does not hoist them out of the loop itself):
+ * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
+ * - `g / divisor` is exactly g when divisor = 1.
+ * Takes posWeight, keep, half and divisor from PARAMS and leaves the compensated sum and its compensation
+ * in SUMS (doubles passed or returned would be boxed: a heap allocation per call, unless V8 inlines it).
+ */
+function logitLoopPlain(
+  fn: string,
+  labels: NumericArray,
+  logits: NumericArray,
+  grad: GradientBuffer | null,
+  signLabels: boolean,
+  wantLoss: boolean,
+): void {
+  const n = labels.length;
+  const posWeight = PARAMS[0]!;
+  const keep = PARAMS[1]!;
+  const half = PARAMS[2]!;
+  const divisor = PARAMS[3]!;
+  // -0, not 0: a 0 literal is a small integer to V8, and a loop variable that starts as one and becomes a
+  // double is kept boxed, allocating a heap number on every iteration (seen in the generated code). -0 is a
+  // double from the start, so the sums stay in registers. -0 + x = x for every x, and the reduced loss adds +0
+  // (see RESULT), so an empty sum is +0.
+  let sum = -0;
+  let c = -0;
+  for (let i = 0; i < n; i++) {
+    let y = labels[i]!;
+    // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
+    if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
+    if (signLabels) {
+      if (y !== 1 && y !== -1) fail(`${fn}: labels[${i}]`, y, "is not -1 or +1");
+      y = (y + 1) * 0.5; // {-1, +1} -> {0, 1} without a data-dependent branch
+    } else if (!(y >= 0 && y <= 1)) fail(`${fn}: labels[${i}]`, y, "is not in [0, 1]");
+    y = y * keep + half;
+    const s = logits[i]!;
+    if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
+    if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
+    const e = expNonPositive(-Math.abs(s));
+    if (wantLoss) {
+      const loss = logitLoss(y, s, posWeight, e);
+      const t = sum + loss;
+      c += sum >= loss ? sum - t + loss : loss - t + sum;
+      sum = t;
+    }
+    if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
+  }
+  SUMS[0] = sum;
+  SUMS[1] = c;
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -185,8 +340,8 @@ export function probabilityBatch(
   const high = 1 - epsilon;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
-  let sum = 0;
-  let c = 0;
+  let sum = -0; // -0: see logitLoopPlain
+  let c = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
@@ -212,8 +367,32 @@ export function probabilityBatch(
       grad[i] = w === 1 ? (divisor === 1 ? g : g / divisor) : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  return {
-    loss: perSample ?? reduced(sum, c, divisor, weights, () => probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).loss),
-    grad,
-  };
+  const total = sum < Infinity ? sum + c : sum;
+  let loss = NaN;
+  if (perSample === null) {
+    // The reduced loss, see RESULT; an overflowed sum as in logitBatch.
+    if (total === Infinity && divisor > 1) loss = overflowedMean(probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).perSample!, weights, divisor);
+    else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
 }
+
+/**
+ * The result object of the internal passes, reused: the public functions copy its two fields out at once
+ * (into their own result, or the caller's `out`), so an internal pass allocates nothing.
+ */
+const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
+/** The plain loop's parameters (posWeight, keep, half, divisor) and its result (sum, compensation), reused. */
+const PARAMS = new Float64Array(4);
+/** See PARAMS. */
+const SUMS = new Float64Array(2);
+
+// The reduced loss, written out where it is needed (a function taking and returning the double would box
+// it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`
+// divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer,
+// unless the divisor may bring it back into range (extremeSums.ts `reduced`; here written out too, so that
+// its closure is made only on that rare path). `+ 0` turns the -0 of an empty sum (the accumulators start
+// at -0, see logitLoopPlain) into +0.

@@ -1,4 +1,4 @@
-import { type BinaryCrossEntropyOptions, probabilityBatch } from "./binaryBatch.js";
+import { type BinaryCrossEntropyOptions, batchLoss, lossAndGrad, probabilityBatch } from "./binaryBatch.js";
 import { probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import { checkProbability, checkUnitLabel } from "./checks.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
@@ -39,7 +39,7 @@ export function binaryCrossEntropy(
     checkProbability(p, `${fn}: p`);
     return probabilityLoss(y, p, 1);
   }, (labels, probabilities) => {
-    return probabilityBatch(fn, labels, probabilities, options, true, false).loss;
+    return batchLoss(probabilityBatch(fn, labels, probabilities, options, true, false));
   });
 }
 
@@ -99,6 +99,6 @@ export function binaryCrossEntropyAndGrad(
   probabilities: NumericArray,
   options: BinaryCrossEntropyOptions = {},
 ): LossAndGrad<number | Float64Array> {
-  const { loss, grad } = probabilityBatch("binaryCrossEntropyAndGrad", labels, probabilities, options, true, true);
-  return { loss, grad: grad! };
+  const r = probabilityBatch("binaryCrossEntropyAndGrad", labels, probabilities, options, true, true);
+  return lossAndGrad("binaryCrossEntropyAndGrad", options, r);
 }

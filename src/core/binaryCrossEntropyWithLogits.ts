@@ -1,5 +1,6 @@
-import { type BinaryLossOptions, logitBatch } from "./binaryBatch.js";
+import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
+import { expNonPositive } from "./fastExp.js";
 import { checkNumber, checkUnitLabel } from "./checks.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
@@ -38,8 +39,8 @@ export function binaryCrossEntropyWithLogits(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkUnitLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return logitLoss(y, s, 1, Math.exp(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, false, true, false).loss);
+    return logitLoss(y, s, 1, expNonPositive(-Math.abs(s)));
+  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, false, true, false)));
 }
 
 /**
@@ -70,7 +71,7 @@ export function binaryCrossEntropyWithLogitsGrad(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkUnitLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return logitGrad(y, s, 1, Math.exp(-Math.abs(s)));
+    return logitGrad(y, s, 1, expNonPositive(-Math.abs(s)));
   }, (labels, logits) => logitBatch(fn, labels, logits, options, false, false, true).grad!);
 }
 
@@ -95,6 +96,6 @@ export function binaryCrossEntropyWithLogitsAndGrad(
   logits: NumericArray,
   options: BinaryLossOptions = {},
 ): LossAndGrad<number | Float64Array> {
-  const { loss, grad } = logitBatch("binaryCrossEntropyWithLogitsAndGrad", labels, logits, options, false, true, true);
-  return { loss, grad: grad! };
+  const r = logitBatch("binaryCrossEntropyWithLogitsAndGrad", labels, logits, options, false, true, true);
+  return lossAndGrad("binaryCrossEntropyWithLogitsAndGrad", options, r);
 }

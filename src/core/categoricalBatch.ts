@@ -1,3 +1,4 @@
+import { kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
 import { fail } from "./checks.js";
 import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
 import {
@@ -272,9 +273,13 @@ export function logitsPass(
   const gamma = focal === null ? 0 : focal.gamma;
   let sum = 0;
   let c = 0;
+  // Bench issue: the rows' scans (maxima, tails, stored exponentials) in the WebAssembly kernel first,
+  // bit for bit scanRow's results (softmaxWasm.ts); a row it flags, or all of them where it does not run,
+  // is scanned here by scanRow as before.
+  const scanned = scanRowsWithKernel(logits, n, k, grad);
   for (let i = 0; i < n; i++) {
     const offset = i * k;
-    const bad = scanRow(logits, offset, k, grad);
+    const bad = scanned && kernelRow(i) ? -1 : scanRow(logits, offset, k, grad);
     if (bad >= 0) fail(`${fn}: ${where("logits", offset + bad, k)}`, logits[offset + bad], "is not a number");
     const y = hard ? labels[i]! : -1;
     const w = weights === undefined ? 1 : weights[i]!;

@@ -1,5 +1,6 @@
-import { type BinaryLossOptions, logitBatch } from "./binaryBatch.js";
+import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
+import { expNonPositive } from "./fastExp.js";
 import { checkNumber, checkSignLabel } from "./checks.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
@@ -34,8 +35,8 @@ export function logisticLoss(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkSignLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return logitLoss(y > 0 ? 1 : 0, s, 1, Math.exp(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, true, true, false).loss);
+    return logitLoss(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
+  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, true, true, false)));
 }
 
 /**
@@ -55,7 +56,7 @@ export function logisticLossGrad(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkSignLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return logitGrad(y > 0 ? 1 : 0, s, 1, Math.exp(-Math.abs(s)));
+    return logitGrad(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
   }, (labels, logits) => logitBatch(fn, labels, logits, options, true, false, true).grad!);
 }
 
@@ -71,6 +72,6 @@ export function logisticLossAndGrad(
   logits: NumericArray,
   options: BinaryLossOptions = {},
 ): LossAndGrad<number | Float64Array> {
-  const { loss, grad } = logitBatch("logisticLossAndGrad", labels, logits, options, true, true, true);
-  return { loss, grad: grad! };
+  const r = logitBatch("logisticLossAndGrad", labels, logits, options, true, true, true);
+  return lossAndGrad("logisticLossAndGrad", options, r);
 }

@@ -1,6 +1,7 @@
 import { type BinaryLossOptions, prepare } from "./binaryBatch.js";
 import { checkNumber, checkOptions, checkUnitLabel, fail } from "./checks.js";
 import { reduced, unweighted } from "./extremeSums.js";
+import { expNonPositive } from "./fastExp.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 import { scalarOrBatch } from "./scalarOrBatch.js";
 
@@ -81,7 +82,7 @@ export function sigmoidSquaredError(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkUnitLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return term(y, s, Math.exp(-Math.abs(s)));
+    return term(y, s, expNonPositive(-Math.abs(s)));
   }, (labels, logits) => batch(fn, labels, logits, options, true, false).loss);
 }
 
@@ -114,7 +115,7 @@ export function sigmoidSquaredErrorGrad(
   return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
     checkUnitLabel(y, `${fn}: y`);
     checkNumber(s, `${fn}: s`);
-    return gradTerm(y, s, Math.exp(-Math.abs(s)));
+    return gradTerm(y, s, expNonPositive(-Math.abs(s)));
   }, (labels, logits) => batch(fn, labels, logits, options, false, true).grad!);
 }
 
@@ -166,7 +167,7 @@ function batch(
     const s = logits[i]!;
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
-    const e = Math.exp(-Math.abs(s));
+    const e = expNonPositive(-Math.abs(s));
     if (wantLoss) {
       let loss = term(y, s, e);
       if (w !== 1) loss = w === 0 ? 0 : w * loss;

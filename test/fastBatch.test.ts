@@ -1,0 +1,270 @@
+/**
+ * The fast batch paths of the logit losses (binaryCrossEntropyWithLogits, logisticLoss and their Grad and
+ * AndGrad forms): the WebAssembly kernel (assembly/binaryKernel.ts), the plain JavaScript loop
+ * (binaryBatch.ts logitLoopPlain) and the general loop (weights, reduction "none"), against
+ * - each other, bit for bit (the kernel does the JavaScript's operations in the same order);
+ * - the scalar functions, bit for bit, per sample;
+ * - the reference path (binaryBatchReference.ts: the foundation's loop on Math.exp/Math.log1p), within
+ *   4 ulps per sample (the foundation's bar), on the hard points: s near ±37, ±710, ±745, ±1e308, ±Infinity,
+ *   soft labels, with every option.
+ */
+import { afterEach, describe, expect, test } from "vitest";
+import {
+  binaryCrossEntropyWithLogits,
+  binaryCrossEntropyWithLogitsAndGrad,
+  binaryCrossEntropyWithLogitsGrad,
+  logisticLoss,
+  logisticLossAndGrad,
+  type BinaryLossOptions,
+} from "xent";
+import { logitBatchReference } from "../src/core/binaryBatchReference.js";
+import { binaryKernel, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { same, show, ulp } from "./ulp.js";
+
+afterEach(() => setBinaryWasmEnabled(true));
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HARD_LOGITS = [
+  0, -0, 1e-300, -1e-300, 5e-324, 1, -1, 36.7, 37, 37.5, -36.7, -37, -37.5, 40, -40, 708.3, 708.5, 709.78, 710,
+  -708.3, -708.5, -709.78, -710, 744.4, 745, 745.2, 746, -744.4, -745, -745.2, -746, 800, -800, 1e308, -1e308,
+  1.7976931348623157e308, -1.7976931348623157e308, Infinity, -Infinity,
+];
+const HARD_LABELS = [0, 1, 0.5, 0.25, 1e-300, 1 - 2 ** -53, 0.9999999, 1e-8];
+
+/** The hard points crossed with each other, then random logits and labels: n samples (n odd, to test the tail). */
+function batch(n: number, seed: number, sign = false): { labels: number[]; logits: number[] } {
+  const r = random(seed);
+  const labels: number[] = [];
+  const logits: number[] = [];
+  for (const s of HARD_LOGITS) {
+    for (const y of sign ? [1, -1] : HARD_LABELS) {
+      labels.push(y);
+      logits.push(s);
+    }
+  }
+  while (labels.length < n) {
+    const u = r();
+    logits.push(u < 0.1 ? (r() - 0.5) * 1600 : (r() - 0.5) * 30);
+    labels.push(sign ? (r() < 0.5 ? 1 : -1) : u < 0.7 ? (r() < 0.5 ? 0 : 1) : r());
+  }
+  return { labels, logits };
+}
+
+const OPTIONS: BinaryLossOptions[] = [
+  {},
+  { reduction: "sum" },
+  { reduction: "batchmean" },
+  { posWeight: 3 },
+  { posWeight: 0.25, reduction: "sum" },
+  { labelSmoothing: 0.1 },
+  { labelSmoothing: 0.2, posWeight: 2, reduction: "batchmean" },
+];
+
+function mismatches(got: ArrayLike<number>, expected: ArrayLike<number>, labels: number[], logits: number[]): string[] {
+  const bad: string[] = [];
+  for (let i = 0; i < expected.length && bad.length < 10; i++) {
+    if (!same(got[i]!, expected[i]!)) bad.push(`[${i}] (${labels[i]}, ${show(logits[i]!)}): ${show(got[i]!)} vs ${show(expected[i]!)}`);
+  }
+  return bad;
+}
+
+describe("the WebAssembly kernel", () => {
+  test("loads here (Node 20 has WebAssembly SIMD)", () => {
+    expect(binaryKernel()).not.toBeNull();
+  });
+
+  describe.each(OPTIONS)("options %o", (options) => {
+    test.each([
+      ["binaryCrossEntropyWithLogits", false],
+      ["logisticLoss", true],
+    ] as const)("%s: loss and gradient bit for bit the JavaScript loop's, for Float64Array, Float32Array and arrays", (name, sign) => {
+      const { labels, logits } = batch(2001, 17, sign);
+      const andGrad = name === "logisticLoss" ? logisticLossAndGrad : binaryCrossEntropyWithLogitsAndGrad;
+      for (const make of [(x: number[]) => Float64Array.from(x), (x: number[]) => Float32Array.from(x), (x: number[]) => x]) {
+        const y = make(labels);
+        const s = make(logits);
+        setBinaryWasmEnabled(false);
+        const js = andGrad(y, s, { ...options, reduction: options.reduction ?? "mean" } as { reduction: "mean" });
+        setBinaryWasmEnabled(true);
+        const wasm = andGrad(y, s, { ...options, reduction: options.reduction ?? "mean" } as { reduction: "mean" });
+        expect(Object.is(wasm.loss, js.loss), `${wasm.loss} vs ${js.loss}`).toBe(true);
+        expect(mismatches(wasm.grad, js.grad, labels, logits)).toEqual([]);
+      }
+    });
+  });
+
+  test("the gradient is the scalar gradient / divisor, bit for bit, into Float64Array, Float32Array and array buffers", () => {
+    const { labels, logits } = batch(999, 5);
+    const n = labels.length;
+    const expected = labels.map((y, i) => binaryCrossEntropyWithLogitsGrad(y, logits[i]!) / n);
+    for (const gradOut of [new Float64Array(n), new Float32Array(n), new Array<number>(n).fill(0)]) {
+      const { grad } = binaryCrossEntropyWithLogitsAndGrad(labels, logits, { gradOut });
+      expect(grad).toBe(gradOut);
+      const want = gradOut instanceof Float32Array ? expected.map(Math.fround) : expected;
+      expect(mismatches(grad, want, labels, logits)).toEqual([]);
+    }
+  });
+
+  test("the loss is the compensated mean of the scalar losses (per-sample losses bit for bit the scalar ones)", () => {
+    const { labels, logits } = batch(1001, 9);
+    const finite = logits.map((s) => (Math.abs(s) < 1e300 ? s : 0)); // a finite mean
+    const perSample = binaryCrossEntropyWithLogits(labels, finite, { reduction: "none" });
+    expect(mismatches(perSample, labels.map((y, i) => binaryCrossEntropyWithLogits(y, finite[i]!)), labels, finite)).toEqual([]);
+    // Exact sum of the per-sample losses (they are exact doubles): a sorted fsum-like check via BigInt-free
+    // two-sum accumulation is overkill here; compensated sums agree within 2 ulps.
+    const mean = binaryCrossEntropyWithLogits(labels, finite);
+    let sum = 0;
+    let c = 0;
+    for (const x of perSample) {
+      const t = sum + x;
+      c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      sum = t;
+    }
+    expect(Math.abs(mean - (sum + c) / labels.length)).toBeLessThanOrEqual(2 * ulp(mean));
+  });
+
+  test("batches of every length up to 70 (the JavaScript loop below 32 samples, the kernel's odd tail above)", () => {
+    const { labels, logits } = batch(70, 3);
+    for (let n = 0; n <= 70; n++) {
+      const y = labels.slice(0, n);
+      const s = logits.slice(0, n);
+      setBinaryWasmEnabled(false);
+      const js = binaryCrossEntropyWithLogitsAndGrad(y, s, { reduction: "sum" });
+      setBinaryWasmEnabled(true);
+      const wasm = binaryCrossEntropyWithLogitsAndGrad(y, s, { reduction: "sum" });
+      expect(Object.is(wasm.loss, js.loss)).toBe(true);
+      expect(mismatches(wasm.grad, js.grad, y, s)).toEqual([]);
+    }
+  });
+
+  test("growing and shrinking batches reuse the kernel's memory correctly", () => {
+    for (const n of [100, 100_000, 50, 100_001, 100]) {
+      const { labels, logits } = batch(n, n);
+      setBinaryWasmEnabled(false);
+      const js = binaryCrossEntropyWithLogitsAndGrad(labels, logits);
+      setBinaryWasmEnabled(true);
+      const wasm = binaryCrossEntropyWithLogitsAndGrad(labels, logits);
+      expect(Object.is(wasm.loss, js.loss)).toBe(true);
+      expect(mismatches(wasm.grad, js.grad, labels, logits)).toEqual([]);
+    }
+  });
+});
+
+describe("invalid input through the kernel: the same errors as the JavaScript loop", () => {
+  const n = 1000;
+  const labels = new Float64Array(n).fill(1);
+  const logits = new Float64Array(n).fill(0.5);
+  test.each([
+    ["a label above 1", () => {
+      const y = labels.slice();
+      y[517] = 2;
+      return binaryCrossEntropyWithLogitsAndGrad(y, logits);
+    }, RangeError, "binaryCrossEntropyWithLogitsAndGrad: labels[517] = 2 is not in [0, 1]"],
+    ["a NaN logit", () => {
+      const s = logits.slice();
+      s[998] = NaN;
+      return binaryCrossEntropyWithLogits(labels, s);
+    }, RangeError, "binaryCrossEntropyWithLogits: logits[998] = NaN is not a number"],
+    ["a sign label 0", () => {
+      const y = new Float64Array(n).fill(-1);
+      y[3] = 0;
+      return logisticLoss(y, logits);
+    }, RangeError, "logisticLoss: labels[3] = 0 is not -1 or +1"],
+    ["a string in an array", () => {
+      const s: unknown[] = Array.from(logits);
+      s[600] = "1";
+      return binaryCrossEntropyWithLogits(Array.from(labels), s as number[]);
+    }, TypeError, 'binaryCrossEntropyWithLogits: logits[600] = "1" is not a number'],
+  ] as const)("%s", (_, run, type, message) => {
+    expect(run).toThrow(type);
+    expect(run).toThrow(message);
+  });
+});
+
+describe("against the reference path (Math.exp/Math.log1p, the foundation's loop)", () => {
+  /** ulps of the difference, with the 2^-1074 floor; 0 for identical values (infinities included). */
+  function ulps(a: number, b: number): number {
+    if (Object.is(a, b) || a === b) return 0;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+    return Math.abs(a - b) / ulp(b);
+  }
+
+  test.each([...OPTIONS, { weights: "random" as const }, { weights: "random" as const, reduction: "sum" as const }])(
+    "options %o: per-sample losses and gradients within 4 ulps on the hard points",
+    (raw) => {
+      const { labels, logits } = batch(3001, 23);
+      const n = labels.length;
+      const r = random(1);
+      const options: BinaryLossOptions =
+        "weights" in raw ? { ...raw, weights: Array.from({ length: n }, () => (r() < 0.1 ? 0 : r() * 3)) } : raw;
+      const none = { ...options, reduction: "none" as const };
+      const fast = binaryCrossEntropyWithLogitsAndGrad(labels, logits, none);
+      const ref = logitBatchReference("ref", labels, logits, none, false, true, true);
+      const keep = 1 - (options.labelSmoothing ?? 0);
+      const half = (options.labelSmoothing ?? 0) / 2;
+      const posWeight = options.posWeight ?? 1;
+      const divisor = 1; // reduction "none"
+      const bad: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const el = ulps(fast.loss[i]!, ref.perSample![i]!);
+        // A soft label's gradient (1 - y) sigmoid(s) - w+ y sigmoid(-s) cancels where the two terms meet
+        // (see binary.fixtures.test.ts): it is compared in ulps of its terms' scale, max(1 - y, w+ y) times
+        // the weight; a hard label's gradient in ulps of itself.
+        const y = labels[i]! * keep + half;
+        const w = options.weights?.[i] ?? 1;
+        const g = ref.grad![i]!;
+        const scale = y === 0 || y === 1 ? g : Math.max(Math.abs(g), (Math.max(1 - y, posWeight * y) * w) / divisor);
+        const eg = fast.grad[i] === g ? 0 : Math.abs(fast.grad[i]! - g) / ulp(scale);
+        if (el > 4 || eg > 4) bad.push(`(${labels[i]}, ${logits[i]}): loss ${el} ulps, gradient ${eg} ulps`);
+      }
+      expect(bad.slice(0, 10)).toEqual([]);
+      // The reduced forms (through the kernel when there are no weights) agree with the reference's too.
+      const reduced = binaryCrossEntropyWithLogitsAndGrad(labels, logits, options as { reduction: "mean" });
+      const refReduced = logitBatchReference("ref", labels, logits, options, false, true, true);
+      expect(ulps(reduced.loss, refReduced.loss)).toBeLessThanOrEqual(4);
+    },
+  );
+});
+
+describe("options.out: the caller's result object", () => {
+  test("is filled and returned; its loss is the reduced loss or the per-sample Float64Array", () => {
+    const out = { loss: 0, grad: new Float64Array(0) as ArrayLike<number> };
+    const gradOut = new Float64Array(3);
+    const got = binaryCrossEntropyWithLogitsAndGrad([1, 0, 1], [0, 0, 2], { gradOut, out: out as never });
+    expect(got).toBe(out);
+    expect(got.grad).toBe(gradOut);
+    expect(got.loss).toBe(binaryCrossEntropyWithLogits([1, 0, 1], [0, 0, 2]));
+    const none = binaryCrossEntropyWithLogitsAndGrad([1, 0, 1], [0, 0, 2], { reduction: "none", out: out as never });
+    expect(none).toBe(out);
+    expect(none.loss).toBeInstanceOf(Float64Array);
+  });
+  test("must be an object", () => {
+    expect(() => binaryCrossEntropyWithLogitsAndGrad([1], [0], { out: 3 as never })).toThrow(
+      new TypeError("binaryCrossEntropyWithLogitsAndGrad: options.out = 3 is not an object"),
+    );
+  });
+});
+
+describe("a sum that overflows while the mean is finite (extremeSums.ts), through the kernel", () => {
+  test("64 losses of 1e308: the mean is 1e308 on both paths", () => {
+    const labels = new Float64Array(64);
+    const logits = new Float64Array(64).fill(1e308);
+    for (const wasm of [true, false]) {
+      setBinaryWasmEnabled(wasm);
+      expect(binaryCrossEntropyWithLogits(labels, logits)).toBe(1e308);
+      expect(binaryCrossEntropyWithLogitsAndGrad(labels, logits).loss).toBe(1e308);
+      expect(binaryCrossEntropyWithLogits(labels, logits, { reduction: "sum" })).toBe(Infinity);
+    }
+  });
+});
