@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { reduceMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 /** Options of `accuracy`. */
@@ -30,11 +30,13 @@ export function accuracy(labels: NumericArray, scores: NumericArray, options: Ac
   const setup = setupMetric(fn, labels, scores, "scores", options);
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== "number" || threshold !== threshold) fail(`${fn}: options.threshold`, threshold, "is not a number");
-  return reduceMetric(setup, (i) => {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const s = scores[i]!;
     if (s !== s) fail(`${fn}: scores[${i}]`, s, "is not a number");
-    return (s > threshold ? 1 : 0) === y ? 1 : 0;
-  });
+    out.add(i, (s > threshold ? 1 : 0) === y ? 1 : 0);
+  }
+  return out.result();
 }

@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { reduceMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 type Reduced = ReductionOptions & { reduction?: Exclude<Reduction, "none"> };
@@ -29,12 +29,14 @@ export function brierScore(
   const fn = "brierScore";
   checkOptions(fn, options, ["reduction", "weights"]);
   const setup = setupMetric(fn, labels, probabilities, "probabilities", options);
-  return reduceMetric(setup, (i) => {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const p = probabilities[i]!;
     if (!(p >= 0 && p <= 1)) fail(`${fn}: probabilities[${i}]`, p, "is not in [0, 1]");
     const d = p - y;
-    return d * d;
-  });
+    out.add(i, d * d);
+  }
+  return out.result();
 }

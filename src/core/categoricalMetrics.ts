@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { reduceMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 /** Options of the multi-class metrics: rows of `classes` values, row-major. */
@@ -47,7 +47,8 @@ export function categoricalBrierScore(labels: NumericArray, probabilities: Numer
   const fn = "categoricalBrierScore";
   const k = checkShape(fn, labels, probabilities, "probabilities", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  return reduceMetric(setup, (i) => {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = classId(fn, labels, i, k);
     let rs = 0;
     let rc = 0;
@@ -60,8 +61,9 @@ export function categoricalBrierScore(labels: NumericArray, probabilities: Numer
       rc += rs >= v ? rs - t + v : v - t + rs;
       rs = t;
     }
-    return rs + rc;
-  });
+    out.add(i, rs + rc);
+  }
+  return out.result();
 }
 
 /**
@@ -76,7 +78,8 @@ export function categoricalAccuracy(labels: NumericArray, scores: NumericArray, 
   const fn = "categoricalAccuracy";
   const k = checkShape(fn, labels, scores, "scores", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  return reduceMetric(setup, (i) => {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = classId(fn, labels, i, k);
     let best = 0;
     let top = -Infinity;
@@ -88,6 +91,7 @@ export function categoricalAccuracy(labels: NumericArray, scores: NumericArray, 
         best = j;
       }
     }
-    return best === y ? 1 : 0;
-  });
+    out.add(i, best === y ? 1 : 0);
+  }
+  return out.result();
 }

@@ -15,7 +15,7 @@ export interface MetricSetup {
  * @internal The shared checks of the metric batches (Brier score, accuracy): options, lengths, weights
  * (each finite and >= 0, checked here so the loops need not), as the losses check them (`prepare` in
  * binaryBatch.ts, given only the reduction and the weights). The loops then weigh each term, reduce with
- * Neumaier's compensated sum as the losses do, in `reduceMetric` (see `reduction.ts` for the meaning of each
+ * Neumaier's compensated sum as the losses do, in a `MetricSum` (see `reduction.ts` for the meaning of each
  * reduction). A sample of weight 0 contributes 0.
  */
 export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArray, inputName: string, options: ReductionOptions): MetricSetup {
@@ -26,23 +26,31 @@ export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArr
 }
 
 /**
- * @internal The metric loop: `term(i)` is sample i's unweighted value (>= 0; it checks sample i's inputs),
- * which is weighed, then kept per sample (reduction "none") or added up with Neumaier's compensated sum and
- * reduced.
+ * @internal The end of a metric loop: `add(i, v)` takes sample i's unweighted value v (>= 0), weighs it, and
+ * keeps it per sample (reduction "none") or adds it up with Neumaier's compensated sum; `result()` reduces.
+ * One class for every metric, so the call in each loop stays monomorphic (inlined).
  */
-export function reduceMetric(setup: MetricSetup, term: (i: number) => number): number | Float64Array {
-  const { n, weights, perSample } = setup;
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    let v = term(i);
-    if (weights !== undefined) v *= weights[i]!;
+export class MetricSum {
+  private sum = 0;
+  private c = 0;
+  private readonly setup: MetricSetup;
+
+  constructor(setup: MetricSetup) {
+    this.setup = setup;
+  }
+
+  add(i: number, value: number): void {
+    const { weights, perSample } = this.setup;
+    const v = weights === undefined ? value : value * weights[i]!;
     if (perSample !== null) perSample[i] = v;
     else {
-      const t = sum + v;
-      c += sum >= v ? sum - t + v : v - t + sum; // both >= 0
-      sum = t;
+      const t = this.sum + v;
+      this.c += this.sum >= v ? this.sum - t + v : v - t + this.sum; // both >= 0
+      this.sum = t;
     }
   }
-  return perSample ?? (sum + c) / setup.divisor;
+
+  result(): number | Float64Array {
+    return this.setup.perSample ?? (this.sum + this.c) / this.setup.divisor;
+  }
 }
