@@ -1,5 +1,6 @@
 import { checkOptions, fail } from "./checks.js";
 import { logitLoss } from "./binaryTerms.js";
+import { expDD, expLo, focalModulating } from "./focalModulating.js";
 import { mixedArguments } from "./scalarOrBatch.js";
 import { reduced, unweighted } from "./extremeSums.js";
 import { prepare } from "./binaryBatch.js";
@@ -96,16 +97,13 @@ export function focalLoss(
 function focalTerm(y: number, s: number, gamma: number, alpha: number): number {
   const alphaT = alpha < 0 ? 1 : y === 1 ? alpha : y === 0 ? 1 - alpha : alpha * y + (1 - alpha) * (1 - y);
   if (alphaT === 0) return 0;
-  const e = Math.exp(-Math.abs(s));
+  // e = exp(-|s|) as a double-double (its high part is the exp within 0.51 ulp, for the BCE's softplus;
+  // the modulating factor needs both parts), 0 where it underflows.
+  const z = Math.abs(s);
+  const e = z < 745.2 ? expDD(-z) : 0;
+  const eLo = z < 745.2 ? expLo : 0;
   const bce = logitLoss(y, s, 1, e);
   if (bce === 0) return 0;
-  // 1 - p_t = sigmoid(s) (1 - y) + sigmoid(-s) y without forming p_t, over the common denominator 1 + e:
-  // for s >= 0, sigmoid(s) = 1 / (1 + e) and sigmoid(-s) = e / (1 + e) (swapped for s < 0). One division.
-  const onePlusE = 1 + e;
-  const base =
-    y === 1 ? (s >= 0 ? e : 1) / onePlusE
-    : y === 0 ? (s >= 0 ? 1 : e) / onePlusE
-    : (s >= 0 ? 1 - y + e * y : e * (1 - y) + y) / onePlusE;
-  const modulating = gamma === 0 ? 1 : gamma === 2 ? base * base : Math.pow(base, gamma);
+  const modulating = focalModulating(y, s, gamma, e, eLo);
   return alphaT * (modulating * bce);
 }
