@@ -1,6 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { logitLoss } from "./binaryTerms.js";
-import { expDD, expLo, focalModulating } from "./focalModulating.js";
+import { focalTerm } from "./focalTerm.js";
 import { mixedArguments } from "./scalarOrBatch.js";
 import { reduced, unweighted } from "./extremeSums.js";
 import { prepare } from "./binaryBatch.js";
@@ -91,19 +90,4 @@ export function focalLoss(
     }
   }
   return perSample ?? reduced(sum, c, divisor, weights, () => focalLoss(a, b, unweighted(options) as PerSample));
-}
-
-/** @internal One sample's focal loss; alpha < 0 means no alpha weighting. */
-function focalTerm(y: number, s: number, gamma: number, alpha: number): number {
-  const alphaT = alpha < 0 ? 1 : y === 1 ? alpha : y === 0 ? 1 - alpha : alpha * y + (1 - alpha) * (1 - y);
-  if (alphaT === 0) return 0;
-  // e = exp(-|s|) as a double-double (its high part is the exp within 0.51 ulp, for the BCE's softplus;
-  // the modulating factor needs both parts), 0 where it underflows.
-  const z = Math.abs(s);
-  const e = z < 745.2 ? expDD(-z) : 0;
-  const eLo = z < 745.2 ? expLo : 0;
-  const bce = logitLoss(y, s, 1, e);
-  if (bce === 0) return 0;
-  const modulating = focalModulating(y, s, gamma, e, eLo);
-  return alphaT * (modulating * bce);
 }
