@@ -2,8 +2,8 @@ import { logitLoss } from "./binaryTerms.js";
 import { expNonPositive } from "./fastExp.js";
 import { EXP2 } from "./kernelTables.js";
 
-// Constants of the exp range reduction, as in fastExp.ts (literals there too: V8 folds a module's own
-// constants into the code; a test checks them against kernelTables.ts through fastExp.ts).
+// Constants of the exp range reduction, copies of fastExp.ts's literals (V8 folds a module's own constants
+// into the code; test/focalFixtures.test.ts checks them against kernelTables.ts).
 const INV_LN2_128 = 184.6649652337873;
 const LN2_128_HI = 0.0054152123482253955;
 const LN2_128_LO = -1.0082281460997769e-13;
@@ -18,7 +18,8 @@ const SPLIT = 134217729;
 /**
  * @internal One sample's binary focal loss `alpha_t (1 - p_t)^gamma BCE(y, s)` (alpha < 0: no alpha), for a
  * validated label y in [0, 1] and a non-NaN logit s. Shared by the scalar and batch paths of `focalLoss`
- * (bit-identical results); one function, no calls but `logitLoss` and `Math.pow`, so V8 inlines it.
+ * (bit-identical results). One function with the exp written out: V8 does not inline it into the batch
+ * loop (too large), and splitting it into inlinable parts with scratch arrays measured slower.
  *
  * ## Why a double-double base
  * The power multiplies the base's relative error by gamma: with the base `1 - p_t` in double (about 2 ulps)
