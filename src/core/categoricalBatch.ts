@@ -328,7 +328,7 @@ export function logitsPass(
               focalRowTail(logits, offset, k);
               tailReady = true;
             }
-            term *= categoricalFocalFactor(logits, offset, j, gamma, nl);
+            term *= categoricalFocalFactor(j, gamma, nl);
           }
           const s = ls + term;
           lc += ls >= term ? ls - s + term : term - s + ls;

@@ -12,56 +12,56 @@ const POW2 = new Float64Array(1102);
 for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) POW2[i] = p;
 const SPLIT = 134217729;
 
-/** Scratch results (no allocation, no boxed doubles): [exp hi, exp lo, tail hi, tail lo]. */
+/** Scratch results (no allocation, no boxed doubles): [unused, unused, tail hi, tail lo]. */
 const S = new Float64Array(4);
-
-/**
- * exp(z - m) for z <= m as S[0] + S[1], relative error about 2^-60 (normal results): d = z - m with its
- * TwoSum error dLo, then Tang's exp of d with the parts kept (as in focalTerm.ts), times (1 + dLo).
- */
-function expDiff(z: number, m: number): void {
-  const x = z - m;
-  if (!(x > -745.2)) {
-    S[0] = S[1] = 0;
-    return;
-  }
-  const xb = x - z;
-  const xLo = z - (x - xb) + (-m - xb);
-  const nd = x * INV_LN2_128 + SHIFT - SHIFT;
-  const a = x - nd * LN2_128_HI;
-  const b = -nd * LN2_128_LO;
-  const r = a + b;
-  const rb = r - a;
-  const rLo = a - (r - rb) + (b - rb) + xLo;
-  const n = nd | 0;
-  const j2 = (n & 127) << 1;
-  const scale = POW2[(n >> 7) + 1101]! * 0.5;
-  const hi = T[j2]!;
-  const r2 = r * r;
-  const q = r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-  const small = T[j2 + 1]! + hi * (rLo * (1 + r) + q) + hi * r;
-  const v = hi + small;
-  S[0] = v * scale;
-  S[1] = (small - (v - hi)) * scale;
-}
+/** The row's exponentials exp(z_j - m) as double-doubles (hi, lo at 2j, 2j + 1); grown to the largest row. */
+let ED = new Float64Array(64);
 
 /**
  * @internal For the row just scanned by `scanRow` (`row`): the tail `T = sum_{i != a} exp(z_i - m)` as a
- * double-double in S[2] + S[3], for `categoricalFocalFactor`. k exponentials: only focal rows pay it.
+ * double-double in S[2] + S[3], and each exp(z_i - m) in ED, for `categoricalFocalFactor`. k exponentials:
+ * only focal rows with gamma > 0 pay them.
  */
 export function focalRowTail(z: NumericArray, offset: number, k: number): void {
   const a = row.argmax;
   const m = row.max;
   let hi = 0;
   let lo = 0;
+  if (ED.length < 2 * k) ED = new Float64Array(2 * k);
   if (!row.infinite) {
+    // exp(z_i - m) = x + xLo, relative error about 2^-60 (normal results): d = z_i - m with its TwoSum
+    // error dLo, then Tang's exp of d with the parts kept (as in focalTerm.ts), times (1 + dLo).
     for (let i = 0; i < k; i++) {
       if (i === a) continue;
-      expDiff(z[offset + i]!, m);
-      const x = S[0]!;
+      const zi = z[offset + i]!;
+      const d = zi - m;
+      if (!(d > -745.2)) {
+        ED[2 * i] = ED[2 * i + 1] = 0;
+        continue;
+      }
+      const db = d - zi;
+      const dLo = zi - (d - db) + (-m - db);
+      const nd = d * INV_LN2_128 + SHIFT - SHIFT;
+      const ra = d - nd * LN2_128_HI;
+      const rb = -nd * LN2_128_LO;
+      const r = ra + rb;
+      const rc = r - ra;
+      const rLo = ra - (r - rc) + (rb - rc) + dLo;
+      const n = nd | 0;
+      const j2 = (n & 127) << 1;
+      const scale = POW2[(n >> 7) + 1101]! * 0.5;
+      const th = T[j2]!;
+      const r2 = r * r;
+      const q = r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+      const small = T[j2 + 1]! + th * (rLo * (1 + r) + q) + th * r;
+      const v = th + small;
+      const x = v * scale;
+      const xLo = (small - (v - th)) * scale;
+      ED[2 * i] = x;
+      ED[2 * i + 1] = xLo;
       const t = hi + x;
       const bb = t - hi;
-      lo += hi - (t - bb) + (x - bb) + S[1]!;
+      lo += hi - (t - bb) + (x - bb) + xLo;
       hi = t;
     }
   }
@@ -82,7 +82,7 @@ export function focalRowTail(z: NumericArray, offset: number, k: number): void {
  * double-double operations (a subtraction, a division with Dekker's exact remainder) lose under 2^-100.
  * An infinite row maximum keeps the double formula (its tail counts ties exactly): `-expm1(-nl)`.
  */
-export function categoricalFocalFactor(z: NumericArray, offset: number, j: number, gamma: number, nl: number): number {
+export function categoricalFocalFactor(j: number, gamma: number, nl: number): number {
   const tHi = S[2]!;
   const tLo = S[3]!;
   if (row.infinite) {
@@ -97,11 +97,10 @@ export function categoricalFocalFactor(z: NumericArray, offset: number, j: numbe
   let nHi = tHi;
   let nLo = tLo;
   if (j !== row.argmax) {
-    expDiff(z[offset + j]!, row.max);
-    const e = -S[0]!;
+    const e = -ED[2 * j]!;
     nHi = dHi + e;
     const nb = nHi - dHi;
-    nLo = dHi - (nHi - nb) + (e - nb) + (dLo - S[1]!);
+    nLo = dHi - (nHi - nb) + (e - nb) + (dLo - ED[2 * j + 1]!);
   }
   if (nHi === 0) return 0;
   // b = N / D: q1, the exact remainder N - q1 D (Dekker's product), q2.
