@@ -16,7 +16,8 @@ import {
   sigmoid,
   softmax,
 } from "xent";
-import { rng, tempDir, ulps, xent } from "./cliHelpers.js";
+import { tempDir, ulps, xent } from "./cliHelpers.js";
+import { rng } from "./rng.js";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LogisticRegression, StandardScaler } from "xent";
-import { rng, tempDir, ulps, xent } from "./cliHelpers.js";
+import { tempDir, ulps, xent } from "./cliHelpers.js";
+import { rng } from "./rng.js";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BinaryEvaluation, MulticlassEvaluation, categoricalCrossEntropy, rocAuc } from "xent";
 import { commonPrefix } from "../src/cli/multiclassRows.js";
-import { rng, tempDir, xentInProcess } from "./cliHelpers.js";
+import { tempDir, xentInProcess } from "./cliHelpers.js";
+import { rng } from "./rng.js";
 
 describe("multi-class labels are class names, always (positions only with --class-ids)", () => {
   it("numeric labels match the column suffixes by name, wherever the column stands", async () => {

@@ -54,15 +54,3 @@ export function ulps(a: number, b: number): number {
   const e = Math.floor(Math.log2(Math.max(Math.abs(a), Math.abs(b))));
   return Math.abs(a - b) / 2 ** (Math.max(e, -1022) - 52);
 }
-
-/** A small deterministic generator (mulberry32), for reproducible test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

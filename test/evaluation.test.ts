@@ -14,7 +14,8 @@ import {
   rocAuc,
 } from "xent";
 import { binaryScoreSums } from "../src/core/binaryScoreSums.js";
-import { rng, ulps } from "./cliHelpers.js";
+import { ulps } from "./cliHelpers.js";
+import { rng } from "./rng.js";
 
 /** The AUC by its definition: all pairs, ties one half. */
 function bruteAuc(labels: number[], scores: number[], weights?: number[]): number {

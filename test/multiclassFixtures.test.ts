@@ -147,21 +147,21 @@ describe("logSumExp, softmax, logSoftmax against mpmath", () => {
 });
 
 describe("focal losses against mpmath", () => {
-  // (1 - p_t)^gamma multiplies the base's relative error (about 2 ulps) by gamma: the bound is 4 + 2 gamma ulps.
-  it("binary focalLoss (torchvision semantics) within 4 + 2 gamma ulps", () => {
+  // The base 1 - p_t is a double-double, so the bound does not grow with gamma (more points: focalFixtures.test.ts).
+  it("binary focalLoss (torchvision semantics) within 4.5 ulps", () => {
     for (const f of fixtures.focal) {
       const got = focalLoss(f.y, f.s, { gamma: f.gamma, alpha: f.alpha });
       const e = track(`focal/gamma=${f.gamma}`, err(got, f.loss));
-      if (!(e <= 4 + 2 * f.gamma)) expect.fail(`y=${f.y} s=${f.s} gamma=${f.gamma} alpha=${f.alpha}: ${got} vs ${f.loss[0]}: ${e} ulps`);
+      if (!(e <= 4.5)) expect.fail(`y=${f.y} s=${f.s} gamma=${f.gamma} alpha=${f.alpha}: ${got} vs ${f.loss[0]}: ${e} ulps`);
     }
   });
 
-  // (1 - p_j)^gamma multiplies the base's relative error (about 1 ulp) by gamma: the bound is 3 + gamma ulps.
-  it("categoricalFocalLoss within 3 + gamma ulps", () => {
+  // The base 1 - p_j is a double-double, so the bound does not grow with gamma (more points: focalFixtures.test.ts).
+  it("categoricalFocalLoss within 3 ulps", () => {
     for (const f of fixtures.categoricalFocal) {
       const got = categoricalFocalLoss([f.label], f.logits, { classes: f.k, gamma: f.gamma, alpha: f.alpha, reduction: "sum" });
       const e = track(`categoricalFocal/gamma=${f.gamma}`, err(got, f.loss));
-      if (!(e <= 3 + f.gamma)) expect.fail(`k=${f.k} gamma=${f.gamma}: ${got} vs ${f.loss[0]}: ${e} ulps`);
+      if (!(e <= 3)) expect.fail(`k=${f.k} gamma=${f.gamma}: ${got} vs ${f.loss[0]}: ${e} ulps`);
     }
   });
 });

@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
+import { type TableFormat, type TableHandler } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
-import { Progress } from "./progress.js";
+import { readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
@@ -24,9 +24,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
-  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+  ...readInputOptions,
 ];
 
 export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --probs | --logits) COLUMNS [options]
@@ -107,31 +105,10 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const files_: string[] = [];
-    if (o["no-header"] === true) {
-      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
-      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
-    }
-    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
-    try {
-      for (const path of files) {
-        files_.push(path === "-" ? "<stdin>" : path);
-        await readTable(
-          {
-            path,
-            stdin: io.stdin,
-            format: format as TableFormat | undefined,
-            header: o["no-header"] !== true,
-            onChunk: (src) => progress.update(src.bytesRead(), src.size, handler.rows, src.name),
-          },
-          table,
-        );
-      }
-    } finally {
-      progress.finish();
-    }
+    const readOptions = { format: format as TableFormat | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
-    run.files.push(...files_);
+    run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
     const report = run.report();
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
     await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));

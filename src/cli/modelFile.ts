@@ -26,16 +26,19 @@ export interface LoadedModel {
   scaler: StandardScaler | null;
 }
 
-/** Reads and checks a model file; problems are InputErrors naming the file. */
-export function loadModel(path: string): LoadedModel {
-  let value: unknown;
+/** Reads a model file's JSON, unchecked; a missing file or bad JSON is an InputError naming the file. */
+export function readModelJson(path: string): unknown {
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    return JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(path, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a model file (${(e as Error).message})`, false);
   }
-  const f = value as Partial<ModelFile>;
+}
+
+/** Reads and checks a model file; problems are InputErrors naming the file. */
+export function loadModel(path: string): LoadedModel {
+  const f = readModelJson(path) as Partial<ModelFile>;
   const bad = (detail: string) => new InputError(path, 0, 0, "invalid model", detail, false);
   if (f === null || typeof f !== "object" || f.format !== "xent-model") throw bad('not a model written by xent train (no "format": "xent-model")');
   if (f.version !== 1) throw bad(`model file version ${JSON.stringify(f.version)} is not supported`);

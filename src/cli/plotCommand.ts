@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { binaryCrossEntropy, logisticLoss, sigmoid } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
+import { readModelJson } from "./modelFile.js";
 import { type PlotSpec, svgPlot } from "./svgPlot.js";
 import { UsageError } from "./usageError.js";
 
@@ -63,14 +64,7 @@ const charts: Record<string, () => PlotSpec> = {
 
 /** The training curve of a model written by `xent train`: the objective per iteration. */
 function modelChart(path: string): PlotSpec {
-  let model: unknown;
-  try {
-    model = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a model file (${(e as Error).message})`, false);
-  }
-  const m = model as { format?: unknown; training?: { objective?: unknown } };
+  const m = readModelJson(path) as { format?: unknown; training?: { objective?: unknown } };
   const objective = m?.training?.objective;
   if (m?.format !== "xent-model" || !Array.isArray(objective) || !objective.every((v) => typeof v === "number")) {
     throw new InputError(path, 0, 0, "invalid model", "not a model written by xent train (no training.objective)", false);

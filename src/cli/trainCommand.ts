@@ -1,14 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
-import { type ByteSource } from "../io/byteSource.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat, formatFromName, readTable } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
-import { Progress } from "./progress.js";
+import { readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -24,9 +23,7 @@ const trainOptions: OptionSpec[] = [
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
   { name: "json", type: "boolean", help: "print the summary as JSON" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines)" },
+  ...readInputOptions,
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
@@ -143,19 +140,8 @@ Examples:
     if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
-    if (o["no-header"] === true) {
-      const jsonl = files.find((f) => (format ?? formatFromName(f)) === "jsonl");
-      if (jsonl !== undefined) throw usage(`--no-header is for CSV and TSV; ${jsonl} is JSON Lines (its values are named by key)`);
-    }
-    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
-    try {
-      for (const path of files) {
-        const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, data.rows, src.name);
-        await readTable({ path, stdin: io.stdin, format, header: o["no-header"] !== true, onChunk }, data);
-      }
-    } finally {
-      progress.finish();
-    }
+    const readOptions = { format, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    await readInputFiles("train", files, readOptions, io, data, () => data.rows);
     if (data.rows === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
     const d = data.features.length;
     const X = { data: data.x.subarray(0, data.rows * d), nFeatures: d };

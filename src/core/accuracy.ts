@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { finishMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 /** Options of `accuracy`. */
@@ -30,22 +30,13 @@ export function accuracy(labels: NumericArray, scores: NumericArray, options: Ac
   const setup = setupMetric(fn, labels, scores, "scores", options);
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== "number" || threshold !== threshold) fail(`${fn}: options.threshold`, threshold, "is not a number");
-  const { n, weights, perSample } = setup;
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const s = scores[i]!;
     if (s !== s) fail(`${fn}: scores[${i}]`, s, "is not a number");
-    let v = (s > threshold ? 1 : 0) === y ? 1 : 0;
-    if (weights !== undefined) v *= weights[i]!;
-    if (perSample !== null) perSample[i] = v;
-    else {
-      const t = sum + v;
-      c += sum >= v ? sum - t + v : v - t + sum; // both >= 0
-      sum = t;
-    }
+    out.add(i, (s > threshold ? 1 : 0) === y ? 1 : 0);
   }
-  return finishMetric(fn, setup, sum, c);
+  return out.result();
 }

@@ -2,11 +2,11 @@ import { binaryCrossEntropy } from "./binaryCrossEntropy.js";
 import { binaryCrossEntropyWithLogits } from "./binaryCrossEntropyWithLogits.js";
 import { binaryScoreSums } from "./binaryScoreSums.js";
 import { checkOptions, checkSignLabel, fail } from "./checks.js";
-import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
+import { EvaluationSums, type EvaluationSumsState } from "./evaluationSums.js";
 import { type NumericArray } from "./reduction.js";
 import { type RocAucOptions, type RocAucState, RocAucAccumulator, type ScoreScale } from "./rocAuc.js";
 import { sigmoidUnchecked } from "./sigmoid.js";
-import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from "./stateJson.js";
+import { expectObject } from "./stateJson.js";
 
 /** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
 export interface BinaryMetrics {
@@ -33,17 +33,11 @@ export interface BinaryEvaluationOptions extends RocAucOptions {
 }
 
 /** The JSON form of a `BinaryEvaluation`. */
-export interface BinaryEvaluationState {
+export interface BinaryEvaluationState extends EvaluationSumsState {
   kind: "binary";
   scale: ScoreScale;
   /** Present for the {-1, +1} convention only. */
   labels?: "pm1";
-  /** The row count (states written before it was named so have `count`, still read). */
-  rows: number;
-  weight: [JsonNumber, JsonNumber];
-  loss: [JsonNumber, JsonNumber];
-  brier: [JsonNumber, JsonNumber];
-  correct: [JsonNumber, JsonNumber];
   rocAuc: RocAucState;
 }
 
@@ -69,11 +63,7 @@ export interface BinaryEvaluationState {
 export class BinaryEvaluation {
   readonly scale: ScoreScale;
   readonly labels: "01" | "pm1";
-  private rows = 0;
-  private weight = new CompensatedSum();
-  private loss = new CompensatedSum();
-  private brier = new CompensatedSum();
-  private correct = new CompensatedSum();
+  private sums = new EvaluationSums();
   private roc: RocAucAccumulator;
   private probabilities = new Float64Array(0);
   private mapped = new Float64Array(0);
@@ -120,11 +110,7 @@ export class BinaryEvaluation {
     const { brier, correct } = binaryScoreSums("BinaryEvaluation.add", labels, probabilities, scores, this.scale === "probability" ? 0.5 : 0, weights);
     // Everything checked: commit the batch.
     this.roc.addChecked(labels, scores, weights); // checked by the two passes above
-    this.loss.add(loss);
-    this.brier.add(brier);
-    this.correct.add(correct);
-    this.weight.add(weights === undefined ? labels.length : compensatedSum(weights));
-    this.rows += labels.length;
+    this.sums.add(labels.length, weights, loss, brier, correct);
     return this;
   }
 
@@ -133,25 +119,15 @@ export class BinaryEvaluation {
     if (other.scale !== this.scale) {
       throw new RangeError(`BinaryEvaluation.merge: cannot merge an evaluation of ${other.scale}s into one of ${this.scale}s`);
     }
-    this.rows += other.rows;
-    this.weight.merge(other.weight);
-    this.loss.merge(other.loss);
-    this.brier.merge(other.brier);
-    this.correct.merge(other.correct);
+    this.sums.merge(other.sums);
     this.roc.merge(other.roc);
     return this;
   }
 
   metrics(): BinaryMetrics {
-    const weight = this.weight.value();
-    const mean = (s: CompensatedSum) => (weight > 0 ? s.value() / weight : null);
     const roc = this.roc.result();
     return {
-      rows: this.rows,
-      weight,
-      logLoss: mean(this.loss),
-      accuracy: mean(this.correct),
-      brier: mean(this.brier),
+      ...this.sums.means(),
       rocAuc: roc === null ? null : roc.auc,
       rocAucErrorBound: roc === null ? null : roc.errorBound,
     };
@@ -162,11 +138,7 @@ export class BinaryEvaluation {
       kind: "binary",
       scale: this.scale,
       ...(this.labels === "pm1" ? { labels: "pm1" as const } : {}),
-      rows: this.rows,
-      weight: encodeSum(this.weight),
-      loss: encodeSum(this.loss),
-      brier: encodeSum(this.brier),
-      correct: encodeSum(this.correct),
+      ...this.sums.toJSON(),
       rocAuc: this.roc.toJSON(),
     };
   }
@@ -179,11 +151,7 @@ export class BinaryEvaluation {
     if (scale !== "probability" && scale !== "logit") fail(`${what}.scale`, scale, 'is not "probability" or "logit"');
     if (o.labels !== undefined && o.labels !== "pm1") fail(`${what}.labels`, o.labels, 'is not "pm1"');
     const e = new BinaryEvaluation(scale, o.labels === "pm1" ? { labels: "pm1" } : {});
-    e.rows = o.rows === undefined && o.count !== undefined ? expectCount(o.count, `${what}.count`) : expectCount(o.rows, `${what}.rows`);
-    e.weight = decodeSum(o.weight, `${what}.weight`);
-    e.loss = decodeSum(o.loss, `${what}.loss`);
-    e.brier = decodeSum(o.brier, `${what}.brier`);
-    e.correct = decodeSum(o.correct, `${what}.correct`);
+    e.sums = EvaluationSums.fromJSON(o, what);
     e.roc = RocAucAccumulator.fromJSON(o.rocAuc, `${what}.rocAuc`);
     if (e.roc.scale !== scale) throw new TypeError(`${what}.rocAuc.scale differs from ${what}.scale`);
     return e;

@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { finishMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 type Reduced = ReductionOptions & { reduction?: Exclude<Reduction, "none"> };
@@ -29,23 +29,14 @@ export function brierScore(
   const fn = "brierScore";
   checkOptions(fn, options, ["reduction", "weights"]);
   const setup = setupMetric(fn, labels, probabilities, "probabilities", options);
-  const { n, weights, perSample } = setup;
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = labels[i]!;
     if (y !== 0 && y !== 1) fail(`${fn}: labels[${i}]`, y, "is not 0 or 1");
     const p = probabilities[i]!;
     if (!(p >= 0 && p <= 1)) fail(`${fn}: probabilities[${i}]`, p, "is not in [0, 1]");
     const d = p - y;
-    let v = d * d;
-    if (weights !== undefined) v *= weights[i]!;
-    if (perSample !== null) perSample[i] = v;
-    else {
-      const t = sum + v;
-      c += sum >= v ? sum - t + v : v - t + sum; // both >= 0
-      sum = t;
-    }
+    out.add(i, d * d);
   }
-  return finishMetric(fn, setup, sum, c);
+  return out.result();
 }

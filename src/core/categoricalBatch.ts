@@ -11,6 +11,7 @@ import {
   reductionDivisor,
 } from "./reduction.js";
 import { negLogSoftmax, row, scanRow } from "./softmaxRow.js";
+import { categoricalFocalFactor, focalRowTail } from "./categoricalFocalFactor.js";
 
 /**
  * How far a row of target probabilities (soft labels) may sum away from 1: |sum_j t_j - 1| <= 1e-5.
@@ -336,6 +337,7 @@ export function logitsPass(
       let Wc = 0;
       let Wother = 0;
       let Woc = 0;
+      let tailReady = false;
       for (let j = 0; j < k; j++) {
         let t = hard ? (j === y ? keep + spread : spread) : labels[offset + j]! * keep + spread;
         if (alphas !== undefined) t *= alphas[j]!;
@@ -346,9 +348,12 @@ export function logitsPass(
           const nl = negLogSoftmax(zj);
           let term = t * nl;
           if (gamma !== 0) {
-            // 1 - p_j: T / (1 + T) at the argmax, else 1 - exp(logSoftmax_j) with p_j <= 1/2.
-            const q = j === a ? row.tail / (1 + row.tail) : -Math.expm1(-nl);
-            term *= Math.pow(q, gamma);
+            // (1 - p_j)^gamma from a double-double 1 - p_j (categoricalFocalFactor.ts); the row's tail once.
+            if (!tailReady) {
+              focalRowTail(logits, offset, k);
+              tailReady = true;
+            }
+            term *= categoricalFocalFactor(j, gamma, nl);
           }
           const s = ls + term;
           lc += ls >= term ? ls - s + term : term - s + ls;

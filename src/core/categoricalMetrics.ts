@@ -1,5 +1,5 @@
 import { checkOptions, fail } from "./checks.js";
-import { finishMetric, setupMetric } from "./metricBatch.js";
+import { MetricSum, setupMetric } from "./metricBatch.js";
 import { type NumericArray, type Reduction, type ReductionOptions } from "./reduction.js";
 
 /** Options of the multi-class metrics: rows of `classes` values, row-major. */
@@ -47,10 +47,8 @@ export function categoricalBrierScore(labels: NumericArray, probabilities: Numer
   const fn = "categoricalBrierScore";
   const k = checkShape(fn, labels, probabilities, "probabilities", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  const { n, weights, perSample } = setup;
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = classId(fn, labels, i, k);
     let rs = 0;
     let rc = 0;
@@ -63,16 +61,9 @@ export function categoricalBrierScore(labels: NumericArray, probabilities: Numer
       rc += rs >= v ? rs - t + v : v - t + rs;
       rs = t;
     }
-    let v = rs + rc;
-    if (weights !== undefined) v *= weights[i]!;
-    if (perSample !== null) perSample[i] = v;
-    else {
-      const t = sum + v;
-      c += sum >= v ? sum - t + v : v - t + sum;
-      sum = t;
-    }
+    out.add(i, rs + rc);
   }
-  return finishMetric(fn, setup, sum, c);
+  return out.result();
 }
 
 /**
@@ -87,10 +78,8 @@ export function categoricalAccuracy(labels: NumericArray, scores: NumericArray, 
   const fn = "categoricalAccuracy";
   const k = checkShape(fn, labels, scores, "scores", options);
   const setup = setupMetric(fn, labels, labels, "labels", options);
-  const { n, weights, perSample } = setup;
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
+  const out = new MetricSum(setup);
+  for (let i = 0; i < setup.n; i++) {
     const y = classId(fn, labels, i, k);
     let best = 0;
     let top = -Infinity;
@@ -102,14 +91,7 @@ export function categoricalAccuracy(labels: NumericArray, scores: NumericArray, 
         best = j;
       }
     }
-    let v = best === y ? 1 : 0;
-    if (weights !== undefined) v *= weights[i]!;
-    if (perSample !== null) perSample[i] = v;
-    else {
-      const t = sum + v;
-      c += sum >= v ? sum - t + v : v - t + sum;
-      sum = t;
-    }
+    out.add(i, best === y ? 1 : 0);
   }
-  return finishMetric(fn, setup, sum, c);
+  return out.result();
 }

@@ -1,4 +1,4 @@
-import { type InformationOptions, checkPair, logBase } from "./distributions.js";
+import { type InformationOptions, checkPair, crossEntropySum, logBase } from "./distributions.js";
 import { type NumericArray } from "./reduction.js";
 
 /**
@@ -21,15 +21,5 @@ export function crossEntropy(p: NumericArray, q: NumericArray, options?: Informa
   const fn = "crossEntropy";
   checkPair(fn, p, q);
   const divisor = logBase(fn, options);
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!;
-    if (v === 0) continue;
-    const term = -v * Math.log(q[i]!);
-    const t = sum + term;
-    c += sum >= term ? sum - t + term : term - t + sum;
-    sum = t;
-  }
-  return (sum < Infinity ? sum + c : sum) / divisor;
+  return crossEntropySum(p, q) / divisor;
 }

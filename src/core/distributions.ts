@@ -46,3 +46,21 @@ export function logBase(fn: string, options: InformationOptions | undefined): nu
   if (!(base > 0 && base < Infinity && base !== 1)) fail(`${fn}: options.base`, base, "is not a finite number > 0 other than 1");
   return base === 2 ? Math.LN2 : Math.log(base);
 }
+
+/**
+ * @internal `-sum_i p_i log q_i` in nats, the terms with p_i = 0 skipped (0 log 0 = 0), Neumaier-summed (every
+ * term is >= 0): within a few ulps. Infinity where q_i = 0 < p_i. With q = p it is the entropy of p.
+ */
+export function crossEntropySum(p: NumericArray, q: NumericArray): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!;
+    if (v === 0) continue;
+    const term = -v * Math.log(q[i]!);
+    const t = sum + term;
+    c += sum >= term ? sum - t + term : term - t + sum;
+    sum = t;
+  }
+  return sum < Infinity ? sum + c : sum;
+}

@@ -1,4 +1,4 @@
-import { type InformationOptions, checkDistribution, logBase } from "./distributions.js";
+import { type InformationOptions, checkDistribution, crossEntropySum, logBase } from "./distributions.js";
 import { type NumericArray } from "./reduction.js";
 
 /**
@@ -19,15 +19,5 @@ export function entropy(p: NumericArray, options?: InformationOptions): number {
   const fn = "entropy";
   checkDistribution(fn, "p", p);
   const divisor = logBase(fn, options);
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!;
-    if (v === 0) continue;
-    const term = -v * Math.log(v);
-    const t = sum + term;
-    c += sum >= term ? sum - t + term : term - t + sum;
-    sum = t;
-  }
-  return (sum + c) / divisor;
+  return crossEntropySum(p, p) / divisor; // H(p) = H(p, p), finite
 }

@@ -1,61 +1,56 @@
 import { fail } from "./checks.js";
-import { extremeWeights, rescaledWeights } from "./extremeSums.js";
-import { type NumericArray, type Reduction, type ReductionOptions, checkReduction, checkSameLength, reductionDivisor } from "./reduction.js";
+import { prepare } from "./binaryBatch.js";
+import { type NumericArray, type ReductionOptions } from "./reduction.js";
 
 /** @internal What a metric loop needs to know before it starts. */
 export interface MetricSetup {
   n: number;
-  reduction: Reduction;
   weights: NumericArray | undefined;
   perSample: Float64Array | null;
+  /** The divisor of the reduction (`reductionDivisor`). */
+  divisor: number;
 }
 
 /**
  * @internal The shared checks of the metric batches (Brier score, accuracy): options, lengths, weights
- * (each finite and >= 0, checked here so the loops need not). The loops then weigh each term, reduce with
- * Neumaier's compensated sum as the losses do, and call `finishMetric` (see `reduction.ts` for the meaning
- * of each reduction). A sample of weight 0 contributes 0.
+ * (each finite and >= 0, checked here so the loops need not), as the losses check them (`prepare` in
+ * binaryBatch.ts, given only the reduction and the weights). The loops then weigh each term, reduce with
+ * Neumaier's compensated sum as the losses do, in a `MetricSum` (see `reduction.ts` for the meaning of each
+ * reduction). A sample of weight 0 contributes 0.
  */
 export function setupMetric(fn: string, labels: NumericArray, inputs: NumericArray, inputName: string, options: ReductionOptions): MetricSetup {
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
-  const n = checkSameLength(fn, "labels", labels, inputName, inputs);
-  const reduction = checkReduction(fn, options.reduction);
-  let weights = options.weights;
-  if (weights !== undefined) {
-    if (weights == null || typeof weights.length !== "number") fail(`${fn}: options.weights`, weights, "is not an array");
-    if (weights.length !== n) {
-      throw new RangeError(`${fn}: options.weights has length ${weights.length} but labels has length ${n}`);
-    }
-    let sum = 0;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      const w = weights[i]!;
-      if (!(w >= 0 && w < Infinity)) fail(`${fn}: weights[${i}]`, w, "is not a finite number >= 0");
-      const t = sum + w;
-      c += sum >= w ? sum - t + w : w - t + sum;
-      sum = t;
-    }
-    // A weighted mean is invariant under scaling the weights: bring extreme ones near 1 (extremeSums.ts).
-    if (reduction === "mean" && extremeWeights(sum + c)) weights = rescaledWeights(weights).weights;
-  }
-  return { n, reduction, weights, perSample: reduction === "none" ? new Float64Array(n) : null };
+  const reductionOptions = { reduction: options.reduction, weights: options.weights };
+  const { n, weights, perSample, divisor } = prepare(fn, labels, inputs, inputName, reductionOptions, true, false);
+  return { n, weights, perSample, divisor };
 }
 
-/** @internal The reduced value from a compensated sum `sum + c`. */
-export function finishMetric(fn: string, setup: MetricSetup, sum: number, c: number): number | Float64Array {
-  if (setup.perSample !== null) return setup.perSample;
-  const { weights, n } = setup;
-  let weightSum = n;
-  if (weights !== undefined) {
-    let s = 0;
-    let e = 0;
-    for (let i = 0; i < n; i++) {
-      const w = weights[i]!;
-      const t = s + w;
-      e += s >= w ? s - t + w : w - t + s;
-      s = t;
-    }
-    weightSum = s + e;
+/**
+ * @internal The end of a metric loop: `add(i, v)` takes sample i's unweighted value v (>= 0), weighs it, and
+ * keeps it per sample (reduction "none") or adds it up with Neumaier's compensated sum; `result()` reduces.
+ * One class for every metric, so the call in each loop stays monomorphic (inlined).
+ */
+export class MetricSum {
+  private sum = 0;
+  private c = 0;
+  private readonly setup: MetricSetup;
+
+  constructor(setup: MetricSetup) {
+    this.setup = setup;
   }
-  return (sum + c) / reductionDivisor(fn, setup.reduction, weightSum, n);
+
+  add(i: number, value: number): void {
+    const { weights, perSample } = this.setup;
+    const v = weights === undefined ? value : value * weights[i]!;
+    if (perSample !== null) perSample[i] = v;
+    else {
+      const t = this.sum + v;
+      this.c += this.sum >= v ? this.sum - t + v : v - t + this.sum; // both >= 0
+      this.sum = t;
+    }
+  }
+
+  result(): number | Float64Array {
+    return this.setup.perSample ?? (this.sum + this.c) / this.setup.divisor;
+  }
 }

@@ -2,11 +2,11 @@ import { categoricalCrossEntropy } from "./categoricalCrossEntropy.js";
 import { categoricalCrossEntropyWithLogits } from "./categoricalCrossEntropyWithLogits.js";
 import { categoricalAccuracy, categoricalBrierScore } from "./categoricalMetrics.js";
 import { fail } from "./checks.js";
-import { CompensatedSum, compensatedSum } from "./compensatedSum.js";
+import { EvaluationSums, type EvaluationSumsState } from "./evaluationSums.js";
 import { type NumericArray } from "./reduction.js";
 import { type ScoreScale } from "./rocAuc.js";
 import { softmax } from "./softmax.js";
-import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from "./stateJson.js";
+import { expectCount, expectObject } from "./stateJson.js";
 
 /** The figures of a multi-class evaluation; a figure that is undefined (no weight) is null. */
 export interface MulticlassMetrics {
@@ -22,16 +22,10 @@ export interface MulticlassMetrics {
 }
 
 /** The JSON form of a `MulticlassEvaluation`. */
-export interface MulticlassEvaluationState {
+export interface MulticlassEvaluationState extends EvaluationSumsState {
   kind: "multiclass";
   scale: ScoreScale;
   classes: number;
-  /** The row count (states written before it was named so have `count`, still read). */
-  rows: number;
-  weight: [JsonNumber, JsonNumber];
-  loss: [JsonNumber, JsonNumber];
-  brier: [JsonNumber, JsonNumber];
-  correct: [JsonNumber, JsonNumber];
 }
 
 /**
@@ -45,11 +39,7 @@ export interface MulticlassEvaluationState {
 export class MulticlassEvaluation {
   readonly classes: number;
   readonly scale: ScoreScale;
-  private rows = 0;
-  private weight = new CompensatedSum();
-  private loss = new CompensatedSum();
-  private brier = new CompensatedSum();
-  private correct = new CompensatedSum();
+  private sums = new EvaluationSums();
 
   constructor(classes: number, scale: ScoreScale = "probability") {
     if (!(Number.isInteger(classes) && classes >= 2)) fail("MulticlassEvaluation: classes", classes, "is not an integer >= 2");
@@ -71,11 +61,7 @@ export class MulticlassEvaluation {
     }
     const brier = categoricalBrierScore(labels, probabilities, options);
     const correct = categoricalAccuracy(labels, scores, options);
-    this.loss.add(loss);
-    this.brier.add(brier);
-    this.correct.add(correct);
-    this.weight.add(weights === undefined ? labels.length : compensatedSum(weights));
-    this.rows += labels.length;
+    this.sums.add(labels.length, weights, loss, brier, correct);
     return this;
   }
 
@@ -85,18 +71,12 @@ export class MulticlassEvaluation {
         `MulticlassEvaluation.merge: cannot merge ${other.classes} classes of ${other.scale}s into ${this.classes} classes of ${this.scale}s`,
       );
     }
-    this.rows += other.rows;
-    this.weight.merge(other.weight);
-    this.loss.merge(other.loss);
-    this.brier.merge(other.brier);
-    this.correct.merge(other.correct);
+    this.sums.merge(other.sums);
     return this;
   }
 
   metrics(): MulticlassMetrics {
-    const weight = this.weight.value();
-    const mean = (s: CompensatedSum) => (weight > 0 ? s.value() / weight : null);
-    return { rows: this.rows, weight, logLoss: mean(this.loss), accuracy: mean(this.correct), brier: mean(this.brier) };
+    return this.sums.means();
   }
 
   toJSON(): MulticlassEvaluationState {
@@ -104,11 +84,7 @@ export class MulticlassEvaluation {
       kind: "multiclass",
       scale: this.scale,
       classes: this.classes,
-      rows: this.rows,
-      weight: encodeSum(this.weight),
-      loss: encodeSum(this.loss),
-      brier: encodeSum(this.brier),
-      correct: encodeSum(this.correct),
+      ...this.sums.toJSON(),
     };
   }
 
@@ -120,11 +96,7 @@ export class MulticlassEvaluation {
     const classes = expectCount(o.classes, `${what}.classes`);
     if (classes < 2) throw new TypeError(`${what}.classes = ${classes} is not >= 2`);
     const e = new MulticlassEvaluation(classes, scale);
-    e.rows = o.rows === undefined && o.count !== undefined ? expectCount(o.count, `${what}.count`) : expectCount(o.rows, `${what}.rows`);
-    e.weight = decodeSum(o.weight, `${what}.weight`);
-    e.loss = decodeSum(o.loss, `${what}.loss`);
-    e.brier = decodeSum(o.brier, `${what}.brier`);
-    e.correct = decodeSum(o.correct, `${what}.correct`);
+    e.sums = EvaluationSums.fromJSON(o, what);
     return e;
   }
 }

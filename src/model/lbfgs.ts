@@ -1,12 +1,11 @@
 import { checkOptions } from "../core/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
+import { OptimizerRun } from "./optimizerRun.js";
 import {
   type DifferentiableObjective,
   type OptimizeOptions,
   type OptimizeResult,
-  type StopReason,
   dot,
-  maxAbs,
   optimizeSettings,
 } from "./optimization.js";
 
@@ -38,10 +37,7 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
   const n = objective.dimension;
   if (x0.length !== n) throw new RangeError(`${fn}: x0 has length ${x0.length} but the objective has ${n} variables`);
 
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
+  const run = new OptimizerRun(objective, x0);
   const p = new Float64Array(n);
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
@@ -50,20 +46,8 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
   let scratchS: Float64Array = new Float64Array(n);
   let scratchY: Float64Array = new Float64Array(n);
 
-  let f = objective.valueAndGradient(x, g);
-  let evaluations = 1;
-  let gNorm = maxAbs(g);
-  const objectiveHistory = [f];
-  const gradientNormHistory = [gNorm];
-  let stopReason: StopReason = "maxIterations";
-  let iterations = 0;
-
-  while (true) {
-    if (gNorm <= tolerance) {
-      stopReason = "gradient";
-      break;
-    }
-    if (iterations >= maxIterations) break;
+  while (!run.done(tolerance, maxIterations)) {
+    const { x, g, xNew, gNew, f, gNorm } = run;
 
     // Algorithm 7.4, the two-loop recursion: p = -H g from the stored pairs, newest first then oldest first.
     for (let i = 0; i < n; i++) p[i] = -g[i]!;
@@ -90,7 +74,7 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
     let search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, {
       initialStep: k === 0 ? Math.min(1, 1 / gNorm) : 1,
     });
-    evaluations += search.evaluations;
+    run.evaluations += search.evaluations;
     if (!search.ok && k > 0) {
       // The curvature pairs may describe the function badly here: restart from steepest descent once.
       s.length = 0;
@@ -98,10 +82,10 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
       rho.length = 0;
       for (let i = 0; i < n; i++) p[i] = -g[i]!;
       search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, { initialStep: Math.min(1, 1 / gNorm) });
-      evaluations += search.evaluations;
+      run.evaluations += search.evaluations;
     }
     if (!search.ok) {
-      stopReason = "noProgress";
+      run.stopReason = "noProgress";
       break;
     }
 
@@ -128,25 +112,8 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
       rho.push(1 / sy);
     }
 
-    [x, xNew] = [xNew, x];
-    [g, gNew] = [gNew, g];
-    f = search.value;
-    gNorm = maxAbs(g);
-    iterations++;
-    objectiveHistory.push(f);
-    gradientNormHistory.push(gNorm);
+    run.accept(search.value);
   }
 
-  return {
-    x,
-    value: f,
-    gradient: g,
-    gradientNorm: gNorm,
-    iterations,
-    evaluations,
-    converged: stopReason === "gradient",
-    stopReason,
-    objectiveHistory,
-    gradientNormHistory,
-  };
+  return run.result();
 }

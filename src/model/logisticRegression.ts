@@ -15,6 +15,7 @@ import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective } from "./optimization.js";
 import { finiteArray } from "./standardScaler.js";
+import { versionedJson } from "./versionedJson.js";
 
 /** The optimizers: L-BFGS with a strong Wolfe line search (default), or Newton-CG with the exact Hessian. */
 export type Solver = "lbfgs" | "newton-cg";
@@ -305,11 +306,7 @@ export class LogisticRegression {
   /** Restores a model from `toJSON()` output (or its JSON text), checking every field. */
   static fromJSON(json: unknown): LogisticRegression {
     const fn = "LogisticRegression.fromJSON";
-    const o = (typeof json === "string" ? JSON.parse(json) : json) as Partial<LogisticRegressionJSON> | null;
-    if (o == null || typeof o !== "object" || o.type !== "xent.LogisticRegression") {
-      throw new TypeError(`${fn}: not a LogisticRegression JSON (its "type" must be "xent.LogisticRegression")`);
-    }
-    if (o.version !== 1) throw new RangeError(`${fn}: version ${String(o.version)} is not supported (expected 1)`);
+    const o = versionedJson<LogisticRegressionJSON>(fn, json, "LogisticRegression");
     const model = new LogisticRegression(o.options ?? {});
     const classes = o.classes;
     if (!Array.isArray(classes) || classes.length < 2) throw new RangeError(`${fn}: classes must be an array of at least 2 labels`);

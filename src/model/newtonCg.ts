@@ -1,9 +1,9 @@
 import { checkOptions } from "../core/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
+import { OptimizerRun } from "./optimizerRun.js";
 import {
   type OptimizeOptions,
   type OptimizeResult,
-  type StopReason,
   type TwiceDifferentiableObjective,
   dot,
   maxAbs,
@@ -48,29 +48,14 @@ export function newtonCg(
     throw new RangeError(`${fn}: options.maxCgIterations = ${String(maxCg)} is not an integer >= 1`);
   }
 
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
+  const run = new OptimizerRun(objective, x0);
   const p = new Float64Array(n);
   const r = new Float64Array(n);
   const d = new Float64Array(n);
   const hd = new Float64Array(n);
 
-  let f = objective.valueAndGradient(x, g);
-  let evaluations = 1;
-  let gNorm = maxAbs(g);
-  const objectiveHistory = [f];
-  const gradientNormHistory = [gNorm];
-  let stopReason: StopReason = "maxIterations";
-  let iterations = 0;
-
-  while (true) {
-    if (gNorm <= tolerance) {
-      stopReason = "gradient";
-      break;
-    }
-    if (iterations >= maxIterations) break;
+  while (!run.done(tolerance, maxIterations)) {
+    const { x, g, xNew, gNew, f, gNorm } = run;
 
     // Conjugate gradients on H p = -g from p = 0 (Algorithm 7.1's inner loop).
     const hessian = objective.hessianAt(x);
@@ -120,39 +105,22 @@ export function newtonCg(
     }
 
     const search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, { initialStep: 1 });
-    evaluations += search.evaluations;
+    run.evaluations += search.evaluations;
     let fNew = search.value;
     if (!search.ok) {
       // Polishing (see above): the full step, if f stays within its rounding and ||g|| falls.
       fNew = objective.valueAndGradient(polish(x, p, xNew), gNew);
-      evaluations++;
+      run.evaluations++;
       if (!(fNew <= f + 64 * Number.EPSILON * Math.abs(f) && maxAbs(gNew) < gNorm)) {
-        stopReason = "noProgress";
+        run.stopReason = "noProgress";
         break;
       }
     }
 
-    [x, xNew] = [xNew, x];
-    [g, gNew] = [gNew, g];
-    f = fNew;
-    gNorm = maxAbs(g);
-    iterations++;
-    objectiveHistory.push(f);
-    gradientNormHistory.push(gNorm);
+    run.accept(fNew);
   }
 
-  return {
-    x,
-    value: f,
-    gradient: g,
-    gradientNorm: gNorm,
-    iterations,
-    evaluations,
-    converged: stopReason === "gradient",
-    stopReason,
-    objectiveHistory,
-    gradientNormHistory,
-  };
+  return run.result();
 }
 
 function polish(x: Float64Array, p: Float64Array, out: Float64Array): Float64Array {

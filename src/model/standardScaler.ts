@@ -1,6 +1,7 @@
 import { checkOptions } from "../core/checks.js";
 import { CompensatedSum } from "../core/compensatedSum.js";
 import { type DenseMatrix, type Features, type Matrix, likeInput, toMatrix } from "./denseMatrix.js";
+import { versionedJson } from "./versionedJson.js";
 
 /** Options of `StandardScaler`. */
 export interface StandardScalerOptions {
@@ -144,11 +145,7 @@ export class StandardScaler {
   /** Restores a scaler from `toJSON()` output (or its `JSON.parse`d text), checking every field. */
   static fromJSON(json: unknown): StandardScaler {
     const fn = "StandardScaler.fromJSON";
-    const o = (typeof json === "string" ? JSON.parse(json) : json) as Partial<StandardScalerJSON> | null;
-    if (o == null || typeof o !== "object" || o.type !== "xent.StandardScaler") {
-      throw new TypeError(`${fn}: not a StandardScaler JSON (its "type" must be "xent.StandardScaler")`);
-    }
-    if (o.version !== 1) throw new RangeError(`${fn}: version ${String(o.version)} is not supported (expected 1)`);
+    const o = versionedJson<StandardScalerJSON>(fn, json, "StandardScaler");
     const mean = finiteArray(fn, "mean", o.mean);
     const scale = finiteArray(fn, "scale", o.scale);
     if (mean.length !== scale.length || mean.length === 0) {
