@@ -1,8 +1,17 @@
-import { gradientWithKernel, kernelFlagged, kernelLabelLoss, kernelRow, scanRowsWithKernel } from "./softmaxWasm.js";
-import { fail } from "./checks.js";
-import { extremeWeights, reduced, rescaledWeights } from "./extremeSums.js";
+import {
+  KERNEL_LOSS,
+  KERNEL_PARAMS,
+  gradientWithKernel,
+  kernelFlagged,
+  kernelLabelLoss,
+  kernelRow,
+  scanRowsWithKernel,
+} from "./softmaxWasm.js";
+import { fail, failType } from "./checks.js";
+import { extremeWeights, overflowedMean, rescaledWeights } from "./extremeSums.js";
 import {
   type GradientBuffer,
+  type LossAndGrad,
   type NumericArray,
   type Reduction,
   type ReductionOptions,
@@ -52,6 +61,13 @@ export interface CategoricalCrossEntropyOptions extends CategoricalLossOptions {
    * it divides by the sum of the row weights (PyTorch divides by N there).
    */
   classWeights?: NumericArray;
+  /**
+   * An object that a loss-and-gradient call fills with `loss` and `grad` and returns, instead of a new
+   * `{ loss, grad }` (as for the binary losses). With `gradOut` too, a training step with class ids
+   * allocates nothing at all (the README's "Benchmarks and speed", "Allocations"): the returned object is
+   * then `out` itself, so read its fields before the next call.
+   */
+  out?: LossAndGrad<number> | LossAndGrad<Float64Array>;
 }
 
 /** Options of `categoricalCrossEntropy` (the probability form). */
@@ -158,9 +174,10 @@ export function prepareCategorical(
       throw new RangeError(`${fn}: options.weights has length ${weights.length} but there are ${n} rows`);
     }
   }
-  // One pass over the labels: validate them and sum the weights of the counted rows (Neumaier).
-  let sum = 0;
-  let c = 0;
+  // One pass over the labels: validate them and sum the weights of the counted rows (Neumaier); -0: see
+  // logitsPass.
+  let sum = -0;
+  let c = -0;
   let counted = 0;
   for (let i = 0; i < n; i++) {
     let w = 1;
@@ -231,13 +248,50 @@ export function prepareCategorical(
   batch.classWeights = classWeights;
   batch.ignoreIndex = ignoreIndex;
   batch.smoothing = smoothing;
-  batch.divisor = reductionDivisor(fn, reduction, sum + c, n);
+  // The mean's divisor stored here, not returned by reductionDivisor: a double passed to or returned from a
+  // call V8 does not inline is boxed (a heap allocation per call); the other cases are small integers.
+  const weightSum = sum + c;
+  if (reduction === "mean" && weightSum > 0) batch.divisor = weightSum;
+  else batch.divisor = reductionDivisor(fn, reduction, reduction === "mean" ? weightSum : 0, n);
 }
 
-/** @internal What a categorical pass produced. */
+/**
+ * @internal What a categorical pass produced: the reduced loss (NaN for reduction "none") or the per-row
+ * losses, and the gradient. Two fields for the loss, not one `number | Float64Array`: V8 then stores the
+ * number in place (a field that holds both kinds is boxed, a heap allocation per call; binaryBatch.ts).
+ */
 export interface CategoricalResult {
-  loss: number | Float64Array;
+  loss: number;
+  perSample: Float64Array | null;
   grad: GradientBuffer | null;
+}
+
+/**
+ * The result object of the passes, reused: the public functions copy its fields out at once (into their
+ * own result or the caller's `out`), so a pass allocates nothing for it. A re-entrant pass (the rare
+ * overflow path, `perRow`) runs before the outer pass writes it.
+ */
+const RESULT: CategoricalResult = { loss: -0, perSample: null, grad: null };
+
+/** @internal The loss a public loss function returns: the per-row losses, or the reduced loss. */
+export function categoricalLoss(r: CategoricalResult): number | Float64Array {
+  return r.perSample ?? r.loss;
+}
+
+/**
+ * @internal The result of a public loss-and-gradient call: `out` (the caller's `options.out`) filled in,
+ * or a new object.
+ */
+export function categoricalLossAndGrad(fn: string, out: unknown, r: CategoricalResult): LossAndGrad<number | Float64Array> {
+  const grad = r.grad!;
+  if (out === undefined) return { loss: r.perSample ?? r.loss, grad };
+  if (out === null || typeof out !== "object") failType(`${fn}: options.out`, out, "is not an object");
+  const o = out as LossAndGrad<number | Float64Array>;
+  // Two stores, not one of `perSample ?? loss`: a number that passes through a value of two kinds is boxed.
+  if (r.perSample !== null) o.loss = r.perSample;
+  else o.loss = r.loss;
+  o.grad = grad;
+  return o;
 }
 
 /** @internal Focal parameters of a logits pass (null: plain cross-entropy). */
@@ -272,16 +326,19 @@ export function logitsPass(
   const alphas = focal === null ? classWeights : focal.alphas;
   const alpha = focal === null ? 1 : focal.alpha;
   const gamma = focal === null ? 0 : focal.gamma;
-  let sum = 0;
-  let c = 0;
+  // -0, not 0: a loop variable that starts as a small integer and becomes a double stays boxed in V8 (a
+  // heap number per iteration; binaryBatch.ts logitLoopPlain); the reduced loss adds +0 (an empty sum is +0).
+  let sum = -0;
+  let c = -0;
   // Bench issue: the rows' scans (maxima, tails, stored exponentials) in the WebAssembly kernel first,
   // bit for bit scanRow's results (softmaxWasm.ts); a row it flags, or all of them where it does not run,
   // is scanned here by scanRow as before.
   // Perf issue: with class ids and no smoothing or focal term, the kernel writes the gradient too (the
   // branch "a class id" below, bit for bit), and this loop only adds the losses of the rows it did.
   const simple = hard && smoothing === 0 && focal === null;
-  const fused =
-    simple && grad !== null && gradientWithKernel(labels, logits, n, k, grad, weights, alphas, ignoreIndex, divisor);
+  KERNEL_PARAMS[0] = ignoreIndex;
+  KERNEL_PARAMS[1] = divisor;
+  const fused = simple && grad !== null && gradientWithKernel(labels, logits, n, k, grad, weights, alphas);
   const scanned = fused || scanRowsWithKernel(logits, n, k, grad);
   for (let i = 0; i < n; i++) {
     const offset = i * k;
@@ -295,7 +352,10 @@ export function logitsPass(
       }
       const cy = alphas === undefined ? 1 : alphas[y]!;
       let loss = 0;
-      if (cy !== 0) loss = cy * kernelLabelLoss(i);
+      if (cy !== 0) {
+        kernelLabelLoss(i);
+        loss = cy * KERNEL_LOSS[0]!;
+      }
       if (w !== 1) loss *= w;
       if (perSample !== null) perSample[i] = loss;
       else {
@@ -319,7 +379,11 @@ export function logitsPass(
     if (hard && smoothing === 0 && focal === null) {
       // A class id: loss c_y (-logSoftmax_y), gradient c_y (softmax - onehot(y)).
       const cy = alphas === undefined ? 1 : alphas[y]!;
-      if (wantLoss && cy !== 0) loss = cy * negLogSoftmax(logits[offset + y]!);
+      if (wantLoss && cy !== 0) {
+        // negLogSoftmax written out: a double returned from a call V8 does not inline is boxed (per row).
+        const zy = logits[offset + y]!;
+        loss = cy * (row.infinite ? (zy === row.max ? row.log1pTail : Infinity) : row.max - zy + row.log1pTail);
+      }
       if (grad !== null) {
         const scale = (w * cy) / divisor;
         const inv = 1 / (1 + row.tail);
@@ -396,19 +460,31 @@ export function logitsPass(
       }
     }
   }
-  return { loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal))), grad };
+  // The reduced loss written out (extremeSums.ts `reduced`), with no double passed to or returned from a
+  // call and no closure made on the common path (each would be a heap allocation per call; binaryBatch.ts).
+  let loss = NaN;
+  if (perSample === null) {
+    const total = sum < Infinity ? sum + c : sum;
+    if (total === Infinity && divisor > 1) {
+      loss = overflowedMean(perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal)), weights, divisor);
+    } else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
 }
 
 /**
  * @internal The unweighted per-row losses, recomputed by `pass` with the batch's weights turned off and
  * reduction "none" (only when a weighted sum overflowed; see extremeSums.ts).
  */
-function perRow(pass: () => CategoricalResult): number | Float64Array {
+function perRow(pass: () => CategoricalResult): Float64Array {
   const { weights, reduction } = batch;
   batch.weights = undefined;
   batch.reduction = "none";
   try {
-    return pass().loss;
+    return pass().perSample!;
   } finally {
     batch.weights = weights;
     batch.reduction = reduction;
@@ -436,8 +512,8 @@ export function probabilitiesPass(
   const keep = 1 - smoothing;
   const spread = smoothing / k;
   const high = 1 - epsilon;
-  let sum = 0;
-  let c = 0;
+  let sum = -0; // -0: see logitsPass
+  let c = -0;
   for (let i = 0; i < n; i++) {
     const offset = i * k;
     for (let j = 0; j < k; j++) {
@@ -481,8 +557,16 @@ export function probabilitiesPass(
       }
     }
   }
-  return {
-    loss: perSample ?? reduced(sum, c, divisor, weights, () => perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false))),
-    grad,
-  };
+  // The reduced loss written out, as in logitsPass.
+  let loss = NaN;
+  if (perSample === null) {
+    const total = sum < Infinity ? sum + c : sum;
+    if (total === Infinity && divisor > 1) {
+      loss = overflowedMean(perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false)), weights, divisor);
+    } else loss = (total + 0) / divisor;
+  }
+  RESULT.loss = loss;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
 }

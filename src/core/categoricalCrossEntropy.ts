@@ -1,4 +1,10 @@
-import { type CategoricalProbabilityOptions, prepareCategorical, probabilitiesPass } from "./categoricalBatch.js";
+import {
+  type CategoricalProbabilityOptions,
+  categoricalLoss,
+  categoricalLossAndGrad,
+  prepareCategorical,
+  probabilitiesPass,
+} from "./categoricalBatch.js";
 import { checkOptions, fail } from "./checks.js";
 import { type LossAndGrad, type NumericArray, type Reduction } from "./reduction.js";
 
@@ -40,13 +46,13 @@ export function categoricalCrossEntropy(
 ): number | Float64Array {
   const fn = "categoricalCrossEntropy";
   const epsilon = prepare(fn, labels, probabilities, options);
-  return probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false).loss;
+  return categoricalLoss(probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false));
 }
 
 /**
  * Loss and gradient of `categoricalCrossEntropy` in one pass; the gradient is with respect to the
  * probabilities, `-(w_i / D) c_j t_ij / p_ij` (0 where t_ij = 0, -Infinity where p_ij = 0 < t_ij unless
- * clipped), into `options.gradOut` when given.
+ * clipped), into `options.gradOut` when given; `options.out` as for `categoricalCrossEntropyWithLogitsAndGrad`.
  *
  * @example categoricalCrossEntropyAndGrad([1], [0.25, 0.5, 0.25], { classes: 3 }) // { loss: 0.6931471805599453, grad: Float64Array [0, -2, 0] }
  */
@@ -68,11 +74,14 @@ export function categoricalCrossEntropyAndGrad(
 ): LossAndGrad<number | Float64Array> {
   const fn = "categoricalCrossEntropyAndGrad";
   const epsilon = prepare(fn, labels, probabilities, options);
-  return probabilitiesPass(fn, labels, probabilities, options.gradOut, epsilon, true, true) as LossAndGrad<number | Float64Array>;
+  return categoricalLossAndGrad(fn, options.out, probabilitiesPass(fn, labels, probabilities, options.gradOut, epsilon, true, true));
 }
 
+/** The option names (a constant: a literal array would be allocated on every call). */
+const PROBABILITY_OPTIONS = ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "epsilon", "gradOut", "out"] as const;
+
 function prepare(fn: string, labels: NumericArray, probabilities: NumericArray, options: CategoricalProbabilityOptions): number {
-  checkOptions(fn, options, ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "epsilon", "gradOut"]);
+  checkOptions(fn, options, PROBABILITY_OPTIONS);
   prepareCategorical(fn, labels, probabilities, "probabilities", options, options?.classWeights, true);
   const epsilon = options.epsilon ?? 0;
   if (!(epsilon >= 0 && epsilon <= 0.5)) fail(`${fn}: options.epsilon`, epsilon, "is not in [0, 0.5]");

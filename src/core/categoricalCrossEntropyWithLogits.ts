@@ -1,6 +1,8 @@
 import { checkOptions } from "./checks.js";
 import {
   type CategoricalCrossEntropyOptions,
+  categoricalLoss,
+  categoricalLossAndGrad,
   logitsPass,
   prepareCategorical,
 } from "./categoricalBatch.js";
@@ -52,15 +54,16 @@ export function categoricalCrossEntropyWithLogits(
 ): number | Float64Array {
   const fn = "categoricalCrossEntropyWithLogits";
   prepare(fn, labels, logits, options);
-  return logitsPass(fn, labels, logits, undefined, true, false, null).loss;
+  return categoricalLoss(logitsPass(fn, labels, logits, undefined, true, false, null));
 }
 
 /**
  * Loss and gradient of `categoricalCrossEntropyWithLogits` in one pass (one exp per logit). The gradient is
  * that of the reduced loss with respect to every logit, `(w_i / D) (W_i softmax(z_i) - c ⊙ t_i)` with
  * `W_i = sum_j c_j t_ij` (for a class id y and no smoothing: `w_i c_y (softmax(z_i) - onehot(y)) / D`), D the
- * reduction's divisor; it goes into `options.gradOut` (length n * k) when given, so a training loop
- * allocates nothing but the result object. Each unweighted, unsmoothed row of the gradient sums to 0
+ * reduction's divisor; it goes into `options.gradOut` (length n * k) when given. With `options.out` too (an
+ * object that is filled with `loss` and `grad` and returned), a training step with class ids allocates
+ * nothing (as for the binary losses; test/allocations.test.ts). Each unweighted, unsmoothed row of the gradient sums to 0
  * within rounding. `softmax_y - 1` at the row's maximum is formed as `-T / (1 + T)`, so a confident row
  * keeps its tiny gradient (-1.93e-22 for [50, 0], label 0) instead of 0.
  *
@@ -88,11 +91,13 @@ export function categoricalCrossEntropyWithLogitsAndGrad(
 ): LossAndGrad<number | Float64Array> {
   const fn = "categoricalCrossEntropyWithLogitsAndGrad";
   prepare(fn, labels, logits, options);
-  // The pass's own result object is the answer (its grad is non-null when asked for): one allocation.
-  return logitsPass(fn, labels, logits, options.gradOut, true, true, null) as LossAndGrad<number | Float64Array>;
+  return categoricalLossAndGrad(fn, options.out, logitsPass(fn, labels, logits, options.gradOut, true, true, null));
 }
 
+/** The option names (a constant: a literal array would be allocated on every call). */
+const LOGITS_OPTIONS = ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "gradOut", "out"] as const;
+
 function prepare(fn: string, labels: NumericArray, logits: NumericArray, options: CategoricalCrossEntropyOptions): void {
-  checkOptions(fn, options, ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "gradOut"]);
+  checkOptions(fn, options, LOGITS_OPTIONS);
   prepareCategorical(fn, labels, logits, "logits", options, options?.classWeights, true);
 }

@@ -1,4 +1,4 @@
-import { type CategoricalFocalLossOptions, logitsPass, prepareCategorical } from "./categoricalBatch.js";
+import { type CategoricalFocalLossOptions, categoricalLoss, logitsPass, prepareCategorical } from "./categoricalBatch.js";
 import { checkOptions, fail } from "./checks.js";
 import { type NumericArray, type Reduction } from "./reduction.js";
 
@@ -48,5 +48,5 @@ export function categoricalFocalLoss(
     alpha = alphaIn;
   }
   const alphas = perClass ? (alphaIn as NumericArray) : undefined;
-  return logitsPass(fn, labels, logits, undefined, true, false, { gamma, alpha, alphas }).loss;
+  return categoricalLoss(logitsPass(fn, labels, logits, undefined, true, false, { gamma, alpha, alphas }));
 }

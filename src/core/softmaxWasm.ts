@@ -131,7 +131,9 @@ function copyOut(grad: GradientBuffer, elements: number): void {
  * weight is 0 gets zeros). Labels must have been validated (prepareCategorical). Only for a Float64Array or
  * plain-array gradient (a Float32Array would round the stored exponentials first, then the products).
  * Returns false, having done nothing to `grad`, where it does not apply; rows it flags (`kernelRow` false)
- * are left for the caller, which scans them and writes their gradient itself.
+ * are left for the caller, which scans them and writes their gradient itself. `ignoreIndex` and the divisor
+ * come in `KERNEL_PARAMS[0]` and `[1]`: V8 boxes a double argument of a call that it does not inline (a heap
+ * allocation per call; binaryBatch.ts).
  */
 export function gradientWithKernel(
   labels: NumericArray,
@@ -141,10 +143,10 @@ export function gradientWithKernel(
   grad: GradientBuffer,
   weights: NumericArray | undefined,
   classWeights: NumericArray | undefined,
-  ignoreIndex: number,
-  divisor: number,
 ): boolean {
   if (grad instanceof Float32Array) return false;
+  const ignoreIndex = KERNEL_PARAMS[0]!;
+  const divisor = KERNEL_PARAMS[1]!;
   const kern = prepare(logits, n, k);
   if (kern === null) return false;
   for (let i = 0; i < n; i++) {
@@ -181,14 +183,25 @@ export function kernelRow(i: number): boolean {
 
 /**
  * @internal After `gradientWithKernel`: `-logSoftmax_y = (m - z_y) + log1p(T)` of row i, as `negLogSoftmax`
- * computes it after scanRow (the kernel computed m - z_y while the row was in cache), or NaN when the kernel
- * flagged the row (the caller scans it with scanRow). Only for rows with a label (not ignored, weight not 0).
+ * computes it after scanRow (the kernel computed m - z_y while the row was in cache), into `KERNEL_LOSS[0]`,
+ * or NaN when the kernel flagged the row (the caller scans it with scanRow). Only for rows with a label (not ignored, weight not 0).
  */
-export function kernelLabelLoss(i: number): number {
-  if (rowsView[4 * i + 3] !== 0) return NaN;
+export function kernelLabelLoss(i: number): void {
+  if (rowsView[4 * i + 3] !== 0) {
+    KERNEL_LOSS[0] = NaN;
+    return;
+  }
   const tail = rowsView[4 * i + 2]!;
-  return rowsView[4 * i + 1]! + (tail <= 1 ? log1pUnit(tail) : Math.log1p(tail));
+  KERNEL_LOSS[0] = rowsView[4 * i + 1]! + (tail <= 1 ? log1pUnit(tail) : Math.log1p(tail));
 }
+
+/** @internal `gradientWithKernel`'s numeric parameters: ignoreIndex (NaN: none), the reduction's divisor. */
+export const KERNEL_PARAMS = new Float64Array(2);
+/**
+ * @internal Where `kernelLabelLoss` leaves its result: a double returned from a call that V8 does not inline
+ * is boxed (a heap allocation per row).
+ */
+export const KERNEL_LOSS = new Float64Array(1);
 
 /** @internal Whether the kernel flagged row i (after `gradientWithKernel`). */
 export function kernelFlagged(i: number): boolean {

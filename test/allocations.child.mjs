@@ -1,0 +1,59 @@
+// The categorical cases of allocations.test.ts, measured in a plain Node process (node --expose-gc) on the
+// built package (dist/, which `npm test` builds first): the code users run. Inside vitest the sources go
+// through its module transform, whose cross-module accessors change what V8 inlines in these passes.
+// Usage: node --expose-gc allocations.child.mjs <logits|probabilities> <rows> <k> <reduction> <wasm|js>
+// Prints JSON: { bytes, loss, expectedLoss, gradSame, outReturned }.
+import v8 from "node:v8";
+import * as xent from "../dist/index.js";
+import { setSoftmaxWasmEnabled } from "../dist/core/softmaxWasm.js";
+
+const [form, rowsArg, kArg, reduction, mode] = process.argv.slice(2);
+const rows = Number(rowsArg);
+const k = Number(kArg);
+setSoftmaxWasmEnabled(mode !== "js");
+
+const used = () => v8.getHeapSpaceStatistics().reduce((sum, space) => sum + space.space_used_size, 0);
+function bytesPerCall(run, calls = 1000) {
+  let least = Infinity;
+  for (let round = 0; round < 6; round++) {
+    run(10_000);
+    globalThis.gc();
+    const before = used();
+    run(calls);
+    const after = used();
+    if (after >= before) least = Math.min(least, (after - before) / calls);
+  }
+  return least;
+}
+
+// Class ids, logits spread over a few units, row weights in [0.5, 1.25] (a sum that is not an integer).
+const classIds = new Float64Array(rows);
+const inputs = new Float64Array(rows * k);
+const weights = new Float64Array(rows);
+for (let i = 0; i < rows; i++) {
+  classIds[i] = (i * 7) % k;
+  weights[i] = 0.5 + (i % 7) / 8;
+  for (let j = 0; j < k; j++) inputs[i * k + j] = form === "logits" ? (((i * 31 + j * 17) % 23) - 11) / 4 : 0.5 / k;
+  if (form !== "logits") inputs[i * k + classIds[i]] += 0.5;
+}
+const andGrad = form === "logits" ? xent.categoricalCrossEntropyWithLogitsAndGrad : xent.categoricalCrossEntropyAndGrad;
+const gradOut = new Float64Array(rows * k);
+const out = { loss: 0, grad: gradOut };
+const options = { classes: k, reduction, weights, gradOut, out };
+const expected = andGrad(classIds, inputs, { classes: k, reduction, weights });
+const run = (calls) => {
+  let sum = -0; // -0: a 0 would make V8 box the sum (see binaryBatch.ts)
+  for (let i = 0; i < calls; i++) sum += andGrad(classIds, inputs, options).loss;
+  return sum;
+};
+const bytes = bytesPerCall(run);
+const returned = andGrad(classIds, inputs, options);
+console.log(
+  JSON.stringify({
+    bytes,
+    loss: out.loss,
+    expectedLoss: expected.loss,
+    gradSame: out.grad === gradOut && gradOut.every((g, i) => Object.is(g, expected.grad[i])),
+    outReturned: returned === out,
+  }),
+);
