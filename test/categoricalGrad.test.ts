@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { categoricalCrossEntropyWithLogits, categoricalCrossEntropyWithLogitsAndGrad } from "xent";
+import { describe, expect, it, test } from "vitest";
+import {
+  categoricalCrossEntropy,
+  categoricalCrossEntropyAndGrad,
+  categoricalCrossEntropyWithLogits,
+  categoricalCrossEntropyWithLogitsAndGrad,
+} from "xent";
 
 /** softmax of a row in plain doubles, for moderate logits only (reference for these small cases). */
 function naiveSoftmax(z: number[]): number[] {
@@ -51,5 +56,46 @@ describe("categoricalCrossEntropyWithLogitsAndGrad: class ids, weights, sum, gra
     });
     expect(loss).toBe(Math.LN2);
     expect(Array.from(grad)).toEqual([-0.125, 0.125, 0.375, -0.375]);
+  });
+});
+
+describe("options.out: the caller's result object (as for the binary losses)", () => {
+  test("is filled and returned; its loss is the reduced loss or the per-row Float64Array", () => {
+    const out = { loss: 0, grad: new Float64Array(0) as ArrayLike<number> };
+    const gradOut = new Float64Array(6);
+    const logits = [1, 2, 3, 0, 0, 0];
+    const got = categoricalCrossEntropyWithLogitsAndGrad([2, 0], logits, { classes: 3, gradOut, out: out as never });
+    expect(got).toBe(out);
+    expect(got.grad).toBe(gradOut);
+    expect(got.loss).toBe(categoricalCrossEntropyWithLogits([2, 0], logits, { classes: 3 }));
+    const fresh = categoricalCrossEntropyWithLogitsAndGrad([2, 0], logits, { classes: 3 });
+    expect(Array.from(gradOut)).toEqual(Array.from(fresh.grad));
+    const none = categoricalCrossEntropyWithLogitsAndGrad([2, 0], logits, { classes: 3, reduction: "none", out: out as never });
+    expect(none).toBe(out);
+    expect(none.loss).toBeInstanceOf(Float64Array);
+    const p = [0.25, 0.5, 0.25];
+    const probs = categoricalCrossEntropyAndGrad([1], p, { classes: 3, out: out as never });
+    expect(probs).toBe(out);
+    expect(probs.loss).toBe(categoricalCrossEntropy([1], p, { classes: 3 }));
+    expect(Array.from(probs.grad)).toEqual([0, -2, 0]);
+  });
+  test("a mean whose sum overflows (the re-entrant rare path) is the same with out", () => {
+    const out = { loss: 0, grad: new Float64Array(0) as ArrayLike<number> };
+    const logits = [1e308, 0, 1e308, 0];
+    const got = categoricalCrossEntropyWithLogitsAndGrad([1, 1], logits, { classes: 2, out: out as never });
+    expect(got).toBe(out);
+    expect(got.loss).toBe(categoricalCrossEntropyWithLogits([1, 1], logits, { classes: 2 }));
+    expect(got.loss).toBe(1e308);
+  });
+  test("must be an object; it is a known option", () => {
+    expect(() => categoricalCrossEntropyWithLogitsAndGrad([0], [0, 0], { classes: 2, out: 3 as never })).toThrow(
+      new TypeError("categoricalCrossEntropyWithLogitsAndGrad: options.out = 3 is not an object"),
+    );
+    expect(() => categoricalCrossEntropyAndGrad([0], [0.5, 0.5], { classes: 2, out: null as never })).toThrow(
+      new TypeError("categoricalCrossEntropyAndGrad: options.out = null is not an object"),
+    );
+    expect(() => categoricalCrossEntropyWithLogitsAndGrad([0], [0, 0], { classes: 2, outt: {} } as never)).toThrow(
+      /unknown option "outt" \(allowed: classes, reduction, weights, classWeights, labelSmoothing, ignoreIndex, gradOut, out\)/,
+    );
   });
 });
