@@ -1,4 +1,6 @@
+import { type CategoricalCrossEntropyOptions } from "../core/categoricalBatch.js";
 import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categoricalCrossEntropyWithLogits.js";
+import { type LossAndGrad } from "../core/reduction.js";
 import { softmax } from "../core/softmax.js";
 import {
   type LogisticProblem,
@@ -32,6 +34,12 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
   private readonly logits: Float64Array;
   private readonly residual: Float64Array;
   private readonly hv: Float64Array;
+  /**
+   * The loss pass's options, made once: its gradient goes into `residual`, its result into `step`, so an
+   * evaluation allocates nothing for them.
+   */
+  private readonly lossOptions: CategoricalCrossEntropyOptions & { reduction: "sum" };
+  private readonly step: LossAndGrad<number>;
 
   constructor(private readonly problem: LogisticProblem) {
     const { X, nClasses, fitIntercept } = problem;
@@ -42,17 +50,14 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
     this.logits = new Float64Array(size);
     this.residual = new Float64Array(size);
     this.hv = new Float64Array(size);
+    this.step = { loss: 0, grad: this.residual };
+    this.lossOptions = { classes: nClasses, weights: this.weights, reduction: "sum", gradOut: this.residual, out: this.step };
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const { X, classIds, penalty, fitIntercept } = this.problem;
     linearPredictor(X, theta, this.k, fitIntercept, this.logits);
-    const { loss } = categoricalCrossEntropyWithLogitsAndGrad(classIds, this.logits, {
-      classes: this.k,
-      weights: this.weights,
-      reduction: "sum",
-      gradOut: this.residual,
-    });
+    const { loss } = categoricalCrossEntropyWithLogitsAndGrad(classIds, this.logits, this.lossOptions);
     transposeTimes(X, this.residual, this.k, fitIntercept, grad);
     if (penalty === "l2") return loss + addPenalty(theta, grad, this.k * X.cols);
     return loss;
