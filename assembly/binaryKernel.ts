@@ -17,9 +17,9 @@ const EXP2: usize = BASE;
 const LOG: usize = BASE + 2048;
 const POW2: usize = BASE + 2048 + 16400;
 
-const INV_LN2_128: f64 = 184.6649652337873;
-const LN2_128_HI: f64 = 0.0054152123482253955;
-const LN2_128_LO: f64 = -1.0082281460997769e-13;
+import { expNonPositiveAt, expX2 } from "./expKernel";
+
+/** 1.5 2^52: adding and subtracting it rounds to an integer (the log1p table index). */
 const SHIFT: f64 = 6755399441055744.0;
 
 let sum: f64 = -0.0;
@@ -44,16 +44,7 @@ const CONSTS: usize = BASE + 28672;
 // @ts-ignore: decorator
 @inline function expNonPositive(x: f64): f64 {
   if (!(x > -746.0)) return x == x ? 0.0 : x;
-  const t = x * INV_LN2_128 + SHIFT;
-  const nd = t - SHIFT;
-  const r = x - nd * LN2_128_HI - nd * LN2_128_LO;
-  const n = <i32>nd;
-  const j2 = (n & 127) << 1;
-  const k = n >> 7;
-  const hi = load<f64>(EXP2 + (<usize>j2 << 3));
-  const r2 = r * r;
-  const p = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-  return (hi + (load<f64>(EXP2 + (<usize>(j2 + 1) << 3)) + hi * p)) * 0.5 * load<f64>(POW2 + (<usize>(k + 1101) << 3));
+  return expNonPositiveAt(x, EXP2, POW2);
 }
 
 // @ts-ignore: decorator
@@ -225,21 +216,7 @@ export function run(
         continue;
       }
       const x = f64x2.neg(z);
-      const t = f64x2.add(f64x2.mul(x, invLn2), shift);
-      const nd = f64x2.sub(t, shift);
-      const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
-      const ni = i64x2.sub(t, shift);
-      const e0 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 0) & 127) << 4));
-      const e1 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 2) & 127) << 4));
-      const hi = v128.shuffle<f64>(e0, e1, 0, 2);
-      const lo = v128.shuffle<f64>(e0, e1, 1, 3);
-      const scale = i64x2.shl(i64x2.add(i64x2.shr_s(ni, 7), bias), 52);
-      const r2 = f64x2.mul(r, r);
-      const p = f64x2.add(
-        f64x2.add(r, f64x2.mul(r2, f64x2.add(halfV, f64x2.mul(r, c6)))),
-        f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(r, c120))),
-      );
-      v128.store(E + (<usize>(q - b) << 3), f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale));
+      v128.store(E + (<usize>(q - b) << 3), expX2(x, EXP2, invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, bias));
     }
     if (wantLoss) {
       for (let q = b; q < end; q += 2) {

@@ -22,24 +22,12 @@ const XE: usize = BASE + 16384 + 32768;
 /** The SIMD constants: -700, 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, then i64x2 1023. */
 const CONSTS: usize = BASE + 12288;
 
-const INV_LN2_128: f64 = 184.6649652337873;
-const LN2_128_HI: f64 = 0.0054152123482253955;
-const LN2_128_LO: f64 = -1.0082281460997769e-13;
-const SHIFT: f64 = 6755399441055744.0;
+import { expNonPositiveAt, expX2 } from "./expKernel";
 
-/** fastExp.ts `expNonPositive` for -700 <= x <= 0 (no guard needed there), operation for operation. */
+/** fastExp.ts `expNonPositive` for -700 <= x <= 0 (no guard needed there). */
 // @ts-ignore: decorator
 @inline function expNonPositive(x: f64): f64 {
-  const t = x * INV_LN2_128 + SHIFT;
-  const nd = t - SHIFT;
-  const r = x - nd * LN2_128_HI - nd * LN2_128_LO;
-  const n = <i32>nd;
-  const j2 = (n & 127) << 1;
-  const k = n >> 7;
-  const hi = load<f64>(EXP2 + (<usize>j2 << 3));
-  const r2 = r * r;
-  const p = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-  return (hi + (load<f64>(EXP2 + (<usize>(j2 + 1) << 3)) + hi * p)) * 0.5 * load<f64>(POW2 + (<usize>(k + 1101) << 3));
+  return expNonPositiveAt(x, EXP2, POW2);
 }
 
 /**
@@ -128,21 +116,7 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
         low = true;
         break;
       }
-      const t = f64x2.add(f64x2.mul(d, invLn2), shift);
-      const nd = f64x2.sub(t, shift);
-      const r = f64x2.sub(f64x2.sub(d, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
-      const ni = i64x2.sub(t, shift);
-      const e0 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 0) & 127) << 4));
-      const e1 = v128.load(EXP2 + (<usize>(i32x4.extract_lane(ni, 2) & 127) << 4));
-      const hi = v128.shuffle<f64>(e0, e1, 0, 2);
-      const lo = v128.shuffle<f64>(e0, e1, 1, 3);
-      const scale = i64x2.shl(i64x2.add(i64x2.shr_s(ni, 7), bias), 52);
-      const r2 = f64x2.mul(r, r);
-      const p = f64x2.add(
-        f64x2.add(r, f64x2.mul(r2, f64x2.add(c2, f64x2.mul(r, c6)))),
-        f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(r, c120))),
-      );
-      const x = f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
+      const x = expX2(d, EXP2, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, bias);
       v128.store(X + (<usize>j << 3), x);
       v128.store(XE + (<usize>j << 3), f64x2.mul(x, e));
     }

@@ -1,0 +1,61 @@
+// AssemblyScript: the exp kernel shared by both WebAssembly modules (inlined into each; nothing here is a
+// module export). src/core/fastExp.ts `expNonPositive`, operation for operation, as a scalar and as f64x2:
+// Tang's reduction x = (128 n + j) ln2/128 + r, the table value 2^(j/128) = hi + lo, a degree-5 polynomial
+// for e^r - 1, and the scale 2^n. Each module lays out its own memory, so the table addresses (and, for the
+// vector form, the splatted constants, loaded once per call by the caller) are parameters.
+
+const INV_LN2_128: f64 = 184.6649652337873;
+const LN2_128_HI: f64 = 0.0054152123482253955;
+const LN2_128_LO: f64 = -1.0082281460997769e-13;
+const SHIFT: f64 = 6755399441055744.0;
+
+/** exp(x) for -746 < x <= 0; `exp2` the (hi, lo) table of 2^(j/128), `pow2` the powers 2^i, i = -1100..1. */
+// @ts-ignore: decorator
+@inline export function expNonPositiveAt(x: f64, exp2: usize, pow2: usize): f64 {
+  const t = x * INV_LN2_128 + SHIFT;
+  const nd = t - SHIFT;
+  const r = x - nd * LN2_128_HI - nd * LN2_128_LO;
+  const n = <i32>nd;
+  const j2 = (n & 127) << 1;
+  const k = n >> 7;
+  const hi = load<f64>(exp2 + (<usize>j2 << 3));
+  const r2 = r * r;
+  const p = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  return (hi + (load<f64>(exp2 + (<usize>(j2 + 1) << 3)) + hi * p)) * 0.5 * load<f64>(pow2 + (<usize>(k + 1101) << 3));
+}
+
+/**
+ * exp of two lanes x in [-708, 0], the same operations as `expNonPositiveAt` but scaling by 2^n directly
+ * (the exponent bits `(n >> 7) + 1023` shifted into place), which is exact in that range. The constants are
+ * splats of 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, and the i64x2 1023.
+ */
+// @ts-ignore: decorator
+@inline export function expX2(
+  x: v128,
+  exp2: usize,
+  invLn2: v128,
+  shift: v128,
+  ln2Hi: v128,
+  ln2Lo: v128,
+  c2: v128,
+  c6: v128,
+  c24: v128,
+  c120: v128,
+  bias: v128,
+): v128 {
+  const t = f64x2.add(f64x2.mul(x, invLn2), shift);
+  const nd = f64x2.sub(t, shift);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
+  const ni = i64x2.sub(t, shift);
+  const e0 = v128.load(exp2 + (<usize>(i32x4.extract_lane(ni, 0) & 127) << 4));
+  const e1 = v128.load(exp2 + (<usize>(i32x4.extract_lane(ni, 2) & 127) << 4));
+  const hi = v128.shuffle<f64>(e0, e1, 0, 2);
+  const lo = v128.shuffle<f64>(e0, e1, 1, 3);
+  const scale = i64x2.shl(i64x2.add(i64x2.shr_s(ni, 7), bias), 52);
+  const r2 = f64x2.mul(r, r);
+  const p = f64x2.add(
+    f64x2.add(r, f64x2.mul(r2, f64x2.add(c2, f64x2.mul(r, c6)))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(r, c120))),
+  );
+  return f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
+}
