@@ -22,22 +22,30 @@ import { expNonPositiveAt, expX2 } from "./expKernel";
 /** 1.5 2^52: adding and subtracting it rounds to an integer (the log1p table index). */
 const SHIFT: f64 = 6755399441055744.0;
 
-let sum: f64 = -0.0;
-let comp: f64 = -0.0;
+// The compensated sum of the losses in two lanes: sample i goes to lane i & 1 (s0, c0 for even i; s1, c1
+// for odd i), as in the JavaScript loop (binaryBatch.ts), which merges the lanes at the end. Two lanes, so
+// that the SIMD loop adds a pair of losses with one f64x2 TwoSum instead of two scalar additions in a chain.
+let s0: f64 = -0.0;
+let s1: f64 = -0.0;
+let c0: f64 = -0.0;
+let c1: f64 = -0.0;
 
 /** Starts a new compensated sum (a batch may be run in several calls). */
 export function reset(): void {
-  sum = -0.0;
-  comp = -0.0;
+  s0 = -0.0;
+  s1 = -0.0;
+  c0 = -0.0;
+  c1 = -0.0;
 }
 
-/** Where `run` leaves the sum and its compensation for JavaScript to read (binaryWasm.ts SUMS_AT). */
-const SUMS_AT: usize = BASE + 32768 - 16;
+/** Where `run` leaves the lane sums s0, s1, c0, c1 for JavaScript to read (binaryWasm.ts SUMS_AT). */
+const SUMS_AT: usize = BASE + 32768 - 32;
 /** Where `run` reads posWeight, keep, half and divisor (binaryWasm.ts PARAMS_AT). */
-const PARAMS_AT: usize = BASE + 32768 - 48;
+const PARAMS_AT: usize = BASE + 32768 - 64;
 /**
  * The SIMD loop's constants (binaryWasm.ts writes them): 1, 0.5, 708, 128/ln 2, 1.5 2^52, ln2/128 head and
- * tail, 1/6, 1/24, 1/120, 1024, 1/1024, -1/2, 1/3, -1/4, 1/5, -1/6, -1, then the i64x2 (1023, 1023).
+ * tail, 1/6, 1/24, 1/120, 1024, 1/1024, -1/2, 1/3, -1/4, 1/5, -1/6, -1, then the i64x2 expBias
+ * (expKernel.ts `expX2`).
  */
 const CONSTS: usize = BASE + 28672;
 
@@ -97,7 +105,7 @@ function step(i: i32): bool {
       const halfZ = 0.5 * z;
       loss = posWeight * y * (a + (halfZ - halfS)) + (1.0 - y) * (a + (halfZ + halfS));
     }
-    add(loss);
+    add(i, loss);
   }
   if (gWantGrad) {
     const big = 1.0 / (1.0 + e);
@@ -115,34 +123,47 @@ function step(i: i32): bool {
   return true;
 }
 
-/** Neumaier's step, in sample order (as the JavaScript loop), so the sums agree bit for bit. */
+/**
+ * Neumaier's step into the lane of sample i, as the JavaScript loop. Its correction s - t + loss (or
+ * loss - t + s) is the exact rounding error of s + loss, as is the SIMD loop's TwoSum correction: so the two
+ * forms of the step leave the same bits (while the sum is finite; an infinite sum ignores its correction).
+ */
 // @ts-ignore: decorator
-@inline function add(loss: f64): void {
-  const s0 = sum;
-  const t = s0 + loss;
-  comp += s0 >= loss ? s0 - t + loss : loss - t + s0;
-  sum = t;
+@inline function add(i: i32, loss: f64): void {
+  if (i & 1) {
+    const t = s1 + loss;
+    c1 += s1 >= loss ? s1 - t + loss : loss - t + s1;
+    s1 = t;
+  } else {
+    const t = s0 + loss;
+    c0 += s0 >= loss ? s0 - t + loss : loss - t + s0;
+    s0 = t;
+  }
 }
 
 /**
  * One pass over n samples: labels at `labelsAt`, logits at `logitsAt` (f64), the gradient of the reduced loss
  * to `gradAt` when `wantGrad`; posWeight, keep, half (label smoothing: y keep + half) and the reduction's
- * divisor at PARAMS_AT. Adds the losses to the compensated sum when `wantLoss`. Returns -1, or the
- * index of the first sample whose label or logit is invalid (the caller then runs the JavaScript path, which
- * throws the error with its message).
+ * divisor at PARAMS_AT. Adds the losses to the lane sums when `wantLoss`, sample i to lane i & 1 (a call
+ * that continues a batch must start at an even sample). Returns -1, or the index of the first sample whose
+ * label or logit is invalid (the caller then runs the JavaScript path, which throws the error with its
+ * message).
  *
  * Two samples at a time in f64x2 lanes (WebAssembly SIMD): the same operations on each lane as `step`, so
- * the same bits. The table lookups are per lane (WebAssembly has no gather). A pair with anything unusual
- * (an invalid input, |s| >= 708 where exp needs its guard or its result is subnormal, an infinite s) goes
- * through `step` instead, in its place in the sample order.
+ * the same bits. The table lookups are per lane (WebAssembly has no gather).
  *
- * Blocks of 128 samples, three passes each: (A) checks and e = exp(-|s|) into a scratch block (NaN marks a
- * pair for `step`), (B) a = log1p(e) into a second scratch block, (C) in sample order: the loss, its
- * compensated sum and the gradient. The arithmetic is the same as in one pass; what changes is the length
- * of each loop's dependency chain. One pass chained exp -> log1p -> loss -> sum in every iteration, and the
- * CPU could overlap only a few iterations of that long chain; short loops overlap many. Measured (kernel
- * alone, N = 10^6): one pass 15.2 ns per sample, two passes (exp apart) 11.7, three 8.9; a fourth pass for
- * the gradient made it slower (10.4).
+ * Blocks of 128 samples, three passes each: (A) e = exp(-|s|) into a scratch block, (B) a = log1p(e) into a
+ * second scratch block, (C) in sample order: the loss, its compensated sum and the gradient. The arithmetic
+ * is the same as in one pass; what changes is the length of each loop's dependency chain. One pass chained
+ * exp -> log1p -> loss -> sum in every iteration, and the CPU could overlap only a few iterations of that
+ * long chain; short loops overlap many. Measured (kernel alone, N = 10^6): one pass 15.2 ns per sample, two
+ * passes (exp apart) 11.7, three 8.9; a fourth pass for the gradient made it slower (10.4).
+ *
+ * Pass A checks the inputs without a branch: it ANDs each pair's "usual" mask (a valid label, |s| < 708,
+ * where exp needs no guard and its result is normal; NaN fails the comparison) into one mask, tested once
+ * per block. A block with anything unusual runs pass A again, marking such a pair with NaN in place of e,
+ * and pass C sends a marked pair through `step`, in its place in the sample order. (A branch per pair cost
+ * about 16 instructions per pair, a sixth of pass A.)
  */
 export function run(
   n: i32,
@@ -192,31 +213,42 @@ export function run(
   const d5 = v128.load64_splat(CONSTS + 120);
   const d6 = v128.load64_splat(CONSTS + 128);
   const minusOne = v128.load64_splat(CONSTS + 136);
-  const bias = v128.load(CONSTS + 144); // i64x2 1023
+  const expBias = v128.load(CONSTS + 144);
+  const allOnes = i64x2.splat(-1);
   let i = 0;
   // Scratch blocks of 128 f64: e (pass A) and a = log1p(e) (pass B), between the constants and PARAMS_AT.
   const E: usize = BASE + 29696;
   const A: usize = BASE + 30720;
   const pairsEnd = n & ~1;
-  let ls = sum;
-  let lc = comp;
+  // The lane sums in locals (V8 keeps a global in memory: a store and a load in every addition's chain).
+  let sums = f64x2.replace_lane(f64x2.splat(s0), 1, s1);
+  let comps = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
   while (i < pairsEnd) {
     const b = i;
     const end = min(i + 128, pairsEnd);
+    // Pass A, assuming every pair is usual.
+    let usual = allOnes;
     for (let q = b; q < end; q += 2) {
       const at = <usize>q << 3;
       const y = v128.load(labelsAt + at);
-      const s = v128.load(logitsAt + at);
-      const z = f64x2.abs(s);
-      let unusual = v128.not(f64x2.lt(z, limit));
-      if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, minusOne)));
-      else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
-      if (v128.any_true(unusual)) {
-        v128.store(E + (<usize>(q - b) << 3), f64x2.splat(NaN));
-        continue;
+      const z = f64x2.abs(v128.load(logitsAt + at));
+      usual = v128.and(usual, f64x2.lt(z, limit));
+      if (signLabels) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
+      else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
+      v128.store(E + (<usize>(q - b) << 3), expX2(f64x2.neg(z), EXP2, invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, expBias));
+    }
+    const careful = !i64x2.all_true(usual);
+    if (careful) {
+      // Pass A again, marking each unusual pair.
+      for (let q = b; q < end; q += 2) {
+        const at = <usize>q << 3;
+        const y = v128.load(labelsAt + at);
+        const z = f64x2.abs(v128.load(logitsAt + at));
+        let unusual = v128.not(f64x2.lt(z, limit));
+        if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, minusOne)));
+        else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
+        if (v128.any_true(unusual)) v128.store(E + (<usize>(q - b) << 3), f64x2.splat(NaN));
       }
-      const x = f64x2.neg(z);
-      v128.store(E + (<usize>(q - b) << 3), expX2(x, EXP2, invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, bias));
     }
     if (wantLoss) {
       for (let q = b; q < end; q += 2) {
@@ -224,11 +256,12 @@ export function run(
         const u = f64x2.add(f64x2.mul(e, k1024), shift);
         const nearest = f64x2.sub(u, shift);
         const jd = f64x2.mul(nearest, v128.and(f64x2.gt(nearest, one), one));
-        const ji = i64x2.sub(u, shift);
-        let j0 = i32x4.extract_lane(ji, 0);
-        let j1 = i32x4.extract_lane(ji, 2);
-        j0 = j0 > 1 ? j0 : 0;
-        j1 = j1 > 1 ? j1 : 0;
+        // The table index j = round(1024 e) from the low bits of u (see expKernel.ts: u is in [2^52, 2^53)),
+        // without fastLog1p.ts's fold of j = 1 into j = 0: this module's table holds 0 at j = 1 instead
+        // (binaryWasm.ts), the value of j = 0. `& 2047`: a pair marked NaN gets a meaningless index, kept
+        // inside the memory; its a is never used (pass C hands the pair to `step`).
+        const l0 = v128.load(LOG + (<usize>(i32x4.extract_lane(u, 0) & 2047) << 4));
+        const l1 = v128.load(LOG + (<usize>(i32x4.extract_lane(u, 2) & 2047) << 4));
         const m = f64x2.mul(jd, inv1024);
         const tt = f64x2.div(f64x2.sub(e, m), f64x2.add(one, m));
         const t2 = f64x2.mul(tt, tt);
@@ -236,23 +269,21 @@ export function run(
           f64x2.add(d2, f64x2.mul(tt, d3)),
           f64x2.mul(t2, f64x2.add(f64x2.add(d4, f64x2.mul(tt, d5)), f64x2.mul(t2, d6))),
         )));
-        // `& 2047`: a pair marked NaN in pass A gets a meaningless index, kept inside the memory; its a is
-        // never used (pass C hands the pair to `step`).
-        const l0 = v128.load(LOG + (<usize>(j0 & 2047) << 4));
-        const l1 = v128.load(LOG + (<usize>(j1 & 2047) << 4));
         v128.store(A + (<usize>(q - b) << 3), f64x2.add(v128.shuffle<f64>(l0, l1, 0, 2), f64x2.add(v128.shuffle<f64>(l0, l1, 1, 3), qq)));
       }
     }
     for (; i < end; i += 2) {
       const at = <usize>i << 3;
       const e = v128.load(E + (<usize>(i - b) << 3));
-      if (v128.any_true(f64x2.ne(e, e))) {
-        sum = ls;
-        comp = lc;
+      if (careful && v128.any_true(f64x2.ne(e, e))) {
+        s0 = f64x2.extract_lane(sums, 0);
+        s1 = f64x2.extract_lane(sums, 1);
+        c0 = f64x2.extract_lane(comps, 0);
+        c1 = f64x2.extract_lane(comps, 1);
         if (!step(i)) return i;
         if (!step(i + 1)) return i + 1;
-        ls = sum;
-        lc = comp;
+        sums = f64x2.replace_lane(f64x2.splat(s0), 1, s1);
+        comps = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
         continue;
       }
       let y = v128.load(labelsAt + at);
@@ -268,18 +299,12 @@ export function run(
           f64x2.mul(f64x2.mul(posWeightV, y), f64x2.add(a, f64x2.sub(halfZ, halfS))),
           f64x2.mul(f64x2.sub(one, y), f64x2.add(a, f64x2.add(halfZ, halfS))),
         );
-        // Neumaier's step in sample order, as the JavaScript loop, so that the sums agree bit for bit (two
-        // lane-wise sums merged at the end would save about 0.6 ns per sample, measured, and lose that).
-        // In locals (ls, lc), not the globals `add` uses: V8 keeps a global in memory, a store and a load
-        // in the chain of every addition.
-        const l0 = f64x2.extract_lane(loss, 0);
-        let t = ls + l0;
-        lc += ls >= l0 ? ls - t + l0 : l0 - t + ls;
-        ls = t;
-        const l1 = f64x2.extract_lane(loss, 1);
-        t = ls + l1;
-        lc += ls >= l1 ? ls - t + l1 : l1 - t + ls;
-        ls = t;
+        // Knuth's TwoSum per lane: the exact rounding error of sums + loss, branch-free, so the same bits as
+        // Neumaier's step of the JavaScript loop (see `add`).
+        const t = f64x2.add(sums, loss);
+        const bp = f64x2.sub(t, sums);
+        comps = f64x2.add(comps, f64x2.add(f64x2.sub(sums, f64x2.sub(t, bp)), f64x2.sub(loss, bp)));
+        sums = t;
       }
       if (wantGrad) {
         // logitGrad's branches as bit-mask selects (exact: a select moves bits, no arithmetic).
@@ -300,10 +325,14 @@ export function run(
       }
     }
   }
-  sum = ls;
-  comp = lc;
+  s0 = f64x2.extract_lane(sums, 0);
+  s1 = f64x2.extract_lane(sums, 1);
+  c0 = f64x2.extract_lane(comps, 0);
+  c1 = f64x2.extract_lane(comps, 1);
   for (; i < n; i++) if (!step(i)) return i;
-  store<f64>(SUMS_AT, sum);
-  store<f64>(SUMS_AT + 8, comp);
+  store<f64>(SUMS_AT, s0);
+  store<f64>(SUMS_AT + 8, s1);
+  store<f64>(SUMS_AT + 16, c0);
+  store<f64>(SUMS_AT + 24, c1);
   return -1;
 }

@@ -19,7 +19,8 @@ const POW2: usize = BASE + 2048;
 /** Scratch rows of up to 4096 columns: exp(d_j) and exp(d_j) e_j (e_j the TwoSum correction of d_j). */
 const X: usize = BASE + 16384;
 const XE: usize = BASE + 16384 + 32768;
-/** The SIMD constants: -700, 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, then i64x2 1023. */
+/** The SIMD constants: -700, 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, then
+ * the i64x2 expBias (expKernel.ts `expX2`). */
 const CONSTS: usize = BASE + 12288;
 
 import { expNonPositiveAt, expX2 } from "./expKernel";
@@ -64,7 +65,7 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
   const c6 = v128.load64_splat(CONSTS + 48);
   const c24 = v128.load64_splat(CONSTS + 56);
   const c120 = v128.load64_splat(CONSTS + 64);
-  const bias = v128.load(CONSTS + 72);
+  const expBias = v128.load(CONSTS + 72);
   for (let i = 0; i < n; i++) {
     const rowAt = logitsAt + ((<usize>i * <usize>k) << 3);
     const out = rowsAt + (<usize>i << 5);
@@ -116,7 +117,7 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
         low = true;
         break;
       }
-      const x = expX2(d, EXP2, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, bias);
+      const x = expX2(d, EXP2, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, expBias);
       v128.store(X + (<usize>j << 3), x);
       v128.store(XE + (<usize>j << 3), f64x2.mul(x, e));
     }

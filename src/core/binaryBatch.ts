@@ -209,9 +209,12 @@ export function logitBatch(
     // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
     // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
     // the README's "Benchmarks and speed" "Allocations"). Hence the if/else.
-    const sum = sums[0]!;
-    const c = sums[1]!;
-    const total = sum < Infinity ? sum + c : sum;
+    // The two lanes merged: s0 + s1 with its exact rounding error (TwoSum) added to the compensations.
+    const s0 = sums[0]!;
+    const s1 = sums[1]!;
+    const sum = s0 + s1;
+    const bp = sum - s0;
+    const total = sum < Infinity ? sum + (sums[2]! + sums[3]! + (s0 - (sum - bp) + (s1 - bp))) : sum;
     let loss = NaN;
     if (wantLoss) {
       // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
@@ -224,9 +227,11 @@ export function logitBatch(
     RESULT.grad = grad;
     return RESULT;
   }
-  // -0, not 0: see logitLoopPlain.
+  // -0, not 0: see logitLoopPlain. Two lanes as there (even and odd samples), merged at the end.
   let sum = -0;
   let c = -0;
+  let sum1 = -0;
+  let c1 = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
@@ -245,10 +250,14 @@ export function logitBatch(
       let loss = logitLoss(y, s, posWeight, e);
       if (w !== 1) loss = w === 0 ? 0 : w * loss;
       if (perSample !== null) perSample[i] = loss;
-      else {
+      else if ((i & 1) === 0) {
         const t = sum + loss;
         c += sum >= loss ? sum - t + loss : loss - t + sum;
         sum = t;
+      } else {
+        const t = sum1 + loss;
+        c1 += sum1 >= loss ? sum1 - t + loss : loss - t + sum1;
+        sum1 = t;
       }
     }
     if (grad !== null) {
@@ -256,7 +265,10 @@ export function logitBatch(
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  const total = sum < Infinity ? sum + c : sum;
+  // The lanes merged as in the fast path above.
+  const merged = sum + sum1;
+  const bp = merged - sum;
+  const total = merged < Infinity ? merged + (c + c1 + (sum - (merged - bp) + (sum1 - bp))) : merged;
   let loss = NaN;
   if (perSample === null) {
     // The reduced loss, see RESULT; an overflowed sum as in the fast path above.
@@ -276,7 +288,7 @@ export function logitBatch(
  * depend on the data are gone (V8 does not hoist them out of the loop itself):
  * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
  * - `g / divisor` is exactly g when divisor = 1.
- * Takes posWeight, keep, half and divisor from PARAMS and leaves the compensated sum and its compensation
+ * Takes posWeight, keep, half and divisor from PARAMS and leaves the lane sums and their compensations
  * in SUMS (doubles passed or returned would be boxed: a heap allocation per call, unless V8 inlines it).
  */
 function logitLoopPlain(
@@ -296,8 +308,13 @@ function logitLoopPlain(
   // double is kept boxed, allocating a heap number on every iteration (seen in the generated code). -0 is a
   // double from the start, so the sums stay in registers. -0 + x = x for every x, and the reduced loss adds +0
   // (see RESULT), so an empty sum is +0.
-  let sum = -0;
-  let c = -0;
+  // Two lanes, as the WebAssembly kernel: sample i is added to sum0 (c0) for even i, sum1 (c1) for odd i, and
+  // the caller merges them. (The kernel adds a pair of losses with one f64x2 TwoSum; two sums in sample
+  // order were a chain of scalar additions.)
+  let sum0 = -0;
+  let c0 = -0;
+  let sum1 = -0;
+  let c1 = -0;
   for (let i = 0; i < n; i++) {
     let y = labels[i]!;
     // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
@@ -313,14 +330,22 @@ function logitLoopPlain(
     const e = expNonPositive(-Math.abs(s));
     if (wantLoss) {
       const loss = logitLoss(y, s, posWeight, e);
-      const t = sum + loss;
-      c += sum >= loss ? sum - t + loss : loss - t + sum;
-      sum = t;
+      if ((i & 1) === 0) {
+        const t = sum0 + loss;
+        c0 += sum0 >= loss ? sum0 - t + loss : loss - t + sum0;
+        sum0 = t;
+      } else {
+        const t = sum1 + loss;
+        c1 += sum1 >= loss ? sum1 - t + loss : loss - t + sum1;
+        sum1 = t;
+      }
     }
     if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
   }
-  SUMS[0] = sum;
-  SUMS[1] = c;
+  SUMS[0] = sum0;
+  SUMS[1] = sum1;
+  SUMS[2] = c0;
+  SUMS[3] = c1;
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -385,10 +410,10 @@ export function probabilityBatch(
  * (into their own result, or the caller's `out`), so an internal pass allocates nothing.
  */
 const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
-/** The plain loop's parameters (posWeight, keep, half, divisor) and its result (sum, compensation), reused. */
+/** The plain loop's parameters (posWeight, keep, half, divisor), reused. */
 const PARAMS = new Float64Array(4);
-/** See PARAMS. */
-const SUMS = new Float64Array(2);
+/** The plain loop's result, the lane sums s0, s1 and their compensations c0, c1 (as the kernel's), reused. */
+const SUMS = new Float64Array(4);
 
 // The reduced loss, written out where it is needed (a function taking and returning the double would box
 // it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`

@@ -1,4 +1,5 @@
 import { BINARY_KERNEL_WASM } from "./binaryKernelWasm.js";
+import { EXP_BIAS } from "./expKernelBias.js";
 import { EXP2, LOG } from "./kernelTables.js";
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
 
@@ -15,9 +16,11 @@ import { type GradientBuffer, type NumericArray } from "./reduction.js";
  * null and the JavaScript loop runs instead: same results, slower.
  *
  * Memory: 64 KB reserved for AssemblyScript's own data, then 32 KB of tables (written once from
- * kernelTables.ts), constants, scratch blocks, parameters and sums, then the batch: labels, logits and gradient as f64, copied in and out with
- * `TypedArray.prototype.set` (a memcpy, or an element conversion for Float32Array). The views are kept for
- * the next call of the same length, so a training loop with a fixed batch size allocates nothing.
+ * kernelTables.ts), constants, scratch blocks, parameters and sums, then one chunk of the batch (`CHUNK`
+ * samples): labels, logits and gradient as f64, copied in and out with `TypedArray.prototype.set` (a memcpy,
+ * or an element conversion for Float32Array). So the memory stays at 288 KB whatever the batch size. The
+ * views are kept for the next call (of the same length, with the same arrays), so a training loop with fixed
+ * buffers allocates nothing.
  */
 export interface BinaryKernel {
   memory: WebAssembly.Memory;
@@ -35,12 +38,10 @@ export interface BinaryKernel {
 
 const BASE = 65536;
 const BATCH = BASE + 32768;
-/** Where the kernel leaves its compensated sum and compensation (after the tables, before the batch). */
-const SUMS_AT = BATCH - 16;
+/** Where the kernel leaves its lane sums s0, s1, c0, c1 (after the tables, before the batch). */
+const SUMS_AT = BATCH - 32;
 /** Where the kernel reads posWeight, keep, half and divisor. */
-const PARAMS_AT = BATCH - 48;
-/** Largest batch for the kernel: three f64 arrays within 2 GB of memory. Larger ones take the JavaScript loop. */
-const MAX_N = Math.floor((2 ** 31 - BATCH) / 24);
+const PARAMS_AT = BATCH - 64;
 /** Below this many samples the JavaScript loop is as fast (no copies). */
 export const WASM_MIN_N = 32;
 
@@ -70,53 +71,113 @@ function instantiate(): BinaryKernel | null {
     const tables = new Float64Array(k.memory.buffer, BASE, 4096);
     tables.set(EXP2, 0);
     tables.set(LOG, 256);
+    // j = 1 reads the value of j = 0 (log 1 = 0): the kernel takes its table index straight from the rounded
+    // 1024 e, and fastLog1p.ts folds j = 1 into j = 0 (assembly/binaryKernel.ts, pass B).
+    tables[256 + 2] = 0;
+    tables[256 + 3] = 0;
     // 2^i for i = -1100..1 at index 2306 + i + 1100 (exact powers of two; 0 below 2^-1074), as in fastExp.ts.
     for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[2306 + i] = p;
     // The SIMD loop's constants at BASE + 28672 (assembly/binaryKernel.ts CONSTS), in its order.
     tables.set([1, 0.5, 708, 184.6649652337873, 6755399441055744, 0.0054152123482253955, -1.0082281460997769e-13,
       0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 1024, 0.0009765625,
       -0.5, 0.3333333333333333, -0.25, 0.2, -0.16666666666666666, -1], 28672 / 8);
-    new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([1023n, 1023n]);
+    new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([EXP_BIAS, EXP_BIAS]);
     return k;
   } catch {
     return null;
   }
 }
 
-// Views of the batch in the kernel's memory, kept between calls of the same length.
-let viewN = -1;
+/**
+ * Samples per kernel call. The batch goes through the kernel in chunks: each chunk's labels and logits are
+ * copied into the kernel's memory, run, and its gradient copied out, while all three are still in the CPU's
+ * L2 cache (8192 samples: 192 KB). Copying a whole batch in first and the gradient out last made each
+ * array travel through main memory three times for a large batch (measured at N = 10^7: about 1.9 ns per
+ * sample on top of the kernel's arithmetic). Even, so that each chunk starts a pair of the kernel's lanes.
+ */
+export const CHUNK = 8192;
+/** Where a chunk's labels, logits and gradient lie in the kernel's memory (f64 each). */
+const LABELS_AT = BATCH;
+const LOGITS_AT = BATCH + 8 * CHUNK;
+const GRAD_AT = BATCH + 16 * CHUNK;
+
+/** A typed array's chunks as views (`subarray`), kept for the next call with the same array. */
+interface ChunkViews {
+  source: ArrayBufferView | null;
+  length: number;
+  views: ArrayLike<number>[];
+}
+
+const labelChunks: ChunkViews = { source: null, length: -1, views: [] };
+const logitChunks: ChunkViews = { source: null, length: -1, views: [] };
+const gradChunks: ChunkViews = { source: null, length: -1, views: [] };
+
+/**
+ * The chunks of a typed array: views made once per array (and length), so that a training loop that passes
+ * the same buffers again allocates nothing. Two views per array for a batch of one chunk or less would be
+ * pointless: such a batch is copied whole.
+ */
+function chunkViews(cache: ChunkViews, source: ArrayBufferView & ArrayLike<number>): ArrayLike<number>[] {
+  const n = source.length;
+  if (cache.source === source && cache.length === n) return cache.views;
+  const views: ArrayLike<number>[] = [];
+  const sub = source as unknown as { subarray(begin: number, end: number): ArrayLike<number> };
+  for (let at = 0; at < n; at += CHUNK) views.push(sub.subarray(at, Math.min(at + CHUNK, n)));
+  cache.source = source;
+  cache.length = n;
+  cache.views = views;
+  return views;
+}
+
+// Views of one chunk in the kernel's memory: the full chunk, and the last (shorter) chunk of the current
+// length, kept between calls.
 let viewBuffer: ArrayBuffer | null = null;
 let labelsView = new Float64Array(0);
 let logitsView = new Float64Array(0);
 let gradView = new Float64Array(0);
-/** The kernel's sum and compensation (SUMS_AT), a view renewed when the memory grows. */
+let tailN = -1;
+let labelsTail = new Float64Array(0);
+let logitsTail = new Float64Array(0);
+let gradTail = new Float64Array(0);
+/** The kernel's lane sums s0, s1, c0, c1 (SUMS_AT), a view renewed when the memory is new. */
 let sumsView = new Float64Array(0);
 let paramsView = new Float64Array(0);
 
-function views(k: BinaryKernel, n: number): void {
-  const needed = BATCH + 24 * n;
+function views(k: BinaryKernel, tail: number): void {
   const buffer = k.memory.buffer;
-  if (buffer.byteLength < needed) {
-    k.memory.grow(Math.ceil((needed - buffer.byteLength) / 65536));
+  if (buffer !== viewBuffer) {
+    if (buffer.byteLength < BATCH + 24 * CHUNK) k.memory.grow(Math.ceil((BATCH + 24 * CHUNK - buffer.byteLength) / 65536));
+    viewBuffer = k.memory.buffer;
+    sumsView = new Float64Array(viewBuffer, SUMS_AT, 4);
+    paramsView = new Float64Array(viewBuffer, PARAMS_AT, 4);
+    labelsView = new Float64Array(viewBuffer, LABELS_AT, CHUNK);
+    logitsView = new Float64Array(viewBuffer, LOGITS_AT, CHUNK);
+    gradView = new Float64Array(viewBuffer, GRAD_AT, CHUNK);
+    tailN = -1;
   }
-  if (n === viewN && k.memory.buffer === viewBuffer) return;
-  viewBuffer = k.memory.buffer;
-  sumsView = new Float64Array(viewBuffer, SUMS_AT, 2);
-  paramsView = new Float64Array(viewBuffer, PARAMS_AT, 4);
-  viewN = n;
-  labelsView = new Float64Array(viewBuffer, BATCH, n);
-  logitsView = new Float64Array(viewBuffer, BATCH + 8 * n, n);
-  gradView = new Float64Array(viewBuffer, BATCH + 16 * n, n);
+  if (tail !== tailN) {
+    tailN = tail;
+    labelsTail = new Float64Array(viewBuffer, LABELS_AT, tail);
+    logitsTail = new Float64Array(viewBuffer, LOGITS_AT, tail);
+    gradTail = new Float64Array(viewBuffer, GRAD_AT, tail);
+  }
 }
 
-/** Copies a batch input into the kernel's memory; false if a plain array holds a non-number (the JS loop reports it). */
-function copyIn(view: Float64Array, source: NumericArray): boolean {
+/**
+ * Copies samples [at, at + view.length) of a batch input into the kernel's memory; false if a plain array
+ * holds a non-number there (the JavaScript loop then reports it).
+ */
+function copyIn(view: Float64Array, source: NumericArray, chunks: ArrayLike<number>[] | null, chunk: number, at: number): boolean {
+  if (chunks !== null) {
+    view.set(chunks[chunk]!);
+    return true;
+  }
   if (ArrayBuffer.isView(source)) {
     view.set(source as unknown as ArrayLike<number>);
     return true;
   }
   for (let i = 0; i < view.length; i++) {
-    const x = source[i];
+    const x = source[at + i];
     if (typeof x !== "number") return false;
     view[i] = x;
   }
@@ -124,11 +185,11 @@ function copyIn(view: Float64Array, source: NumericArray): boolean {
 }
 
 /**
- * @internal Runs the kernel over a whole batch (no weights, reduced loss) and writes the gradient (already
- * divided by `divisor`) into `grad`. Returns a view of the compensated sum and its compensation, which the
- * kernel leaves in its memory (returned from WebAssembly as numbers they would be boxed by V8: a heap
- * allocation each). Returns null if the kernel met an invalid label or logit, or the batch is too large for
- * it: the caller then runs the JavaScript loop, which throws the error with its message (or does the work).
+ * @internal Runs the kernel over a whole batch (no weights, reduced loss), chunk by chunk, and writes the
+ * gradient (already divided by `divisor`) into `grad`. Returns a view of the lane sums s0, s1, c0, c1,
+ * which the kernel leaves in its memory (returned from WebAssembly as numbers they would be boxed by V8: a
+ * heap allocation each). Returns null if the kernel met an invalid label or logit: the caller then runs the
+ * JavaScript loop, which throws the error with its message.
  */
 export function runBinaryKernel(
   k: BinaryKernel,
@@ -140,18 +201,31 @@ export function runBinaryKernel(
   wantLoss: boolean,
 ): Float64Array | null {
   const n = labels.length;
-  if (n > MAX_N) return null;
-  views(k, n);
-  if (!copyIn(labelsView, labels) || !copyIn(logitsView, logits)) return null;
+  const tail = n % CHUNK === 0 ? CHUNK : n % CHUNK;
+  views(k, tail);
+  const whole = n <= CHUNK;
+  const labelViews = !whole && ArrayBuffer.isView(labels) ? chunkViews(labelChunks, labels) : null;
+  const logitViews = !whole && ArrayBuffer.isView(logits) ? chunkViews(logitChunks, logits) : null;
+  const gradViews = !whole && grad !== null && ArrayBuffer.isView(grad) ? chunkViews(gradChunks, grad) : null;
   // posWeight, keep, half, divisor: through memory, so the call passes small integers only (V8 boxes a
   // double argument of a JS-to-WebAssembly call that it does not inline).
   paramsView.set(params);
   k.reset();
-  const bad = k.run(n, BATCH, BATCH + 8 * n, BATCH + 16 * n, signLabels ? 1 : 0, wantLoss ? 1 : 0, grad !== null ? 1 : 0);
-  if (bad >= 0) return null;
-  if (grad !== null) {
-    if (ArrayBuffer.isView(grad)) grad.set(gradView);
-    else for (let i = 0; i < n; i++) grad[i] = gradView[i]!;
+  const sign = signLabels ? 1 : 0;
+  const loss = wantLoss ? 1 : 0;
+  const wantGrad = grad !== null ? 1 : 0;
+  for (let chunk = 0, at = 0; at < n; chunk++, at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    const last = m !== CHUNK;
+    if (!copyIn(last ? labelsTail : labelsView, labels, labelViews, chunk, at)) return null;
+    if (!copyIn(last ? logitsTail : logitsView, logits, logitViews, chunk, at)) return null;
+    if (k.run(m, LABELS_AT, LOGITS_AT, GRAD_AT, sign, loss, wantGrad) >= 0) return null;
+    if (grad !== null) {
+      const out = last ? gradTail : gradView;
+      if (gradViews !== null) (gradViews[chunk] as Float64Array).set(out);
+      else if (ArrayBuffer.isView(grad)) grad.set(out, at);
+      else for (let i = 0; i < m; i++) grad[at + i] = out[i]!;
+    }
   }
   return sumsView;
 }

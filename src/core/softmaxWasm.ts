@@ -1,3 +1,4 @@
+import { EXP_BIAS } from "./expKernelBias.js";
 import { EXP2 } from "./kernelTables.js";
 import { log1pUnit } from "./fastLog1p.js";
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
@@ -55,7 +56,7 @@ function instantiate(): SoftmaxKernel | null {
     new Float64Array(k.memory.buffer, BASE + 12288, 9).set([-700, 184.6649652337873, 6755399441055744,
       0.0054152123482253955, -1.0082281460997769e-13, 0.5, 0.16666666666666666, 0.041666666666666664,
       0.008333333333333333]);
-    new BigInt64Array(k.memory.buffer, BASE + 12288 + 72, 2).set([1023n, 1023n]);
+    new BigInt64Array(k.memory.buffer, BASE + 12288 + 72, 2).set([EXP_BIAS, EXP_BIAS]);
     return k;
   } catch {
     return null;
