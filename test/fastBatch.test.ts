@@ -18,7 +18,7 @@ import {
   type BinaryLossOptions,
 } from "xent";
 import { logitBatchReference } from "../src/core/binaryBatchReference.js";
-import { binaryKernel, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { binaryKernel, CHUNK, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
 import { same, show, ulp } from "./ulp.js";
 
 afterEach(() => setBinaryWasmEnabled(true));
@@ -266,5 +266,88 @@ describe("a sum that overflows while the mean is finite (extremeSums.ts), throug
       expect(binaryCrossEntropyWithLogitsAndGrad(labels, logits).loss).toBe(1e308);
       expect(binaryCrossEntropyWithLogits(labels, logits, { reduction: "sum" })).toBe(Infinity);
     }
+  });
+});
+
+describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk seams", () => {
+  // CHUNK samples per kernel call, blocks of 128 inside: a block with an unusual pair (an invalid input,
+  // |s| >= 708) runs its careful loop, every other block the loop of its case (sign, loss and/or gradient,
+  // posWeight 1, no smoothing) or the general one. Usual random samples, hard points at the seams.
+  const n = 2 * CHUNK + 301;
+  const seams = [0, 1, 126, 127, 128, 129, 5000, CHUNK - 2, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 128, 2 * CHUNK - 1, 2 * CHUNK, n - 2, n - 1];
+  const hard = [1e308, -745.2, 710, -Infinity, 708.5, Infinity, -37.5, 745];
+  function seamBatch(sign: boolean, soft: boolean): { labels: number[]; logits: number[] } {
+    const r = random(99);
+    const labels: number[] = [];
+    const logits: number[] = [];
+    for (let i = 0; i < n; i++) {
+      logits.push((r() - 0.5) * 40);
+      labels.push(sign ? (r() < 0.5 ? 1 : -1) : soft && r() < 0.3 ? r() : r() < 0.5 ? 0 : 1);
+    }
+    seams.forEach((at, k) => (logits[at] = hard[k % hard.length]!));
+    return { labels, logits };
+  }
+
+  describe.each(OPTIONS)("options %o", (options) => {
+    test.each([
+      ["binaryCrossEntropyWithLogits", false, false],
+      ["binaryCrossEntropyWithLogits, soft labels", false, true],
+      ["logisticLoss", true, false],
+    ] as const)("%s: loss, gradient and both, bit for bit the JavaScript loop's", (_, sign, soft) => {
+      const { labels, logits } = seamBatch(sign, soft);
+      const reduced = { ...options, reduction: options.reduction ?? "mean" } as { reduction: "mean" };
+      const loss = sign ? logisticLoss : binaryCrossEntropyWithLogits;
+      const andGrad = sign ? logisticLossAndGrad : binaryCrossEntropyWithLogitsAndGrad;
+      for (const make of [(x: number[]) => Float64Array.from(x), (x: number[]) => Float32Array.from(x), (x: number[]) => x]) {
+        const y = make(labels);
+        const s = make(logits);
+        setBinaryWasmEnabled(false);
+        const js = andGrad(y, s, reduced);
+        const jsLoss = loss(y, s, reduced);
+        const jsGrad = sign ? null : binaryCrossEntropyWithLogitsGrad(y, s, reduced);
+        setBinaryWasmEnabled(true);
+        const wasm = andGrad(y, s, reduced);
+        expect(Object.is(wasm.loss, js.loss), `${wasm.loss} vs ${js.loss}`).toBe(true);
+        expect(mismatches(wasm.grad, js.grad, labels, logits)).toEqual([]);
+        expect(Object.is(loss(y, s, reduced), jsLoss)).toBe(true);
+        expect(Object.is(js.loss, jsLoss)).toBe(true);
+        if (jsGrad !== null) expect(mismatches(binaryCrossEntropyWithLogitsGrad(y, s, reduced), jsGrad, labels, logits)).toEqual([]);
+      }
+    });
+  });
+
+  test("the same buffers again, with new contents, and views into a larger buffer", () => {
+    const { labels, logits } = seamBatch(false, false);
+    const y = Float64Array.from(labels);
+    const s = Float64Array.from(logits);
+    const gradOut = new Float64Array(n);
+    const check = (yy: Float64Array, ss: Float64Array) => {
+      setBinaryWasmEnabled(false);
+      const js = binaryCrossEntropyWithLogitsAndGrad(yy, ss);
+      setBinaryWasmEnabled(true);
+      const wasm = binaryCrossEntropyWithLogitsAndGrad(yy, ss, { gradOut });
+      expect(Object.is(wasm.loss, js.loss)).toBe(true);
+      expect(mismatches(gradOut, js.grad, Array.from(yy), Array.from(ss))).toEqual([]);
+    };
+    check(y, s);
+    s.reverse();
+    y.fill(1, 0, CHUNK + 7);
+    check(y, s);
+    const big = new Float64Array(3 * n);
+    big.set(logits, n + 1);
+    const bigLabels = new Float64Array(3 * n);
+    bigLabels.set(labels, 2 * n - 5);
+    check(bigLabels.subarray(2 * n - 5, 3 * n - 5), big.subarray(n + 1, 2 * n + 1));
+  });
+
+  test("an invalid input in a later chunk is reported with its own index", () => {
+    const { labels, logits } = seamBatch(false, false);
+    labels[2 * CHUNK + 5] = 1.5;
+    expect(() => binaryCrossEntropyWithLogitsAndGrad(Float64Array.from(labels), Float64Array.from(logits))).toThrow(
+      `binaryCrossEntropyWithLogitsAndGrad: labels[${2 * CHUNK + 5}] = 1.5 is not in [0, 1]`,
+    );
+    const { labels: signs, logits: s2 } = seamBatch(true, false);
+    signs[CHUNK + 3] = 0;
+    expect(() => logisticLoss(signs, s2)).toThrow(`logisticLoss: labels[${CHUNK + 3}] = 0 is not -1 or +1`);
   });
 });
