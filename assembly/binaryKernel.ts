@@ -12,12 +12,13 @@
 // blocks, the parameters and the sums (see the constants below); then the caller's labels,
 // logits and the gradient, as f64, at the offsets passed to `run`.
 
+import { EXP2_AT, expNonPositiveAt, expX2 } from "./expKernel";
+
 const BASE: usize = 65536;
-const EXP2: usize = BASE;
+const EXP2: usize = EXP2_AT; // = BASE
 const LOG: usize = BASE + 2048;
 const POW2: usize = BASE + 2048 + 16400;
 
-import { expNonPositiveAt, expX2 } from "./expKernel";
 
 /** 1.5 2^52: adding and subtracting it rounds to an integer (the log1p table index). */
 const SHIFT: f64 = 6755399441055744.0;
@@ -174,7 +175,7 @@ function passA(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: i
     usual = v128.and(usual, f64x2.lt(z, limit));
     if (signLabels) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
     else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
-    v128.store(E + (<usize>(q - b) << 3), expX2(f64x2.neg(z), EXP2, invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, expBias));
+    v128.store(E + (<usize>(q - b) << 3), expX2(f64x2.neg(z), invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, expBias));
   }
   return i64x2.all_true(usual) ? 1 : 0;
 }
@@ -212,8 +213,8 @@ function passB(count: i32): void {
     const u = f64x2.add(f64x2.mul(e, k1024), shift);
     const nearest = f64x2.sub(u, shift);
     const jd = f64x2.mul(nearest, v128.and(f64x2.gt(nearest, one), one));
-    const l0 = v128.load(LOG + (<usize>(i32x4.extract_lane(u, 0) & 2047) << 4));
-    const l1 = v128.load(LOG + (<usize>(i32x4.extract_lane(u, 2) & 2047) << 4));
+    const l0 = v128.load(<usize>(i32x4.extract_lane(u, 0) & 2047) << 4, LOG);
+    const l1 = v128.load(<usize>(i32x4.extract_lane(u, 2) & 2047) << 4, LOG);
     const m = f64x2.mul(jd, inv1024);
     const tt = f64x2.div(f64x2.sub(e, m), f64x2.add(one, m));
     const t2 = f64x2.mul(tt, tt);

@@ -9,6 +9,9 @@ const LN2_128_HI: f64 = 0.0054152123482253955;
 const LN2_128_LO: f64 = -1.0082281460997769e-13;
 const SHIFT: f64 = 6755399441055744.0;
 
+/** Where both modules keep the table 2^(j/128) (hi, lo pairs): the start of their memory after AssemblyScript's. */
+export const EXP2_AT: usize = 65536;
+
 /** exp(x) for -746 < x <= 0; `exp2` the (hi, lo) table of 2^(j/128), `pow2` the powers 2^i, i = -1100..1. */
 // @ts-ignore: decorator
 @inline export function expNonPositiveAt(x: f64, exp2: usize, pow2: usize): f64 {
@@ -42,7 +45,6 @@ const SHIFT: f64 = 6755399441055744.0;
 // @ts-ignore: decorator
 @inline export function expX2(
   x: v128,
-  exp2: usize,
   invLn2: v128,
   shift: v128,
   ln2Hi: v128,
@@ -56,8 +58,10 @@ const SHIFT: f64 = 6755399441055744.0;
   const t = f64x2.add(f64x2.mul(x, invLn2), shift);
   const nd = f64x2.sub(t, shift);
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
-  const e0 = v128.load(exp2 + (<usize>(i32x4.extract_lane(t, 0) & 127) << 4));
-  const e1 = v128.load(exp2 + (<usize>(i32x4.extract_lane(t, 2) & 127) << 4));
+  // The table at the fixed address EXP2_AT, as the load's constant offset: one addressing mode per load
+  // instead of an addition per lane.
+  const e0 = v128.load(<usize>(i32x4.extract_lane(t, 0) & 127) << 4, EXP2_AT);
+  const e1 = v128.load(<usize>(i32x4.extract_lane(t, 2) & 127) << 4, EXP2_AT);
   const hi = v128.shuffle<f64>(e0, e1, 0, 2);
   const lo = v128.shuffle<f64>(e0, e1, 1, 3);
   const scale = i64x2.shl(i64x2.shr_u(i64x2.sub(t, expBias), 7), 52);

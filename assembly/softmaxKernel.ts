@@ -13,8 +13,10 @@
 // offsets passed to `run`: the logits (f64, n k), the row outputs (max, argmax, tail, flag: 4 f64 per row)
 // and the stored exponentials (n k f64).
 
+import { EXP2_AT, expNonPositiveAt, expX2 } from "./expKernel";
+
 const BASE: usize = 65536;
-const EXP2: usize = BASE;
+const EXP2: usize = EXP2_AT; // = BASE
 const POW2: usize = BASE + 2048;
 /** Scratch rows of up to 4096 columns: exp(d_j) and exp(d_j) e_j (e_j the TwoSum correction of d_j). */
 const X: usize = BASE + 16384;
@@ -23,7 +25,6 @@ const XE: usize = BASE + 16384 + 32768;
  * the i64x2 expBias (expKernel.ts `expX2`). */
 const CONSTS: usize = BASE + 12288;
 
-import { expNonPositiveAt, expX2 } from "./expKernel";
 
 /** fastExp.ts `expNonPositive` for -700 <= x <= 0 (no guard needed there). */
 // @ts-ignore: decorator
@@ -117,7 +118,7 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
         low = true;
         break;
       }
-      const x = expX2(d, EXP2, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, expBias);
+      const x = expX2(d, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, expBias);
       v128.store(X + (<usize>j << 3), x);
       v128.store(XE + (<usize>j << 3), f64x2.mul(x, e));
     }
