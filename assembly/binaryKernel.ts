@@ -9,8 +9,8 @@
 //
 // Memory (set up by binaryWasm.ts): from BASE, the exp table (2^(j/128) as hi, lo pairs), the log table
 // (log(1 + j/1024) as hi, lo pairs), the powers of two 2^i for i = -1100..1, the SIMD constants, two scratch
-// blocks, the parameters and the sums (see the constants below); then the caller's labels,
-// logits and the gradient, as f64, at the offsets passed to `run`.
+// blocks, the parameters and the sums (see the constants below); then one chunk of the caller's labels,
+// logits and gradient (binaryWasm.ts CHUNK samples), as f64, at the offsets passed to `run`.
 
 import { EXP2_AT, expNonPositiveAt, expX2 } from "./expKernel";
 

@@ -417,7 +417,8 @@ const SUMS = new Float64Array(4);
 
 // The reduced loss, written out where it is needed (a function taking and returning the double would box
 // it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`
-// divided. An infinite sum has a NaN compensation (Infinity - Infinity): the sum itself is then the answer,
+// divided (for the logit forms, `sum` and `c` merged from two lanes first, see logitBatch). An infinite sum
+// has a NaN compensation (Infinity - Infinity): the sum itself is then the answer,
 // unless the divisor may bring it back into range (extremeSums.ts `reduced`; here written out too, so that
 // its closure is made only on that rare path). `+ 0` turns the -0 of an empty sum (the accumulators start
 // at -0, see logitLoopPlain) into +0.
