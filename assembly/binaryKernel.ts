@@ -12,7 +12,7 @@
 // blocks, the parameters and the sums (see the constants below); then one chunk of the caller's labels,
 // logits and gradient (binaryWasm.ts CHUNK samples), as f64, at the offsets passed to `run`.
 
-import { EXP2_AT, expNonPositiveAt, expX2 } from "./expKernel";
+import { EXP2_AT, expNegX2, expNonPositiveAt } from "./expKernel";
 
 const BASE: usize = 65536;
 const EXP2: usize = EXP2_AT; // = BASE
@@ -46,7 +46,7 @@ const PARAMS_AT: usize = BASE + 32768 - 64;
 /**
  * The SIMD loop's constants (binaryWasm.ts writes them): 1, 0.5, 708, 128/ln 2, 1.5 2^52, ln2/128 head and
  * tail, 1/6, 1/24, 1/120, 1024, 1/1024, -1/2, 1/3, -1/4, 1/5, -1/6, -1, then the i64x2 expBias
- * (expKernel.ts `expX2`).
+ * (expKernel.ts `expX2`), -1/6 and -1/120 (`expNegX2`).
  */
 const CONSTS: usize = BASE + 28672;
 
@@ -147,37 +147,24 @@ function step(i: i32): bool {
 const E: usize = BASE + 29696;
 const A: usize = BASE + 30720;
 
-/** Pass A: e = exp(-|s|) for samples [b, end) into E; returns 1 if every pair is usual (see `run`). */
-function passA(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: i32): i32 {
-  return signLabels ? passALoop(b, end, labelsAt, logitsAt, true) : passALoop(b, end, labelsAt, logitsAt, false);
-}
-
-// @ts-ignore: decorator
-@inline function passALoop(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: bool): i32 {
-  const one = v128.load64_splat(CONSTS);
-  const zero = f64x2.splat(0.0);
+/**
+ * Pass A: e = exp(-|s|) for samples [b, end) into E, assuming every pair usual (pass C checks that, and a
+ * block where it fails is marked by `markUnusual` and run again).
+ */
+function passA(b: i32, end: i32, logitsAt: usize): void {
   const halfV = v128.load64_splat(CONSTS + 8);
-  const limit = v128.load64_splat(CONSTS + 16);
   const invLn2 = v128.load64_splat(CONSTS + 24);
   const shift = v128.load64_splat(CONSTS + 32);
   const ln2Hi = v128.load64_splat(CONSTS + 40);
   const ln2Lo = v128.load64_splat(CONSTS + 48);
-  const c6 = v128.load64_splat(CONSTS + 56);
+  const minusC6 = v128.load64_splat(CONSTS + 160);
   const c24 = v128.load64_splat(CONSTS + 64);
-  const c120 = v128.load64_splat(CONSTS + 72);
-  const minusOne = v128.load64_splat(CONSTS + 136);
+  const minusC120 = v128.load64_splat(CONSTS + 168);
   const expBias = v128.load(CONSTS + 144);
-  let usual = i64x2.splat(-1);
   for (let q = b; q < end; q += 2) {
-    const at = <usize>q << 3;
-    const y = v128.load(labelsAt + at);
-    const z = f64x2.abs(v128.load(logitsAt + at));
-    usual = v128.and(usual, f64x2.lt(z, limit));
-    if (signLabels) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
-    else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
-    v128.store(E + (<usize>(q - b) << 3), expX2(f64x2.neg(z), invLn2, shift, ln2Hi, ln2Lo, halfV, c6, c24, c120, expBias));
+    const z = f64x2.abs(v128.load(logitsAt + (<usize>q << 3)));
+    v128.store(E + (<usize>(q - b) << 3), expNegX2(z, invLn2, shift, ln2Hi, ln2Lo, halfV, minusC6, c24, minusC120, expBias));
   }
-  return i64x2.all_true(usual) ? 1 : 0;
 }
 
 /** Pass A again for a block with an unusual pair: marks each unusual pair with NaN in E. */
@@ -243,8 +230,11 @@ function passB(count: i32): void {
   const halfLabel = f64x2.splat(gHalf);
   const posWeightV = f64x2.splat(gPosWeight);
   const divisorV = f64x2.splat(gDivisor);
+  const limit = v128.load64_splat(CONSTS + 16);
+  const minusOne = v128.load64_splat(CONSTS + 136);
   let sums = f64x2.replace_lane(f64x2.splat(s0), 1, s1);
   let comps = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
+  let usual = i64x2.splat(-1);
   let i = b;
   for (; i < end; i += 2) {
     const at = <usize>i << 3;
@@ -264,10 +254,16 @@ function passB(count: i32): void {
     }
     let y = v128.load(labelsAt + at);
     const s = v128.load(logitsAt + at);
+    const z = f64x2.abs(s);
+    if (!careful) {
+      // The checks that pass A skipped: a valid label, |s| < 708 (NaN fails).
+      usual = v128.and(usual, f64x2.lt(z, limit));
+      if (sign) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
+      else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
+    }
     if (sign) y = f64x2.mul(f64x2.add(y, one), halfV);
     if (smooth) y = f64x2.add(f64x2.mul(y, keepV), halfLabel);
     if (wantLoss) {
-      const z = f64x2.abs(s);
       const a = v128.load(A + (<usize>(i - b) << 3));
       const halfS = f64x2.mul(halfV, s);
       const halfZ = f64x2.mul(halfV, z);
@@ -301,6 +297,8 @@ function passB(count: i32): void {
       v128.store(gradAt + at, f64x2.div(g, divisorV));
     }
   }
+  // An unusual pair in a block taken as usual: its sums are dropped (the caller runs the block again).
+  if (!careful && !i64x2.all_true(usual)) return -2;
   s0 = f64x2.extract_lane(sums, 0);
   s1 = f64x2.extract_lane(sums, 1);
   c0 = f64x2.extract_lane(comps, 0);
@@ -348,17 +346,21 @@ function passC(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize
  * long chain; short loops overlap many. Measured (kernel alone, N = 10^6): one pass 15.2 ns per sample, two
  * passes (exp apart) 11.7, three 8.9; a fourth pass for the gradient made it slower (10.4).
  *
- * Pass A checks the inputs without a branch: it ANDs each pair's "usual" mask (a valid label, |s| < 708,
- * where exp needs no guard and its result is normal; NaN fails the comparison) into one mask, tested once
- * per block. A block with anything unusual runs pass A again, marking such a pair with NaN in place of e,
- * and pass C sends a marked pair through `step`, in its place in the sample order. (A branch per pair cost
- * about 16 instructions per pair, a sixth of pass A.)
+ * The inputs are checked without a branch per pair: pass C (the specialised loop, which loads each label
+ * and logit anyway) ANDs each pair's "usual" mask (a valid label, |s| < 708, where exp needs no guard and its
+ * result is normal; NaN fails the comparison) into one mask, tested once per block. Passes A and B meanwhile
+ * computed whatever the bits gave (no WebAssembly float operation traps). A block with anything unusual
+ * drops what pass C summed (the lane sums are only written back at the end of a block that passed), marks
+ * each unusual pair with NaN in place of e (`markUnusual`), and runs the general pass C, which sends a
+ * marked pair through `step` in its place in the sample order and overwrites the block's gradient. (A
+ * branch per pair in pass A cost about 16 instructions per pair, a sixth of that pass.)
  *
  * Each pass is a function of its own, and pass C has a loop per common case (`passC`): V8 kept the flags
  * tested in every iteration, and, with all constants of all passes live in one function, spilled them to
  * the stack. Measured (kernel alone, 4096 samples in cache, loss and gradient): 8.6 ns per sample before
- * these changes, 7.9 after the branch-free checks, lane sums and exp bits, 7.1 after the loops per case.
- * (Unrolling pass C to two pairs per iteration changed nothing.)
+ * these changes, 7.9 after the branch-free checks, lane sums and exp bits, 7.1 after the loops per case,
+ * 6.9 with the checks moved from pass A to pass C and exp(-z) without negating z (`expNegX2`: pass A then
+ * needs 9 constants, which fit V8's registers). (Unrolling pass C to two pairs per iteration changed nothing.)
  */
 export function run(
   n: i32,
@@ -382,10 +384,13 @@ export function run(
   const pairsEnd = n & ~1;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
-    const careful = !passA(b, end, labelsAt, logitsAt, signLabels);
-    if (careful) markUnusual(b, end, labelsAt, logitsAt, signLabels);
+    passA(b, end, logitsAt);
     if (wantLoss) passB(end - b);
-    const bad = passC(b, end, labelsAt, logitsAt, gradAt, careful);
+    let bad = passC(b, end, labelsAt, logitsAt, gradAt, false);
+    if (bad == -2) {
+      markUnusual(b, end, labelsAt, logitsAt, signLabels);
+      bad = passC(b, end, labelsAt, logitsAt, gradAt, true);
+    }
     if (bad >= 0) return bad;
   }
   for (let i = pairsEnd; i < n; i++) if (!step(i)) return i;

@@ -72,3 +72,38 @@ export const EXP2_AT: usize = 65536;
   );
   return f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
 }
+
+/**
+ * exp(-z) for two lanes z in [0, 708]: `expX2` at x = -z, bit for bit, without negating z. Every rounding is
+ * symmetric (fl(-a - b) = -fl(a + b), fl(-a * b) = -fl(a * b)), so the same operations with the signs moved
+ * give the same values: t = 1.5 2^52 - z 128/ln 2, and -r = (z + n HI) + n LO, which enters the polynomial
+ * through the splats -1/6 and -1/120 (`minusC6`, `minusC120`) and one subtraction.
+ */
+// @ts-ignore: decorator
+@inline export function expNegX2(
+  z: v128,
+  invLn2: v128,
+  shift: v128,
+  ln2Hi: v128,
+  ln2Lo: v128,
+  c2: v128,
+  minusC6: v128,
+  c24: v128,
+  minusC120: v128,
+  expBias: v128,
+): v128 {
+  const t = f64x2.sub(shift, f64x2.mul(z, invLn2));
+  const nd = f64x2.sub(t, shift);
+  const mr = f64x2.add(f64x2.add(z, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
+  const e0 = v128.load(<usize>(i32x4.extract_lane(t, 0) & 127) << 4, EXP2_AT);
+  const e1 = v128.load(<usize>(i32x4.extract_lane(t, 2) & 127) << 4, EXP2_AT);
+  const hi = v128.shuffle<f64>(e0, e1, 0, 2);
+  const lo = v128.shuffle<f64>(e0, e1, 1, 3);
+  const scale = i64x2.shl(i64x2.shr_u(i64x2.sub(t, expBias), 7), 52);
+  const r2 = f64x2.mul(mr, mr);
+  const p = f64x2.add(
+    f64x2.sub(f64x2.mul(r2, f64x2.add(c2, f64x2.mul(mr, minusC6))), mr),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(mr, minusC120))),
+  );
+  return f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
+}

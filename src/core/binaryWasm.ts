@@ -82,6 +82,8 @@ function instantiate(): BinaryKernel | null {
       0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 1024, 0.0009765625,
       -0.5, 0.3333333333333333, -0.25, 0.2, -0.16666666666666666, -1], 28672 / 8);
     new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([EXP_BIAS, EXP_BIAS]);
+    // -1/6 and -1/120 after it: the exp of -|s| (assembly/expKernel.ts `expNegX2`).
+    tables.set([-0.16666666666666666, -0.008333333333333333], 28672 / 8 + 20);
     return k;
   } catch {
     return null;
