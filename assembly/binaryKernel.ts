@@ -168,7 +168,8 @@ function passA(b: i32, end: i32, logitsAt: usize): void {
 }
 
 /** Pass A again for a block with an unusual pair: marks each unusual pair with NaN in E. */
-function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: i32): void {
+function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: i32): bool {
+  let marked = false;
   const one = v128.load64_splat(CONSTS);
   const zero = f64x2.splat(0.0);
   const limit = v128.load64_splat(CONSTS + 16);
@@ -180,8 +181,12 @@ function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLab
     let unusual = v128.not(f64x2.lt(z, limit));
     if (signLabels) unusual = v128.or(unusual, v128.and(f64x2.ne(y, one), f64x2.ne(y, minusOne)));
     else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
-    if (v128.any_true(unusual)) v128.store(E + (<usize>(q - b) << 3), f64x2.splat(NaN));
+    if (v128.any_true(unusual)) {
+      v128.store(E + (<usize>(q - b) << 3), f64x2.splat(NaN));
+      marked = true;
+    }
   }
+  return marked;
 }
 
 /** Pass B: a = log1p(e) for the first `count` entries of E, into A. */
@@ -353,7 +358,9 @@ function passC(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize
  * drops what pass C summed (the lane sums are only written back at the end of a block that passed), marks
  * each unusual pair with NaN in place of e (`markUnusual`), and runs the general pass C, which sends a
  * marked pair through `step` in its place in the sample order and overwrites the block's gradient. (A
- * branch per pair in pass A cost about 16 instructions per pair, a sixth of that pass.)
+ * branch per pair in pass A cost about 16 instructions per pair, a sixth of that pass.) After such a block
+ * the next one is marked and run carefully at once, without the fast attempt, until a block has nothing to
+ * mark: with 1% of logits beyond 708, 10.9 ns per sample instead of 12.7 (8.9 with none; N = 10^6).
  *
  * Each pass is a function of its own, and pass C has a loop per common case (`passC`): V8 kept the flags
  * tested in every iteration, and, with all constants of all passes live in one function, spilled them to
@@ -382,14 +389,23 @@ export function run(
   gHalf = load<f64>(PARAMS_AT + 16);
   gDivisor = load<f64>(PARAMS_AT + 24);
   const pairsEnd = n & ~1;
+  let lastCareful = false;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
     passA(b, end, logitsAt);
     if (wantLoss) passB(end - b);
-    let bad = passC(b, end, labelsAt, logitsAt, gradAt, false);
-    if (bad == -2) {
-      markUnusual(b, end, labelsAt, logitsAt, signLabels);
+    let bad: i32;
+    if (lastCareful) {
+      // The previous block had an unusual pair: this one likely too (data with many), so no fast attempt.
+      lastCareful = markUnusual(b, end, labelsAt, logitsAt, signLabels);
       bad = passC(b, end, labelsAt, logitsAt, gradAt, true);
+    } else {
+      bad = passC(b, end, labelsAt, logitsAt, gradAt, false);
+      if (bad == -2) {
+        markUnusual(b, end, labelsAt, logitsAt, signLabels);
+        bad = passC(b, end, labelsAt, logitsAt, gradAt, true);
+        lastCareful = true;
+      }
     }
     if (bad >= 0) return bad;
   }
