@@ -2,6 +2,7 @@ import { checkOptions, fail, failType } from "./checks.js";
 import { extremeWeights, overflowedMean, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
 import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
+import { addChunk, resetChunked, SUM_CHUNK } from "./chunkedSum.js";
 import { expNonPositive } from "./fastExp.js";
 import {
   type GradientBuffer,
@@ -200,21 +201,16 @@ export function logitBatch(
     PARAMS[1] = keep;
     PARAMS[2] = half;
     PARAMS[3] = divisor;
-    let sums = k !== null ? runBinaryKernel(k, labels, logits, grad, PARAMS, signLabels, wantLoss) : null;
-    if (sums === null) {
+    // Both leave the chunked sum (chunkedSum.ts) in ACC.
+    if (k === null || !runBinaryKernel(k, labels, logits, grad, PARAMS, ACC, signLabels, wantLoss)) {
       logitLoopPlain(fn, labels, logits, grad, signLabels, wantLoss);
-      sums = SUMS;
     }
     // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
     // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
     // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
     // the README's "Benchmarks and speed" "Allocations"). Hence the if/else.
-    // The two lanes merged: s0 + s1 with its exact rounding error (TwoSum) added to the compensations.
-    const s0 = sums[0]!;
-    const s1 = sums[1]!;
-    const sum = s0 + s1;
-    const bp = sum - s0;
-    const total = sum < Infinity ? sum + (sums[2]! + sums[3]! + (s0 - (sum - bp) + (s1 - bp))) : sum;
+    const hi = ACC[0]!;
+    const total = hi < Infinity ? hi + ACC[1]! : hi;
     let loss = NaN;
     if (wantLoss) {
       // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
@@ -227,12 +223,26 @@ export function logitBatch(
     RESULT.grad = grad;
     return RESULT;
   }
-  // -0, not 0: see logitLoopPlain. Two lanes as there (even and odd samples), merged at the end.
+  // -0, not 0: see logitLoopPlain. The chunked sum as there (chunkedSum.ts).
   let sum = -0;
   let c = -0;
   let sum1 = -0;
   let c1 = -0;
+  resetChunked(ACC);
+  let chunkEnd = SUM_CHUNK;
   for (let i = 0; i < n; i++) {
+    if (i === chunkEnd) {
+      LANES[0] = sum;
+      LANES[1] = sum1;
+      LANES[2] = c;
+      LANES[3] = c1;
+      addChunk(LANES, ACC);
+      sum = -0;
+      sum1 = -0;
+      c = -0;
+      c1 = -0;
+      chunkEnd += SUM_CHUNK;
+    }
     let y = labels[i]!;
     // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
     if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
@@ -265,10 +275,13 @@ export function logitBatch(
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  // The lanes merged as in the fast path above.
-  const merged = sum + sum1;
-  const bp = merged - sum;
-  const total = merged < Infinity ? merged + (c + c1 + (sum - (merged - bp) + (sum1 - bp))) : merged;
+  LANES[0] = sum;
+  LANES[1] = sum1;
+  LANES[2] = c;
+  LANES[3] = c1;
+  addChunk(LANES, ACC);
+  const hi = ACC[0]!;
+  const total = hi < Infinity ? hi + ACC[1]! : hi;
   let loss = NaN;
   if (perSample === null) {
     // The reduced loss, see RESULT; an overflowed sum as in the fast path above.
@@ -288,8 +301,7 @@ export function logitBatch(
  * depend on the data are gone (V8 does not hoist them out of the loop itself):
  * - label smoothing is always applied as `y * keep + half`, which is exactly y when keep = 1, half = 0;
  * - `g / divisor` is exactly g when divisor = 1.
- * Takes posWeight, keep, half and divisor from PARAMS and leaves the lane sums and their compensations
- * in SUMS (doubles passed or returned would be boxed: a heap allocation per call, unless V8 inlines it).
+ * Takes posWeight, keep, half and divisor from PARAMS and leaves the chunked sum (chunkedSum.ts) in ACC (doubles passed or returned would be boxed: a heap allocation per call, unless V8 inlines it).
  */
 function logitLoopPlain(
   fn: string,
@@ -315,7 +327,22 @@ function logitLoopPlain(
   let c0 = -0;
   let sum1 = -0;
   let c1 = -0;
+  resetChunked(ACC);
+  let chunkEnd = SUM_CHUNK;
   for (let i = 0; i < n; i++) {
+    if (i === chunkEnd) {
+      // The chunk's lanes into ACC (chunkedSum.ts), as the kernel's caller does after each call.
+      LANES[0] = sum0;
+      LANES[1] = sum1;
+      LANES[2] = c0;
+      LANES[3] = c1;
+      addChunk(LANES, ACC);
+      sum0 = -0;
+      sum1 = -0;
+      c0 = -0;
+      c1 = -0;
+      chunkEnd += SUM_CHUNK;
+    }
     let y = labels[i]!;
     // typeof first: a string, null or undefined would pass or dodge the range checks by coercion.
     if (typeof y !== "number") failType(`${fn}: labels[${i}]`, y, "is not a number");
@@ -342,10 +369,11 @@ function logitLoopPlain(
     }
     if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
   }
-  SUMS[0] = sum0;
-  SUMS[1] = sum1;
-  SUMS[2] = c0;
-  SUMS[3] = c1;
+  LANES[0] = sum0;
+  LANES[1] = sum1;
+  LANES[2] = c0;
+  LANES[3] = c1;
+  addChunk(LANES, ACC);
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -412,8 +440,10 @@ export function probabilityBatch(
 const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
 /** The plain loop's parameters (posWeight, keep, half, divisor), reused. */
 const PARAMS = new Float64Array(4);
-/** The plain loop's result, the lane sums s0, s1 and their compensations c0, c1 (as the kernel's), reused. */
-const SUMS = new Float64Array(4);
+/** A chunk's lane sums s0, s1 and their compensations c0, c1 (as the kernel's), reused. */
+const LANES = new Float64Array(4);
+/** The running chunked sum hi, lo (chunkedSum.ts) of the logit passes, reused. */
+const ACC = new Float64Array(2);
 
 // The reduced loss, written out where it is needed (a function taking and returning the double would box
 // it, see logitBatch): `((sum < Infinity ? sum + c : sum) + 0) / divisor`, the compensated sum `sum + c`

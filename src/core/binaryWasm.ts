@@ -1,4 +1,5 @@
 import { BINARY_KERNEL_WASM } from "./binaryKernelWasm.js";
+import { addChunk, resetChunked, SUM_CHUNK } from "./chunkedSum.js";
 import { EXP_BIAS } from "./expKernelBias.js";
 import { EXP2, LOG } from "./kernelTables.js";
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
@@ -95,9 +96,10 @@ function instantiate(): BinaryKernel | null {
  * copied into the kernel's memory, run, and its gradient copied out, while all three are still in the CPU's
  * L2 cache (8192 samples: 192 KB). Copying a whole batch in first and the gradient out last made each
  * array travel through main memory three times for a large batch (measured at N = 10^7: about 1.9 ns per
- * sample on top of the kernel's arithmetic). Even, so that each chunk starts a pair of the kernel's lanes.
+ * sample on top of the kernel's arithmetic). The chunks of the sum's structure (chunkedSum.ts): the kernel sums
+ * each chunk apart, in its two lanes.
  */
-export const CHUNK = 8192;
+export const CHUNK = SUM_CHUNK;
 /** Where a chunk's labels, logits and gradient lie in the kernel's memory (f64 each). */
 const LABELS_AT = BATCH;
 const LOGITS_AT = BATCH + 8 * CHUNK;
@@ -187,10 +189,11 @@ function copyIn(view: Float64Array, source: NumericArray, chunks: ArrayLike<numb
 }
 
 /**
- * @internal Runs the kernel over a whole batch (no weights, reduced loss), chunk by chunk, and writes the
- * gradient (already divided by `divisor`) into `grad`. Returns a view of the lane sums s0, s1, c0, c1,
- * which the kernel leaves in its memory (returned from WebAssembly as numbers they would be boxed by V8: a
- * heap allocation each). Returns null if the kernel met an invalid label or logit: the caller then runs the
+ * @internal Runs the kernel over a whole batch (no weights, reduced loss), chunk by chunk, writes the
+ * gradient (already divided by `divisor`) into `grad` and leaves the chunked sum of the losses
+ * (chunkedSum.ts) in `acc`: the kernel sums each chunk in its two lanes and leaves them in its memory, from
+ * where they are added to `acc` (returned from WebAssembly as numbers they would be boxed by V8: a heap
+ * allocation each). Returns false if the kernel met an invalid label or logit: the caller then runs the
  * JavaScript loop, which throws the error with its message.
  */
 export function runBinaryKernel(
@@ -199,9 +202,10 @@ export function runBinaryKernel(
   logits: NumericArray,
   grad: GradientBuffer | null,
   params: Float64Array,
+  acc: Float64Array,
   signLabels: boolean,
   wantLoss: boolean,
-): Float64Array | null {
+): boolean {
   const n = labels.length;
   const tail = n % CHUNK === 0 ? CHUNK : n % CHUNK;
   views(k, tail);
@@ -212,16 +216,18 @@ export function runBinaryKernel(
   // posWeight, keep, half, divisor: through memory, so the call passes small integers only (V8 boxes a
   // double argument of a JS-to-WebAssembly call that it does not inline).
   paramsView.set(params);
-  k.reset();
+  resetChunked(acc);
   const sign = signLabels ? 1 : 0;
   const loss = wantLoss ? 1 : 0;
   const wantGrad = grad !== null ? 1 : 0;
   for (let chunk = 0, at = 0; at < n; chunk++, at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
     const last = m !== CHUNK;
-    if (!copyIn(last ? labelsTail : labelsView, labels, labelViews, chunk, at)) return null;
-    if (!copyIn(last ? logitsTail : logitsView, logits, logitViews, chunk, at)) return null;
-    if (k.run(m, LABELS_AT, LOGITS_AT, GRAD_AT, sign, loss, wantGrad) >= 0) return null;
+    if (!copyIn(last ? labelsTail : labelsView, labels, labelViews, chunk, at)) return false;
+    if (!copyIn(last ? logitsTail : logitsView, logits, logitViews, chunk, at)) return false;
+    k.reset();
+    if (k.run(m, LABELS_AT, LOGITS_AT, GRAD_AT, sign, loss, wantGrad) >= 0) return false;
+    addChunk(sumsView, acc);
     if (grad !== null) {
       const out = last ? gradTail : gradView;
       if (gradViews !== null) (gradViews[chunk] as Float64Array).set(out);
@@ -229,5 +235,5 @@ export function runBinaryKernel(
       else for (let i = 0; i < m; i++) grad[at + i] = out[i]!;
     }
   }
-  return sumsView;
+  return true;
 }
