@@ -236,7 +236,7 @@ export function logitBatch(
       LANES[1] = sum1;
       LANES[2] = c;
       LANES[3] = c1;
-      addChunk(LANES, ACC);
+      addChunk(LANES, 0, ACC);
       sum = -0;
       sum1 = -0;
       c = -0;
@@ -279,7 +279,7 @@ export function logitBatch(
   LANES[1] = sum1;
   LANES[2] = c;
   LANES[3] = c1;
-  addChunk(LANES, ACC);
+  addChunk(LANES, 0, ACC);
   const hi = ACC[0]!;
   const total = hi < Infinity ? hi + ACC[1]! : hi;
   let loss = NaN;
@@ -336,7 +336,7 @@ function logitLoopPlain(
       LANES[1] = sum1;
       LANES[2] = c0;
       LANES[3] = c1;
-      addChunk(LANES, ACC);
+      addChunk(LANES, 0, ACC);
       sum0 = -0;
       sum1 = -0;
       c0 = -0;
@@ -373,7 +373,7 @@ function logitLoopPlain(
   LANES[1] = sum1;
   LANES[2] = c0;
   LANES[3] = c1;
-  addChunk(LANES, ACC);
+  addChunk(LANES, 0, ACC);
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */

@@ -105,31 +105,25 @@ const LABELS_AT = BATCH;
 const LOGITS_AT = BATCH + 8 * CHUNK;
 const GRAD_AT = BATCH + 16 * CHUNK;
 
-/** A typed array's chunks as views (`subarray`), kept for the next call with the same array. */
-interface ChunkViews {
-  source: ArrayBufferView | null;
-  length: number;
-  views: ArrayLike<number>[];
-}
-
-const labelChunks: ChunkViews = { source: null, length: -1, views: [] };
-const logitChunks: ChunkViews = { source: null, length: -1, views: [] };
-const gradChunks: ChunkViews = { source: null, length: -1, views: [] };
+/**
+ * Each typed array's chunks as views (`subarray`), made on the first call with that array (and length) and
+ * kept while the array lives: a WeakMap does not keep its keys alive, and the views reference the array's
+ * buffer, not the array, so the entry goes when the caller drops the array.
+ */
+const chunkCache = new WeakMap<object, { length: number; views: ArrayLike<number>[] }>();
 
 /**
  * The chunks of a typed array: views made once per array (and length), so that a training loop that passes
- * the same buffers again allocates nothing. Two views per array for a batch of one chunk or less would be
- * pointless: such a batch is copied whole.
+ * the same buffers again allocates nothing.
  */
-function chunkViews(cache: ChunkViews, source: ArrayBufferView & ArrayLike<number>): ArrayLike<number>[] {
+function chunkViews(source: ArrayBufferView & ArrayLike<number>): ArrayLike<number>[] {
   const n = source.length;
-  if (cache.source === source && cache.length === n) return cache.views;
+  const cached = chunkCache.get(source);
+  if (cached !== undefined && cached.length === n) return cached.views;
   const views: ArrayLike<number>[] = [];
   const sub = source as unknown as { subarray(begin: number, end: number): ArrayLike<number> };
   for (let at = 0; at < n; at += CHUNK) views.push(sub.subarray(at, Math.min(at + CHUNK, n)));
-  cache.source = source;
-  cache.length = n;
-  cache.views = views;
+  chunkCache.set(source, { length: n, views });
   return views;
 }
 
@@ -188,6 +182,100 @@ function copyIn(view: Float64Array, source: NumericArray, chunks: ArrayLike<numb
   return true;
 }
 
+// The batch being run (set by `beginBatch`): its arrays and their chunk views.
+const NONE: number[] = [];
+let batchLabels: NumericArray = NONE;
+let batchLogits: NumericArray = NONE;
+let batchGrad: GradientBuffer | null = null;
+let batchN = 0;
+let labelViews: ArrayLike<number>[] | null = null;
+let logitViews: ArrayLike<number>[] | null = null;
+let gradViews: ArrayLike<number>[] | null = null;
+
+/** @internal The number of kernel chunks of a batch of n samples. */
+export function chunkCount(n: number): number {
+  return Math.ceil(n / CHUNK);
+}
+
+/**
+ * @internal Prepares a batch (no weights, reduced loss) for `runChunk`: its views, and the kernel's
+ * parameters posWeight, keep, half, divisor (through memory, so that the calls pass small integers only:
+ * V8 boxes a double argument of a JS-to-WebAssembly call that it does not inline).
+ */
+export function beginBatch(k: BinaryKernel, labels: NumericArray, logits: NumericArray, grad: GradientBuffer | null, params: Float64Array): void {
+  const n = labels.length;
+  views(k, n % CHUNK === 0 ? CHUNK : n % CHUNK);
+  const whole = n <= CHUNK;
+  batchLabels = labels;
+  batchLogits = logits;
+  batchGrad = grad;
+  batchN = n;
+  labelViews = !whole && ArrayBuffer.isView(labels) ? chunkViews(labels) : null;
+  logitViews = !whole && ArrayBuffer.isView(logits) ? chunkViews(logits) : null;
+  gradViews = !whole && grad !== null && ArrayBuffer.isView(grad) ? chunkViews(grad) : null;
+  paramsView.set(params);
+}
+
+/**
+ * @internal Runs chunk `chunk` of the batch that `beginBatch` prepared: copies its labels and logits into the
+ * kernel's memory, runs the kernel, copies the gradient out (when the batch has a gradient buffer), and
+ * writes the chunk's lane sums s0, s1, c0, c1 (chunkedSum.ts) to `lanes[at..at + 3]`. Returns false if
+ * the kernel met an invalid label or logit (or a plain array holds a non-number).
+ */
+export function runChunk(k: BinaryKernel, chunk: number, signLabels: boolean, wantLoss: boolean, lanes: Float64Array, at: number): boolean {
+  const from = chunk * CHUNK;
+  const m = Math.min(CHUNK, batchN - from);
+  const last = m !== CHUNK;
+  if (!copyIn(last ? labelsTail : labelsView, batchLabels, labelViews, chunk, from)) return false;
+  if (!copyIn(last ? logitsTail : logitsView, batchLogits, logitViews, chunk, from)) return false;
+  k.reset();
+  if (k.run(m, LABELS_AT, LOGITS_AT, GRAD_AT, signLabels ? 1 : 0, wantLoss ? 1 : 0, batchGrad !== null ? 1 : 0) >= 0) return false;
+  lanes[at] = sumsView[0]!;
+  lanes[at + 1] = sumsView[1]!;
+  lanes[at + 2] = sumsView[2]!;
+  lanes[at + 3] = sumsView[3]!;
+  const grad = batchGrad;
+  if (grad !== null) {
+    const out = last ? gradTail : gradView;
+    if (gradViews !== null) (gradViews[chunk] as Float64Array).set(out);
+    else if (ArrayBuffer.isView(grad)) grad.set(out, from);
+    else for (let i = 0; i < m; i++) grad[from + i] = out[i]!;
+  }
+  return true;
+}
+
+/**
+ * @internal A chunk of the prepared batch's typed-array inputs, copied into `labels` and `logits` (views of
+ * the chunk's length; the worker threads' slots, src/parallel/). False if an input is a plain array.
+ */
+export function copyChunkOut(chunk: number, labels: Float64Array, logits: Float64Array): boolean {
+  if (labelViews === null || logitViews === null) return false;
+  labels.set(labelViews[chunk]!);
+  logits.set(logitViews[chunk]!);
+  return true;
+}
+
+/** @internal Writes a chunk's gradient (a view of the chunk's length) into the prepared batch's gradient buffer. */
+export function copyChunkGrad(chunk: number, grad: Float64Array): void {
+  if (batchGrad === null) return;
+  if (gradViews !== null) (gradViews[chunk] as Float64Array).set(grad);
+  else if (ArrayBuffer.isView(batchGrad)) batchGrad.set(grad, chunk * CHUNK);
+  else for (let i = 0; i < grad.length; i++) batchGrad[chunk * CHUNK + i] = grad[i]!;
+}
+
+/** @internal Forgets the prepared batch's arrays (so that the module does not keep them alive). */
+export function endBatch(): void {
+  batchLabels = NONE;
+  batchLogits = NONE;
+  batchGrad = null;
+  labelViews = null;
+  logitViews = null;
+  gradViews = null;
+}
+
+/** The lane sums of one chunk, reused (runBinaryKernel). */
+const LANES = new Float64Array(4);
+
 /**
  * @internal Runs the kernel over a whole batch (no weights, reduced loss), chunk by chunk, writes the
  * gradient (already divided by `divisor`) into `grad` and leaves the chunked sum of the losses
@@ -206,34 +294,14 @@ export function runBinaryKernel(
   signLabels: boolean,
   wantLoss: boolean,
 ): boolean {
-  const n = labels.length;
-  const tail = n % CHUNK === 0 ? CHUNK : n % CHUNK;
-  views(k, tail);
-  const whole = n <= CHUNK;
-  const labelViews = !whole && ArrayBuffer.isView(labels) ? chunkViews(labelChunks, labels) : null;
-  const logitViews = !whole && ArrayBuffer.isView(logits) ? chunkViews(logitChunks, logits) : null;
-  const gradViews = !whole && grad !== null && ArrayBuffer.isView(grad) ? chunkViews(gradChunks, grad) : null;
-  // posWeight, keep, half, divisor: through memory, so the call passes small integers only (V8 boxes a
-  // double argument of a JS-to-WebAssembly call that it does not inline).
-  paramsView.set(params);
+  beginBatch(k, labels, logits, grad, params);
   resetChunked(acc);
-  const sign = signLabels ? 1 : 0;
-  const loss = wantLoss ? 1 : 0;
-  const wantGrad = grad !== null ? 1 : 0;
-  for (let chunk = 0, at = 0; at < n; chunk++, at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    const last = m !== CHUNK;
-    if (!copyIn(last ? labelsTail : labelsView, labels, labelViews, chunk, at)) return false;
-    if (!copyIn(last ? logitsTail : logitsView, logits, logitViews, chunk, at)) return false;
-    k.reset();
-    if (k.run(m, LABELS_AT, LOGITS_AT, GRAD_AT, sign, loss, wantGrad) >= 0) return false;
-    addChunk(sumsView, acc);
-    if (grad !== null) {
-      const out = last ? gradTail : gradView;
-      if (gradViews !== null) (gradViews[chunk] as Float64Array).set(out);
-      else if (ArrayBuffer.isView(grad)) grad.set(out, at);
-      else for (let i = 0; i < m; i++) grad[at + i] = out[i]!;
-    }
+  const chunks = chunkCount(labels.length);
+  let ok = true;
+  for (let chunk = 0; chunk < chunks && ok; chunk++) {
+    ok = runChunk(k, chunk, signLabels, wantLoss, LANES, 0);
+    if (ok) addChunk(LANES, 0, acc);
   }
-  return true;
+  endBatch();
+  return ok;
 }

@@ -14,18 +14,18 @@
 export const SUM_CHUNK = 8192;
 
 /**
- * Adds one chunk's lane sums `lanes` = [s0, s1, c0, c1] to the running double-double `acc` = [hi, lo].
+ * Adds one chunk's lane sums `lanes[at..at + 3]` = [s0, s1, c0, c1] to the running double-double `acc` = [hi, lo].
  * Through typed arrays, not arguments and a return value: V8 boxes a double passed to or returned from a
  * call it does not inline (a heap allocation each).
  *   t = s0 + s1 (TwoSum error e), c = c0 + c1 + e;   hi' = hi + t (TwoSum error f), lo' = lo + (c + f).
  * An infinite lane makes t and hi infinite and lo NaN; `chunkedTotal` then answers hi.
  */
-export function addChunk(lanes: Float64Array, acc: Float64Array): void {
-  const s0 = lanes[0]!;
-  const s1 = lanes[1]!;
+export function addChunk(lanes: Float64Array, at: number, acc: Float64Array): void {
+  const s0 = lanes[at]!;
+  const s1 = lanes[at + 1]!;
   const t = s0 + s1;
   const bp = t - s0;
-  const c = lanes[2]! + lanes[3]! + (s0 - (t - bp) + (s1 - bp));
+  const c = lanes[at + 2]! + lanes[at + 3]! + (s0 - (t - bp) + (s1 - bp));
   const hi = acc[0]!;
   const u = hi + t;
   const bq = u - hi;
