@@ -1,6 +1,7 @@
 import { checkOptions, fail, failType } from "./checks.js";
 import { extremeWeights, overflowedMean, rescaledWeights, unweighted } from "./extremeSums.js";
 import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binaryTerms.js";
+import { binaryBatchRunner } from "./binaryBatchRunner.js";
 import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "./binaryWasm.js";
 import { addChunk, resetChunked, SUM_CHUNK } from "./chunkedSum.js";
 import { expNonPositive } from "./fastExp.js";
@@ -202,7 +203,8 @@ export function logitBatch(
     PARAMS[2] = half;
     PARAMS[3] = divisor;
     // Both leave the chunked sum (chunkedSum.ts) in ACC.
-    if (k === null || !runBinaryKernel(k, labels, logits, grad, PARAMS, ACC, signLabels, wantLoss)) {
+    // A large batch may go to the worker threads (src/parallel/), when they are started: same bits.
+    if (k === null || !(binaryBatchRunner(n) ?? runBinaryKernel)(k, labels, logits, grad, PARAMS, ACC, signLabels, wantLoss)) {
       logitLoopPlain(fn, labels, logits, grad, signLabels, wantLoss);
     }
     // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
