@@ -64,6 +64,11 @@ export interface BinaryThreadsInfo {
   minSamples: number;
 }
 
+/** `binaryThreadsInfo`: the settings, and the chunks (of 8,192 samples) the workers ran since the start. */
+export interface BinaryThreadsStatus extends BinaryThreadsInfo {
+  workerChunks: number;
+}
+
 /** The default `minSamples`: above the crossover measured on the development machine (README). */
 export const DEFAULT_MIN_SAMPLES = 131_072;
 
@@ -84,6 +89,7 @@ interface Ring {
 
 let rings: Ring[] = [];
 let started: BinaryThreadsInfo | null = null;
+let workerChunks = 0;
 
 /**
  * Starts `threads` worker threads and routes batches of at least `minSamples` samples through them (see the
@@ -133,6 +139,7 @@ export async function startBinaryThreads(options: BinaryThreadsOptions = {}): Pr
   }
   rings = created;
   started = { threads, minSamples };
+  workerChunks = 0;
   setBinaryBatchRunner(runThreaded, minSamples);
   return { ...started };
 }
@@ -152,9 +159,9 @@ export async function stopBinaryThreads(): Promise<void> {
   await Promise.all(stopping.map((r) => r.worker.terminate()));
 }
 
-/** The running workers' settings, or null when none run. */
-export function binaryThreadsInfo(): BinaryThreadsInfo | null {
-  return started === null ? null : { ...started };
+/** The running workers' settings and how many chunks they ran, or null when none run. */
+export function binaryThreadsInfo(): BinaryThreadsStatus | null {
+  return started === null ? null : { ...started, workerChunks };
 }
 
 /** Per-chunk lane sums of the current batch, kept for the next batch of the same chunk count. */
@@ -252,6 +259,7 @@ function collect(r: Ring): boolean {
     const chunk = r.chunks[s]!;
     if (r.ctrl[at + 2]! & FLAG_GRAD) copyChunkGrad(chunk, slot.gradTail);
     lanes.set(slot.lanes, 4 * chunk);
+    workerChunks++;
   }
   Atomics.store(r.ctrl, at, IDLE);
   r.next = (s + 1) % SLOTS;
