@@ -2,6 +2,7 @@
 import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../src/index.js";
 import { logitBatchReference } from "../src/core/binaryBatchReference.js";
 import { setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { binaryThreadsInfo, setBinaryThreadsMinSamples, startBinaryThreads } from "../src/parallel/binaryThreads.js";
 import { careful, mathFloor, memoryFloor, naive } from "./binaryPeers.js";
 import type { Implementation } from "./harness.js";
 import type { FloatArray, FloatArrayConstructor } from "./random.js";
@@ -77,6 +78,28 @@ export function binaryImplementations(
           grad: () => gradOut,
         }
       : { name: "xent", tolerance: 0, run: () => binaryCrossEntropyWithLogits(labels, logits) },
+    ...(withGrad
+      ? [
+          {
+            // The same call with xent/threads started (one worker besides the calling thread): batches are
+            // split between the two threads, with the same bits (the README's "Worker threads").
+            name: "xent, 2 threads (xent/threads)",
+            tolerance: 0,
+            async setup() {
+              if (binaryThreadsInfo() === null) await startBinaryThreads({ threads: 1, minSamples: Infinity });
+            },
+            run: () => {
+              setBinaryThreadsMinSamples(0);
+              try {
+                return binaryCrossEntropyWithLogitsAndGrad(labels, logits, { gradOut: peerGrad }).loss;
+              } finally {
+                setBinaryThreadsMinSamples(Infinity);
+              }
+            },
+            grad: () => peerGrad,
+          },
+        ]
+      : []),
     {
       // The same library call with the WebAssembly kernel switched off: the JavaScript loop with the same
       // exp/log1p kernels (the fallback where WebAssembly is unavailable). Bit for bit the same results.

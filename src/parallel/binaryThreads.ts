@@ -159,6 +159,17 @@ export async function stopBinaryThreads(): Promise<void> {
   await Promise.all(stopping.map((r) => r.worker.terminate()));
 }
 
+/**
+ * Changes the smallest batch that is split, without restarting the workers (Infinity: none, for now).
+ * Throws if no workers run.
+ */
+export function setBinaryThreadsMinSamples(minSamples: number): void {
+  if (started === null) throw new Error("setBinaryThreadsMinSamples: no worker threads run (startBinaryThreads first)");
+  if (typeof minSamples !== "number" || !(minSamples >= 0)) throw new RangeError(`setBinaryThreadsMinSamples: minSamples = ${String(minSamples)} is not a number >= 0`);
+  started.minSamples = minSamples;
+  setBinaryBatchRunner(runThreaded, minSamples);
+}
+
 /** The running workers' settings and how many chunks they ran, or null when none run. */
 export function binaryThreadsInfo(): BinaryThreadsStatus | null {
   return started === null ? null : { ...started, workerChunks };
