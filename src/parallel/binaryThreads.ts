@@ -75,8 +75,10 @@ export const DEFAULT_MIN_SAMPLES = 131_072;
 /** Chunks run through each new worker before it takes real ones (see `warmUp`). */
 const WARM_UP_CHUNKS = 400;
 
-/** How long the calling thread waits for a worker's chunk before it checks that the worker still lives. */
+/** How long one wait for a worker's chunk lasts before the calling thread checks the time. */
 const WAIT_MS = 1000;
+/** How long the calling thread waits for one chunk before it takes the worker for lost. */
+const LOST_MS = 10_000;
 
 interface Ring {
   worker: Worker;
@@ -167,9 +169,7 @@ function warmUp(r: Ring): void {
     r.ctrl[at + 2] = FLAG_LOSS | FLAG_GRAD;
     Atomics.store(r.ctrl, at, READY);
     Atomics.notify(r.ctrl, at);
-    while (Atomics.load(r.ctrl, at) === READY) {
-      if (Atomics.wait(r.ctrl, at, READY, WAIT_MS) === "timed-out" && !r.alive) throw new Error("startBinaryThreads: a worker stopped while starting");
-    }
+    if (!awaitSlot(r, at)) throw new Error("startBinaryThreads: a worker stopped answering while starting");
     Atomics.store(r.ctrl, at, IDLE);
     r.next = (r.next + 1) % SLOTS;
   }
@@ -222,7 +222,9 @@ function runThreaded(
 ): boolean {
   const chunks = chunkCount(labels.length);
   const typed = ArrayBuffer.isView(labels) && ArrayBuffer.isView(logits) && (grad === null || ArrayBuffer.isView(grad));
-  if (!typed || chunks < 2 || rings.some((r) => !r.alive)) {
+  let alive = true;
+  for (const r of rings) alive &&= r.alive;
+  if (!typed || chunks < 2 || !alive) {
     return runBinaryKernel(k, labels, logits, grad, params, acc, signLabels, wantLoss);
   }
   if (lanes.length !== 4 * chunks) lanes = new Float64Array(4 * chunks);
@@ -252,10 +254,7 @@ function runThreaded(
   for (const r of rings) {
     while (r.pending > 0) {
       const at = 4 * r.next;
-      while (Atomics.load(r.ctrl, at) === READY) {
-        if (Atomics.wait(r.ctrl, at, READY, WAIT_MS) === "timed-out" && !r.alive) break;
-      }
-      if (Atomics.load(r.ctrl, at) === READY) {
+      if (!awaitSlot(r, at)) {
         lost = true;
         break;
       }
@@ -270,6 +269,19 @@ function runThreaded(
   if (!ok) return false;
   resetChunked(acc);
   for (let c = 0; c < chunks; c++) addChunk(lanes, 4 * c, acc);
+  return true;
+}
+
+/**
+ * Waits until the worker has run the slot whose control word is at `at`; false if it did not within
+ * `LOST_MS` (a chunk takes about 0.1 ms). Liveness cannot come from the worker's "exit" event here: events
+ * are delivered by the event loop, which this synchronous wait blocks.
+ */
+function awaitSlot(r: Ring, at: number): boolean {
+  const deadline = Date.now() + LOST_MS;
+  while (Atomics.load(r.ctrl, at) === READY) {
+    if (Atomics.wait(r.ctrl, at, READY, WAIT_MS) === "timed-out" && (!r.alive || Date.now() > deadline)) return false;
+  }
   return true;
 }
 
