@@ -223,12 +223,15 @@ function passB(count: i32): void {
  * Written once, inlined with constant flags into a loop per common case (see `passC`), where the optimizer
  * removes the tests of the flags: `sign` ({-1, +1} labels), `smooth` (label smoothing: y keep + half, which
  * is y itself when keep = 1, half = 0, for every valid y but -0, whose sign no result keeps), `unit`
- * (posWeight = 1) and `careful` (the block has pairs marked for `step`).
+ * (posWeight = 1), `careful` (the block has pairs marked for `step`) and `hard` (every label 0 or 1: with
+ * posWeight 1 and no smoothing the loss and gradient then take fewer operations, with the same bits, below;
+ * a label in between fails the block's check, and the caller runs the block again with `hard` false).
  */
 // @ts-ignore: decorator
 @inline function passCLoop(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize,
-  sign: bool, wantLoss: bool, wantGrad: bool, unit: bool, smooth: bool, careful: bool): i32 {
+  sign: bool, wantLoss: bool, wantGrad: bool, unit: bool, smooth: bool, careful: bool, hard: bool): i32 {
   const one = v128.load64_splat(CONSTS);
+  const signBit = f64x2.splat(-0.0);
   const zero = f64x2.splat(0.0);
   const halfV = v128.load64_splat(CONSTS + 8);
   const keepV = f64x2.splat(gKeep);
@@ -264,6 +267,7 @@ function passB(count: i32): void {
       // The checks that pass A skipped: a valid label, |s| < 708 (NaN fails).
       usual = v128.and(usual, f64x2.lt(z, limit));
       if (sign) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
+      else if (hard) usual = v128.and(usual, v128.or(f64x2.eq(y, zero), f64x2.eq(y, one)));
       else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
     }
     if (sign) y = f64x2.mul(f64x2.add(y, one), halfV);
@@ -272,11 +276,18 @@ function passB(count: i32): void {
       const a = v128.load(A + (<usize>(i - b) << 3));
       const halfS = f64x2.mul(halfV, s);
       const halfZ = f64x2.mul(halfV, z);
-      const wy = unit ? y : f64x2.mul(posWeightV, y);
-      const loss = f64x2.add(
-        f64x2.mul(wy, f64x2.add(a, f64x2.sub(halfZ, halfS))),
-        f64x2.mul(f64x2.sub(one, y), f64x2.add(a, f64x2.add(halfZ, halfS))),
-      );
+      let loss: v128;
+      if (hard) {
+        // y = 1: 1 (a + (|s|/2 - s/2)) + 0 (...) is a + (|s|/2 - s/2) itself (adding +0 to a value >= +0);
+        // y = 0 likewise a + (|s|/2 + s/2): so a select of the two, the same bits.
+        loss = f64x2.add(a, v128.bitselect(f64x2.sub(halfZ, halfS), f64x2.add(halfZ, halfS), f64x2.eq(y, one)));
+      } else {
+        const wy = unit ? y : f64x2.mul(posWeightV, y);
+        loss = f64x2.add(
+          f64x2.mul(wy, f64x2.add(a, f64x2.sub(halfZ, halfS))),
+          f64x2.mul(f64x2.sub(one, y), f64x2.add(a, f64x2.add(halfZ, halfS))),
+        );
+      }
       // Knuth's TwoSum per lane: the exact rounding error of sums + loss, branch-free, so the same bits as
       // Neumaier's step of the JavaScript loop (see `add`).
       const t = f64x2.add(sums, loss);
@@ -289,9 +300,17 @@ function passB(count: i32): void {
       const big = f64x2.div(one, f64x2.add(one, e));
       const small = f64x2.mul(e, big);
       const nonNegative = f64x2.ge(s, zero);
+      let g: v128;
+      if (hard) {
+        // y = 0: sigmoid(s), big for s >= 0, small below; y = 1: -sigmoid(-s), small for s >= 0, big below,
+        // negated: one select on (s >= 0) XOR (y = 1), then the sign bit set where y = 1.
+        const isOne = f64x2.eq(y, one);
+        g = v128.xor(v128.bitselect(big, small, v128.xor(nonNegative, isOne)), v128.and(isOne, signBit));
+        v128.store(gradAt + at, f64x2.div(g, divisorV));
+        continue;
+      }
       const sigmoidS = v128.bitselect(big, small, nonNegative);
       const sigmoidMinusS = v128.bitselect(small, big, nonNegative);
-      let g: v128;
       if (unit) {
         const soft = v128.bitselect(
           f64x2.sub(f64x2.sub(one, y), sigmoidMinusS), f64x2.sub(sigmoidS, y), nonNegative);
@@ -311,26 +330,33 @@ function passB(count: i32): void {
   return -1;
 }
 
-/** Pass C: the common cases get loops of their own (no flag tests per pair); the rest the general loop. */
-function passC(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize, careful: bool): i32 {
+/**
+ * Pass C: the common cases get loops of their own (no flag tests per pair); the rest the general loop.
+ * `hard`: try the loop for labels 0 and 1 only (always so for {-1, +1} labels); it returns -2 for a block
+ * with a label in between, as for an unusual pair.
+ */
+function passC(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize, careful: bool, hard: bool): i32 {
   const sign = gSign != 0;
   const wantLoss = gWantLoss != 0;
   const wantGrad = gWantGrad != 0;
   const unit = gPosWeight == 1.0;
   const smooth = !(gKeep == 1.0 && gHalf == 0.0);
   if (!careful && unit && !smooth) {
-    if (wantLoss && wantGrad) {
-      return sign ? passCLoop(b, end, labelsAt, logitsAt, gradAt, true, true, true, true, false, false)
-        : passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, true, true, false, false);
+    if (sign) {
+      if (wantLoss && wantGrad) return passCLoop(b, end, labelsAt, logitsAt, gradAt, true, true, true, true, false, false, true);
+      if (wantLoss) return passCLoop(b, end, labelsAt, logitsAt, gradAt, true, true, false, true, false, false, true);
+      return passCLoop(b, end, labelsAt, logitsAt, gradAt, true, false, true, true, false, false, true);
     }
-    if (wantLoss) {
-      return sign ? passCLoop(b, end, labelsAt, logitsAt, gradAt, true, true, false, true, false, false)
-        : passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, false, true, false, false);
+    if (hard) {
+      if (wantLoss && wantGrad) return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, true, true, false, false, true);
+      if (wantLoss) return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, false, true, false, false, true);
+      return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, false, true, true, false, false, true);
     }
-    return sign ? passCLoop(b, end, labelsAt, logitsAt, gradAt, true, false, true, true, false, false)
-      : passCLoop(b, end, labelsAt, logitsAt, gradAt, false, false, true, true, false, false);
+    if (wantLoss && wantGrad) return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, true, true, false, false, false);
+    if (wantLoss) return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, true, false, true, false, false, false);
+    return passCLoop(b, end, labelsAt, logitsAt, gradAt, false, false, true, true, false, false, false);
   }
-  return passCLoop(b, end, labelsAt, logitsAt, gradAt, sign, wantLoss, wantGrad, unit, smooth, careful);
+  return passCLoop(b, end, labelsAt, logitsAt, gradAt, sign, wantLoss, wantGrad, unit, smooth, careful, false);
 }
 
 /**
@@ -390,6 +416,8 @@ export function run(
   gDivisor = load<f64>(PARAMS_AT + 24);
   const pairsEnd = n & ~1;
   let lastCareful = false;
+  // Soft labels met in this call: the loop for hard labels is not tried again (it would fail each block).
+  let soft = false;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
     passA(b, end, logitsAt);
@@ -398,12 +426,17 @@ export function run(
     if (lastCareful) {
       // The previous block had an unusual pair: this one likely too (data with many), so no fast attempt.
       lastCareful = markUnusual(b, end, labelsAt, logitsAt, signLabels);
-      bad = passC(b, end, labelsAt, logitsAt, gradAt, true);
+      bad = passC(b, end, labelsAt, logitsAt, gradAt, true, false);
     } else {
-      bad = passC(b, end, labelsAt, logitsAt, gradAt, false);
+      bad = passC(b, end, labelsAt, logitsAt, gradAt, false, !soft);
+      if (bad == -2 && !soft && !signLabels) {
+        // A label strictly between 0 and 1, or an unusual pair: the loop for any label in [0, 1] tells which.
+        bad = passC(b, end, labelsAt, logitsAt, gradAt, false, false);
+        soft = bad != -2;
+      }
       if (bad == -2) {
         markUnusual(b, end, labelsAt, logitsAt, signLabels);
-        bad = passC(b, end, labelsAt, logitsAt, gradAt, true);
+        bad = passC(b, end, labelsAt, logitsAt, gradAt, true, false);
         lastCareful = true;
       }
     }
