@@ -9,25 +9,14 @@ import { afterAll, describe, expect, test } from "vitest";
 import * as xent from "../dist/index.js";
 import { CHUNK } from "../dist/core/binaryWasm.js";
 import { binaryThreadsInfo, startBinaryThreads, stopBinaryThreads } from "../dist/parallel/binaryThreads.js";
+import { rng } from "./rng.js";
 
 afterAll(async () => {
   await stopBinaryThreads();
 });
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function batch(n: number, seed: number, sign: boolean, soft = false): { labels: number[]; logits: number[] } {
-  const r = random(seed);
+  const r = rng(seed);
   const labels: number[] = [];
   const logits: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -19,7 +19,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { setBinaryBatchRunner } from "../core/binaryBatchRunner.js";
+import { type BinaryBatchRunner, setBinaryBatchRunner } from "../core/binaryBatchRunner.js";
 import {
   beginBatch,
   binaryKernel,
@@ -30,10 +30,8 @@ import {
   endBatch,
   runBinaryKernel,
   runChunk,
-  type BinaryKernel,
 } from "../core/binaryWasm.js";
 import { addChunk, resetChunked } from "../core/chunkedSum.js";
-import type { GradientBuffer, NumericArray } from "../core/reduction.js";
 import {
   BAD,
   controlWords,
@@ -210,16 +208,7 @@ export function binaryThreadsInfo(): BinaryThreadsStatus | null {
 let lanes = new Float64Array(0);
 
 /** The batch runner registered with core (binaryBatchRunner.ts): `runBinaryKernel`'s contract. */
-function runThreaded(
-  k: BinaryKernel,
-  labels: NumericArray,
-  logits: NumericArray,
-  grad: GradientBuffer | null,
-  params: Float64Array,
-  acc: Float64Array,
-  signLabels: boolean,
-  wantLoss: boolean,
-): boolean {
+const runThreaded: BinaryBatchRunner = (k, labels, logits, grad, params, acc, signLabels, wantLoss) => {
   const chunks = chunkCount(labels.length);
   const typed = ArrayBuffer.isView(labels) && ArrayBuffer.isView(logits) && (grad === null || ArrayBuffer.isView(grad));
   let alive = true;
@@ -270,7 +259,7 @@ function runThreaded(
   resetChunked(acc);
   for (let c = 0; c < chunks; c++) addChunk(lanes, 4 * c, acc);
   return true;
-}
+};
 
 /**
  * Waits until the worker has run the slot whose control word is at `at`; false if it did not within
