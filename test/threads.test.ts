@@ -8,7 +8,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import * as xent from "../dist/index.js";
 import { CHUNK } from "../dist/core/binaryWasm.js";
-import { binaryThreadsInfo, startBinaryThreads, stopBinaryThreads } from "../dist/parallel/binaryThreads.js";
+import { existsSync, readdirSync } from "node:fs";
+import { binaryThreadsInfo, setBinaryThreadsMinSamples, startBinaryThreads, stopBinaryThreads } from "../dist/parallel/binaryThreads.js";
 import { rng } from "./rng.js";
 
 afterAll(async () => {
@@ -125,9 +126,29 @@ describe("worker threads: the same bits as one thread", () => {
     expect(Object.is(xent.binaryCrossEntropyWithLogits(labels, logits, { weights }), weighted)).toBe(true);
   });
 
+  test("starts and stops run in the order called: concurrent starts leave one set of workers, a stop after a pending start wins", async () => {
+    await stopBinaryThreads();
+    const tasks = () => (existsSync("/proc/self/task") ? readdirSync("/proc/self/task").length : 0);
+    const base = tasks();
+    await Promise.all([startBinaryThreads({ threads: 2 }), startBinaryThreads({ threads: 2 })]);
+    expect(binaryThreadsInfo()?.threads).toBe(2);
+    if (base > 0) expect(tasks() - base).toBe(2);
+    await stopBinaryThreads();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (base > 0) expect(tasks() - base).toBe(0);
+    const pending = startBinaryThreads({ threads: 1 });
+    await stopBinaryThreads();
+    await pending;
+    expect(binaryThreadsInfo()).toBeNull();
+  });
+
   test("options are checked", async () => {
     await expect(startBinaryThreads({ threads: 0 })).rejects.toThrow("startBinaryThreads: options.threads = 0 is not an integer >= 1");
     await expect(startBinaryThreads({ minSamples: -1 })).rejects.toThrow("startBinaryThreads: options.minSamples = -1 is not a number >= 0");
     await expect(startBinaryThreads({ thread: 2 } as never)).rejects.toThrow('startBinaryThreads: unknown option "thread" (allowed: threads, minSamples)');
+    await expect(startBinaryThreads({ threads: "2" } as never)).rejects.toThrow('startBinaryThreads: options.threads = "2" is not a number');
+    await expect(startBinaryThreads(null as never)).rejects.toThrow("startBinaryThreads: options = null is not an object");
+    await expect(startBinaryThreads(5 as never)).rejects.toThrow("startBinaryThreads: options = 5 is not an object");
+    expect(() => setBinaryThreadsMinSamples(0)).toThrow("setBinaryThreadsMinSamples: no worker threads run (startBinaryThreads first)");
   });
 });

@@ -13,7 +13,7 @@
  * does: so the loss is bit for bit the same whoever ran which chunk, and so is the gradient.
  *
  * The copies stay on the calling thread (about 1.8 ns per sample at 10^7 on the development machine, of
- * about 8.6 in all), so two threads take a batch from about 8.6 to 5 ns per sample, not to half; below
+ * about 7.6 in all), so two threads take a batch from about 7.6 to 5 ns per sample, not to half; below
  * `minSamples` the hand-over costs more than it saves (the README's "Benchmarks and speed" has the
  * measured crossover). Browsers forbid a blocking wait on their main thread: this module is for Node.
  */
@@ -32,6 +32,7 @@ import {
   runChunk,
 } from "../core/binaryWasm.js";
 import { addChunk, resetChunked } from "../core/chunkedSum.js";
+import { checkOptions, fail, failType } from "../core/checks.js";
 import {
   BAD,
   controlWords,
@@ -50,7 +51,7 @@ import {
 
 /** Options of `startBinaryThreads`. */
 export interface BinaryThreadsOptions {
-  /** Worker threads besides the calling one: an integer >= 1; default the machine's cores minus 1 (at least 1). */
+  /** Worker threads besides the calling one: an integer >= 1; default the machine's cores minus 1, at least 1. */
   threads?: number;
   /** The smallest batch (samples) that is split; default 131,072 (see the README for the measured crossover). */
   minSamples?: number;
@@ -102,15 +103,30 @@ let workerChunks = 0;
  * usual; `await stopBinaryThreads()` when done (the workers do not keep the process alive meanwhile).
  */
 export async function startBinaryThreads(options: BinaryThreadsOptions = {}): Promise<BinaryThreadsInfo> {
-  const known = ["threads", "minSamples"];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new RangeError(`startBinaryThreads: unknown option "${key}" (allowed: ${known.join(", ")})`);
-  }
+  if (options === null || typeof options !== "object") failType("startBinaryThreads: options", options, "is not an object");
+  checkOptions("startBinaryThreads", options, ["threads", "minSamples"]);
   const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
   const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`startBinaryThreads: options.threads = ${String(threads)} is not an integer >= 1`);
-  if (typeof minSamples !== "number" || !(minSamples >= 0)) throw new RangeError(`startBinaryThreads: options.minSamples = ${String(minSamples)} is not a number >= 0`);
-  await stopBinaryThreads();
+  if (typeof threads !== "number") failType("startBinaryThreads: options.threads", threads, "is not a number");
+  if (!Number.isInteger(threads) || threads < 1) fail("startBinaryThreads: options.threads", threads, "is not an integer >= 1");
+  if (typeof minSamples !== "number") failType("startBinaryThreads: options.minSamples", minSamples, "is not a number");
+  if (!(minSamples >= 0)) fail("startBinaryThreads: options.minSamples", minSamples, "is not a number >= 0");
+  return serially(() => start(threads, minSamples));
+}
+
+/**
+ * Starts and stops run one after another, in the order they were called (a start that is still waiting for
+ * its workers must not be overtaken by a stop, nor two starts interleave and lose each other's workers).
+ */
+let lifecycle: Promise<unknown> = Promise.resolve();
+function serially<T>(step: () => Promise<T>): Promise<T> {
+  const next = lifecycle.then(step, step);
+  lifecycle = next.catch(() => undefined);
+  return next;
+}
+
+async function start(threads: number, minSamples: number): Promise<BinaryThreadsInfo> {
+  await stop();
   if (binaryKernel() === null) throw new Error("startBinaryThreads: WebAssembly is unavailable here, so there is no kernel for the workers to run");
   const created: Ring[] = [];
   try {
@@ -138,7 +154,7 @@ export async function startBinaryThreads(options: BinaryThreadsOptions = {}): Pr
       warmUp(ring);
     }
   } catch (error) {
-    for (const r of created) void r.worker.terminate();
+    await Promise.all(created.map((r) => r.worker.terminate()));
     throw error;
   }
   rings = created;
@@ -173,8 +189,12 @@ function warmUp(r: Ring): void {
   }
 }
 
-/** Stops the worker threads (batches run on the calling thread again). */
-export async function stopBinaryThreads(): Promise<void> {
+/** Stops the worker threads (batches run on the calling thread again), after any start still under way. */
+export function stopBinaryThreads(): Promise<void> {
+  return serially(stop);
+}
+
+async function stop(): Promise<void> {
   setBinaryBatchRunner(null, Infinity);
   const stopping = rings;
   rings = [];
@@ -194,7 +214,8 @@ export async function stopBinaryThreads(): Promise<void> {
  */
 export function setBinaryThreadsMinSamples(minSamples: number): void {
   if (started === null) throw new Error("setBinaryThreadsMinSamples: no worker threads run (startBinaryThreads first)");
-  if (typeof minSamples !== "number" || !(minSamples >= 0)) throw new RangeError(`setBinaryThreadsMinSamples: minSamples = ${String(minSamples)} is not a number >= 0`);
+  if (typeof minSamples !== "number") failType("setBinaryThreadsMinSamples: minSamples", minSamples, "is not a number");
+  if (!(minSamples >= 0)) fail("setBinaryThreadsMinSamples: minSamples", minSamples, "is not a number >= 0");
   started.minSamples = minSamples;
   setBinaryBatchRunner(runThreaded, minSamples);
 }
