@@ -46,7 +46,7 @@ const PARAMS_AT: usize = BASE + 32768 - 64;
 /**
  * The SIMD loop's constants (binaryWasm.ts writes them): 1, 0.5, 708, 128/ln 2, 1.5 2^52, ln2/128 head and
  * tail, 1/6, 1/24, 1/120, 1024, 1/1024, -1/2, 1/3, -1/4, 1/5, -1/6, -1, then the i64x2 expBias
- * (expKernel.ts `expX2`), -1/6 and -1/120 (`expNegX2`).
+ * (expKernel.ts `expNegX2`), -1/6 and -1/120 (the same).
  */
 const CONSTS: usize = BASE + 28672;
 

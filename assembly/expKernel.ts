@@ -28,56 +28,23 @@ export const EXP2_AT: usize = 65536;
 }
 
 /**
- * exp of two lanes x in [-708, 0], the same operations as `expNonPositiveAt` but scaling by 2^n directly
- * (the exponent bits built from the integer), which is exact in that range. The constants are splats of
- * 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, and `expBias`, the i64x2 (bits of
- * 1.5 2^52) - 1023 * 128.
+ * exp(-z) for two lanes z in [0, 708], the same operations as `expNonPositiveAt` at x = -z, bit for bit, but
+ * scaling by 2^n directly (the exponent bits built from the integer), which is exact in that range. The
+ * constants are splats of 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, -1/6, 1/24, -1/120, and `expBias`,
+ * the i64x2 (bits of 1.5 2^52) - 1023 * 128. (The softmax rows, whose differences d are <= 0, pass z = -d.)
  *
- * The integer n = round(128 x / ln 2) is read from the bits of t = 128 x / ln 2 + 1.5 2^52 without
- * converting: t lies in [2^52, 2^53) (|n| < 2^51), where one unit is one unit in the last place, so
- * bits(t) = bits(1.5 2^52) + n, and the low 32 bits of bits(1.5 2^52) are 0: the low bits of bits(t) are
- * those of n (two's complement), which gives j = n & 127. The scale 2^k, k = floor(n / 128), needs the
- * exponent field k + 1023 = (n + 1023 * 128) >> 7, a logical shift since n + 1023 * 128 >= 0 for
- * x >= -709 (n >= -130,900): so ((bits(t) - expBias) >>> 7) << 52 is the double 2^k (normal for k >= -1022,
- * i.e. x >= -708.3). One subtraction and two shifts: the arithmetic shift of a signed n, which SSE lacks
- * for 64-bit lanes, cost V8 six instructions.
- */
-// @ts-ignore: decorator
-@inline export function expX2(
-  x: v128,
-  invLn2: v128,
-  shift: v128,
-  ln2Hi: v128,
-  ln2Lo: v128,
-  c2: v128,
-  c6: v128,
-  c24: v128,
-  c120: v128,
-  expBias: v128,
-): v128 {
-  const t = f64x2.add(f64x2.mul(x, invLn2), shift);
-  const nd = f64x2.sub(t, shift);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(nd, ln2Hi)), f64x2.mul(nd, ln2Lo));
-  // The table at the fixed address EXP2_AT, as the load's constant offset: one addressing mode per load
-  // instead of an addition per lane.
-  const e0 = v128.load(<usize>(i32x4.extract_lane(t, 0) & 127) << 4, EXP2_AT);
-  const e1 = v128.load(<usize>(i32x4.extract_lane(t, 2) & 127) << 4, EXP2_AT);
-  const hi = v128.shuffle<f64>(e0, e1, 0, 2);
-  const lo = v128.shuffle<f64>(e0, e1, 1, 3);
-  const scale = i64x2.shl(i64x2.shr_u(i64x2.sub(t, expBias), 7), 52);
-  const r2 = f64x2.mul(r, r);
-  const p = f64x2.add(
-    f64x2.add(r, f64x2.mul(r2, f64x2.add(c2, f64x2.mul(r, c6)))),
-    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(c24, f64x2.mul(r, c120))),
-  );
-  return f64x2.mul(f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, p))), scale);
-}
-
-/**
- * exp(-z) for two lanes z in [0, 708]: `expX2` at x = -z, bit for bit, without negating z. Every rounding is
- * symmetric (fl(-a - b) = -fl(a + b), fl(-a * b) = -fl(a * b)), so the same operations with the signs moved
- * give the same values: t = 1.5 2^52 - z 128/ln 2, and -r = (z + n HI) + n LO, which enters the polynomial
- * through the splats -1/6 and -1/120 (`minusC6`, `minusC120`) and one subtraction.
+ * Without negating z: every rounding is symmetric (fl(-a - b) = -fl(a + b), fl(-a * b) = -fl(a * b)), so the
+ * same operations with the signs moved give the same values: t = 1.5 2^52 - z 128/ln 2, and
+ * -r = (z + n HI) + n LO, which enters the polynomial through the splats -1/6 and -1/120 and one subtraction.
+ *
+ * The integer n = round(-128 z / ln 2) is read from the bits of t without converting: t lies in
+ * [2^52, 2^53) (|n| < 2^51), where one unit is one unit in the last place, so bits(t) = bits(1.5 2^52) + n,
+ * and the low 32 bits of bits(1.5 2^52) are 0: the low bits of bits(t) are those of n (two's complement),
+ * which gives j = n & 127. The scale 2^k, k = floor(n / 128), needs the exponent field
+ * k + 1023 = (n + 1023 * 128) >> 7, a logical shift since n + 1023 * 128 >= 0 for z <= 709
+ * (n >= -130,900): so ((bits(t) - expBias) >>> 7) << 52 is the double 2^k (normal for k >= -1022, i.e.
+ * z <= 708.3). One subtraction and two shifts: the arithmetic shift of a signed n, which SSE lacks for
+ * 64-bit lanes, cost V8 six instructions.
  */
 // @ts-ignore: decorator
 @inline export function expNegX2(

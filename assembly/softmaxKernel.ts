@@ -13,7 +13,7 @@
 // offsets passed to `run`: the logits (f64, n k), the row outputs (max, argmax, tail, flag: 4 f64 per row)
 // and the stored exponentials (n k f64).
 
-import { EXP2_AT, expNonPositiveAt, expX2 } from "./expKernel";
+import { EXP2_AT, expNegX2, expNonPositiveAt } from "./expKernel";
 
 const BASE: usize = 65536;
 const EXP2: usize = EXP2_AT; // = BASE
@@ -21,8 +21,8 @@ const POW2: usize = BASE + 2048;
 /** Scratch rows of up to 4096 columns: exp(d_j) and exp(d_j) e_j (e_j the TwoSum correction of d_j). */
 const X: usize = BASE + 16384;
 const XE: usize = BASE + 16384 + 32768;
-/** The SIMD constants: -700, 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, 1/6, 1/24, 1/120, then
- * the i64x2 expBias (expKernel.ts `expX2`). */
+/** The SIMD constants: -700, 128/ln 2, 1.5 2^52, ln2/128 head and tail, 1/2, -1/6, 1/24, -1/120, then
+ * the i64x2 expBias (expKernel.ts `expNegX2`). */
 const CONSTS: usize = BASE + 12288;
 
 
@@ -63,9 +63,9 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
   const ln2Hi = v128.load64_splat(CONSTS + 24);
   const ln2Lo = v128.load64_splat(CONSTS + 32);
   const c2 = v128.load64_splat(CONSTS + 40);
-  const c6 = v128.load64_splat(CONSTS + 48);
+  const minusC6 = v128.load64_splat(CONSTS + 48);
   const c24 = v128.load64_splat(CONSTS + 56);
-  const c120 = v128.load64_splat(CONSTS + 64);
+  const minusC120 = v128.load64_splat(CONSTS + 64);
   const expBias = v128.load(CONSTS + 72);
   for (let i = 0; i < n; i++) {
     const rowAt = logitsAt + ((<usize>i * <usize>k) << 3);
@@ -118,7 +118,7 @@ export function runGrad(n: i32, k: i32, logitsAt: usize, rowsAt: usize, storeAt:
         low = true;
         break;
       }
-      const x = expX2(d, invLn2, shift, ln2Hi, ln2Lo, c2, c6, c24, c120, expBias);
+      const x = expNegX2(f64x2.neg(d), invLn2, shift, ln2Hi, ln2Lo, c2, minusC6, c24, minusC120, expBias);
       v128.store(X + (<usize>j << 3), x);
       v128.store(XE + (<usize>j << 3), f64x2.mul(x, e));
     }

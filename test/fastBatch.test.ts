@@ -20,20 +20,10 @@ import {
 import { logitBatchReference } from "../src/core/binaryBatchReference.js";
 import { binaryKernel, CHUNK, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
 import { same, show, ulp } from "./ulp.js";
+import { rng } from "./rng.js";
 
 afterEach(() => setBinaryWasmEnabled(true));
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HARD_LOGITS = [
   0, -0, 1e-300, -1e-300, 5e-324, 1, -1, 36.7, 37, 37.5, -36.7, -37, -37.5, 40, -40, 708.3, 708.5, 709.78, 710,
@@ -44,7 +34,7 @@ const HARD_LABELS = [0, 1, 0.5, 0.25, 1e-300, 1 - 2 ** -53, 0.9999999, 1e-8];
 
 /** The hard points crossed with each other, then random logits and labels: n samples (n odd, to test the tail). */
 function batch(n: number, seed: number, sign = false): { labels: number[]; logits: number[] } {
-  const r = random(seed);
+  const r = rng(seed);
   const labels: number[] = [];
   const logits: number[] = [];
   for (const s of HARD_LOGITS) {
@@ -205,7 +195,7 @@ describe("against the reference path (Math.exp/Math.log1p, the foundation's loop
     (raw) => {
       const { labels, logits } = batch(3001, 23);
       const n = labels.length;
-      const r = random(1);
+      const r = rng(1);
       const options: BinaryLossOptions =
         "weights" in raw ? { ...raw, weights: Array.from({ length: n }, () => (r() < 0.1 ? 0 : r() * 3)) } : raw;
       const none = { ...options, reduction: "none" as const };
@@ -277,7 +267,7 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
   const seams = [0, 1, 126, 127, 128, 129, 5000, CHUNK - 2, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 128, 2 * CHUNK - 1, 2 * CHUNK, n - 2, n - 1];
   const hard = [1e308, -745.2, 710, -Infinity, 708.5, Infinity, -37.5, 745];
   function seamBatch(sign: boolean, soft: boolean): { labels: number[]; logits: number[] } {
-    const r = random(99);
+    const r = rng(99);
     const labels: number[] = [];
     const logits: number[] = [];
     for (let i = 0; i < n; i++) {

@@ -7,23 +7,14 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { categoricalCrossEntropyWithLogits, categoricalCrossEntropyWithLogitsAndGrad, categoricalFocalLoss } from "xent";
 import { setSoftmaxWasmEnabled } from "../src/core/softmaxWasm.js";
+import { rng } from "./rng.js";
 
 afterEach(() => setSoftmaxWasmEnabled(true));
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n rows of k logits: ordinary rows, and every few rows a special one. */
 function batch(n: number, k: number, seed: number): { labels: number[]; logits: Float64Array } {
-  const r = random(seed);
+  const r = rng(seed);
   const labels: number[] = [];
   const logits = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -189,8 +189,6 @@ export function logitBatch(
 ): BatchResult {
   const prepared = prepare(fn, labels, logits, "logits", options, wantLoss, wantGrad);
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
-  const keep = 1 - smoothing;
-  const half = smoothing / 2;
   if (weights === undefined && perSample === null) {
     // The common case, a training step: the WebAssembly kernel (bit for bit the JavaScript loop, faster),
     // or the JavaScript loop where WebAssembly is unavailable, the batch is tiny, or an input is invalid
@@ -199,32 +197,50 @@ export function logitBatch(
     // The numeric options travel in a Float64Array, not as arguments: V8 boxes a double argument of a call
     // that it does not inline (a heap allocation per call).
     PARAMS[0] = posWeight;
-    PARAMS[1] = keep;
-    PARAMS[2] = half;
+    PARAMS[1] = 1 - smoothing;
+    PARAMS[2] = smoothing / 2;
     PARAMS[3] = divisor;
-    // Both leave the chunked sum (chunkedSum.ts) in ACC.
     // A large batch may go to the worker threads (src/parallel/), when they are started: same bits.
     if (k === null || !(binaryBatchRunner(n) ?? runBinaryKernel)(k, labels, logits, grad, PARAMS, ACC, signLabels, wantLoss)) {
       logitLoopPlain(fn, labels, logits, grad, signLabels, wantLoss);
     }
-    // `reduced` written out, and the loss stored straight into RESULT's number field: no call takes or
-    // returns the double here, because V8 boxes a double passed to a call it did not inline, and also one
-    // that meets the constant NaN in a `? :` (a heap allocation per batch each; measured, see
-    // the README's "Benchmarks and speed" "Allocations"). Hence the if/else.
-    const hi = ACC[0]!;
-    const total = hi < Infinity ? hi + ACC[1]! : hi;
-    let loss = NaN;
-    if (wantLoss) {
-      // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
-      // per-sample losses (a re-entrant pass, which reuses RESULT: so RESULT is written after it).
-      if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
-      else loss = (total + 0) / divisor;
-    }
-    RESULT.loss = loss;
-    RESULT.perSample = null;
-    RESULT.grad = grad;
-    return RESULT;
+  } else logitLoopGeneral(fn, labels, logits, prepared, signLabels, wantLoss);
+  // Every path leaves the chunked sum (chunkedSum.ts) in ACC. `reduced` written out, and the loss stored
+  // straight into RESULT's number field: no call takes or returns the double here, because V8 boxes a double
+  // passed to a call it did not inline, and also one that meets the constant NaN in a `? :` (a heap
+  // allocation per batch each; measured, see the README's "Benchmarks and speed" "Allocations"). Hence the
+  // if/else.
+  const hi = ACC[0]!;
+  const total = hi < Infinity ? hi + ACC[1]! : hi;
+  let loss = NaN;
+  if (wantLoss && perSample === null) {
+    // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
+    // per-sample losses (a re-entrant pass, which reuses RESULT: so RESULT is written after it).
+    if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+    else loss = (total + 0) / divisor;
   }
+  RESULT.loss = loss;
+  RESULT.perSample = perSample;
+  RESULT.grad = grad;
+  return RESULT;
+}
+
+/**
+ * The general loop of the logit losses (weights, reduction "none"): the per-sample terms of the scalar
+ * functions, weighted; the reduced loss's chunked sum (chunkedSum.ts) left in ACC, per-sample losses in
+ * `perSample`, the gradient of the reduced loss in `grad`.
+ */
+function logitLoopGeneral(
+  fn: string,
+  labels: NumericArray,
+  logits: NumericArray,
+  prepared: Prepared,
+  signLabels: boolean,
+  wantLoss: boolean,
+): void {
+  const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
+  const keep = 1 - smoothing;
+  const half = smoothing / 2;
   // -0, not 0: see logitLoopPlain. The chunked sum as there (chunkedSum.ts).
   let sum = -0;
   let c = -0;
@@ -234,11 +250,7 @@ export function logitBatch(
   let chunkEnd = SUM_CHUNK;
   for (let i = 0; i < n; i++) {
     if (i === chunkEnd) {
-      LANES[0] = sum;
-      LANES[1] = sum1;
-      LANES[2] = c;
-      LANES[3] = c1;
-      addChunk(LANES, 0, ACC);
+      addLanes(sum, sum1, c, c1);
       sum = -0;
       sum1 = -0;
       c = -0;
@@ -277,23 +289,7 @@ export function logitBatch(
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  LANES[0] = sum;
-  LANES[1] = sum1;
-  LANES[2] = c;
-  LANES[3] = c1;
-  addChunk(LANES, 0, ACC);
-  const hi = ACC[0]!;
-  const total = hi < Infinity ? hi + ACC[1]! : hi;
-  let loss = NaN;
-  if (perSample === null) {
-    // The reduced loss, see RESULT; an overflowed sum as in the fast path above.
-    if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
-    else loss = (total + 0) / divisor;
-  }
-  RESULT.loss = loss;
-  RESULT.perSample = perSample;
-  RESULT.grad = grad;
-  return RESULT;
+  addLanes(sum, sum1, c, c1);
 }
 
 /**
@@ -334,11 +330,7 @@ function logitLoopPlain(
   for (let i = 0; i < n; i++) {
     if (i === chunkEnd) {
       // The chunk's lanes into ACC (chunkedSum.ts), as the kernel's caller does after each call.
-      LANES[0] = sum0;
-      LANES[1] = sum1;
-      LANES[2] = c0;
-      LANES[3] = c1;
-      addChunk(LANES, 0, ACC);
+      addLanes(sum0, sum1, c0, c1);
       sum0 = -0;
       sum1 = -0;
       c0 = -0;
@@ -371,11 +363,7 @@ function logitLoopPlain(
     }
     if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
   }
-  LANES[0] = sum0;
-  LANES[1] = sum1;
-  LANES[2] = c0;
-  LANES[3] = c1;
-  addChunk(LANES, 0, ACC);
+  addLanes(sum0, sum1, c0, c1);
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -444,6 +432,18 @@ const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
 const PARAMS = new Float64Array(4);
 /** A chunk's lane sums s0, s1 and their compensations c0, c1 (as the kernel's), reused. */
 const LANES = new Float64Array(4);
+
+/**
+ * Adds a JavaScript loop's chunk, its lane sums s0, s1 and compensations c0, c1, to ACC (chunkedSum.ts).
+ * Small enough for V8 to inline into the loops, so the doubles are not boxed (allocations.test.ts checks).
+ */
+function addLanes(s0: number, s1: number, c0: number, c1: number): void {
+  LANES[0] = s0;
+  LANES[1] = s1;
+  LANES[2] = c0;
+  LANES[3] = c1;
+  addChunk(LANES, 0, ACC);
+}
 /** The running chunked sum hi, lo (chunkedSum.ts) of the logit passes, reused. */
 const ACC = new Float64Array(2);
 

@@ -1,21 +1,11 @@
-import type { BinaryKernel } from "./binaryWasm.js";
-import type { GradientBuffer, NumericArray } from "./reduction.js";
+import type { runBinaryKernel } from "./binaryWasm.js";
 
 /**
  * @internal What runs a large batch of the logit losses in place of `runBinaryKernel` (binaryWasm.ts), with
- * its arguments and result: the worker threads of src/parallel/binaryThreads.ts (Node only) register one.
+ * its signature: the worker threads of src/parallel/binaryThreads.ts (Node only) register one.
  * Core knows nothing of threads; it asks here for batches of at least the registered size.
  */
-export type BinaryBatchRunner = (
-  k: BinaryKernel,
-  labels: NumericArray,
-  logits: NumericArray,
-  grad: GradientBuffer | null,
-  params: Float64Array,
-  acc: Float64Array,
-  signLabels: boolean,
-  wantLoss: boolean,
-) => boolean;
+export type BinaryBatchRunner = typeof runBinaryKernel;
 
 let runner: BinaryBatchRunner | null = null;
 let minSamples = Infinity;
