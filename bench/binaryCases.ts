@@ -4,21 +4,10 @@ import { logitBatchReference } from "../src/core/binaryBatchReference.js";
 import { setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
 import { binaryThreadsInfo, setBinaryThreadsMinSamples, startBinaryThreads } from "../src/parallel/binaryThreads.js";
 import { careful, mathFloor, memoryFloor, naive } from "./binaryPeers.js";
-import type { Implementation } from "./harness.js";
+import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, type Implementation, TFJS_LOSS_TOLERANCE } from "./harness.js";
 import type { FloatArray, FloatArrayConstructor } from "./random.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-/**
- * Float32 arithmetic: each loss and gradient element is within about 1e-7 relative, so the gradients must
- * agree to 1e-6 (relative L1). The mean is another matter: tfjs sums the float32 losses in float32 and its
- * wasm backend's sum drifts (measured: 9.7e-4 relative at N = 1e6, 1.8e-2 at N = 1e7: a float32 running sum
- * of 3e6 rounds each addend of 0.3 to a multiple of 0.25); so tfjs means are held to 5e-2, which still
- * catches a wrong formula, a NaN or a zero, while the gradients are held to 1e-6.
- */
-const FLOAT32_TOLERANCE = 1e-6;
-const TFJS_LOSS_TOLERANCE = 5e-2;
-/** Float64 loops without compensation: far below this. */
-const FLOAT64_TOLERANCE = 1e-9;
 
 function tfjsRow(backend: Backend, labels: FloatArray, logits: FloatArray, withGrad: boolean): Implementation {
   let y: ReturnType<typeof tf.tensor1d> | undefined;

@@ -1,13 +1,9 @@
 /** The softmax cross-entropy cases: integer labels, loss+gradient, rows x classes. */
 import { categoricalCrossEntropyWithLogitsAndGrad } from "../src/index.js";
 import { carefulSoftmax, mathFloorSoftmax, memoryFloorSoftmax, naiveSoftmax } from "./categoricalPeers.js";
-import type { Implementation } from "./harness.js";
+import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, type Implementation, TFJS_LOSS_TOLERANCE } from "./harness.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-/** See binaryCases.ts: tfjs means drift in float32 (held to 5e-2), gradient elements agree to ~1e-7. */
-const TFJS_LOSS_TOLERANCE = 5e-2;
-const FLOAT32_TOLERANCE = 1e-6;
-const FLOAT64_TOLERANCE = 1e-9;
 
 function tfjsRow(backend: Backend, labels: Int32Array, logits: Float64Array, k: number): Implementation {
   const rows = labels.length;

@@ -4,6 +4,19 @@
  * wrong answer, and no work is optimized away: each run's loss is read and compared).
  */
 
+// The allowances of the peers (binaryCases.ts, categoricalCases.ts).
+/**
+ * Float32 arithmetic: each loss and gradient element is within about 1e-7 relative, so the gradients must
+ * agree to 1e-6 (relative L1). The mean is another matter: tfjs sums the float32 losses in float32 and its
+ * wasm backend's sum drifts (measured: 9.7e-4 relative at N = 1e6, 1.8e-2 at N = 1e7: a float32 running sum
+ * of 3e6 rounds each addend of 0.3 to a multiple of 0.25); so tfjs means are held to 5e-2, which still
+ * catches a wrong formula, a NaN or a zero, while the gradients are held to 1e-6.
+ */
+export const FLOAT32_TOLERANCE = 1e-6;
+export const TFJS_LOSS_TOLERANCE = 5e-2;
+/** Float64 loops without compensation: far below this. */
+export const FLOAT64_TOLERANCE = 1e-9;
+
 /** One row of a case: an implementation and what it is allowed to disagree with xent by. */
 export interface Implementation {
   name: string;
