@@ -14,19 +14,21 @@
  * | expNonPositive | underflow edge near -745.1332, below     | 0        |
  * | log1pUnit      | [2^-10, 1], table points                  | 0.576    |
  * | log1pUnit      | [0, 2^-10), tiny, subnormal               | 0.500    |
+ * | log1pNonNegative | x > 1: (1, 2], (2, 1000], 10^u, near 2^k | 0.500  |
  *
  * (The test prints the table when run with XENT_PRINT_TABLES=1.)
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { expNonPositive } from "../src/core/fastExp.js";
-import { log1pUnit } from "../src/core/fastLog1p.js";
+import { log1pNonNegative, log1pUnit } from "../src/core/fastLog1p.js";
 import { EXP2, INV_LN2_128, LN2_128_HI, LN2_128_LO, LOG } from "../src/core/kernelTables.js";
 import { ulpError } from "./ulp.js";
 
 interface KernelFixture {
   expNonPositive: [string, string, string, string][];
   log1pUnit: [string, string, string, string][];
+  log1pNonNegative: [string, string, string, string][];
 }
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/kernels.json", import.meta.url), "utf8")) as KernelFixture;
@@ -35,11 +37,12 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/kernels.json", impor
 const BOUNDS: Record<string, (regime: string) => number> = {
   expNonPositive: (regime) => (regime.startsWith("subnormal") ? 1 : 0.51),
   log1pUnit: () => 0.6,
+  log1pNonNegative: () => 0.51,
 };
 
-const KERNELS: Record<string, (x: number) => number> = { expNonPositive, log1pUnit };
+const KERNELS: Record<string, (x: number) => number> = { expNonPositive, log1pUnit, log1pNonNegative };
 
-describe.each(["expNonPositive", "log1pUnit"] as const)("%s against mpmath", (name) => {
+describe.each(["expNonPositive", "log1pUnit", "log1pNonNegative"] as const)("%s against mpmath", (name) => {
   const points = fixture[name];
   test(`${points.length} points, each within its regime's bound`, () => {
     expect(points.length).toBeGreaterThan(5000);
@@ -75,6 +78,13 @@ describe("special values", () => {
     expect(log1pUnit(1e-300)).toBe(1e-300);
     expect(log1pUnit(1)).toBe(Math.LN2);
     expect(log1pUnit(NaN)).toBeNaN();
+  });
+  test("log1pNonNegative: bit for bit log1pUnit on [0, 1] (every log1pUnit fixture point), Infinity at Infinity, NaN for NaN", () => {
+    const differ = fixture.log1pUnit.map(([xs]) => Number(xs)).filter((x) => !Object.is(log1pNonNegative(x), log1pUnit(x)));
+    expect(differ).toEqual([]);
+    expect(log1pNonNegative(Infinity)).toBe(Infinity);
+    expect(log1pNonNegative(NaN)).toBeNaN();
+    expect(log1pNonNegative(2)).toBe(1.0986122886681098); // log 3 correctly rounded (Math.log1p(2) is 1 ulp below)
   });
 });
 

@@ -43,3 +43,59 @@ export function log1pUnit(x: number): number {
   const q = t + t2 * (-0.5 + t * 0.3333333333333333 + t2 * (-0.25 + t * 0.2 + t2 * -0.16666666666666666));
   return L[2 * j]! + (L[2 * j + 1]! + q);
 }
+
+/** ln 2 split: LN2_HI has 32 significant bits (fdlibm's ln2_hi), so k * LN2_HI is exact for |k| < 2^21. */
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+
+/** A scratch double and its high word (sign, exponent, top 20 significand bits), for the exponent split. */
+const scratch = new Float64Array(1);
+const highWord = new Uint32Array(scratch.buffer, new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 4 : 0, 1);
+
+/**
+ * @internal `log1p(x) = log(1 + x)` for every x >= 0 (and +Infinity), within 0.51 ulp: on [0, 1] bit for bit
+ * `log1pUnit` (the same operations with k = 0), beyond it the reduction below. One function without calls, so
+ * V8 inlines it whole into the softmax row loops: `Math.log1p` there (or any call that V8 does not inline)
+ * takes and returns boxed doubles, a fresh heap number per row (about 330 bytes per call at [256 x 10],
+ * test/allocations.test.ts).
+ *
+ * ## Method (x > 1)
+ * - `u = x + 1` and its rounding error `err = 1 - (u - x)`, exact (Fast2Sum: |x| >= 1), so 1 + x = u + err.
+ * - `u = 2^k f` with f in [1, 2), k >= 1, read from u's bits (u is finite and normal); `y = f - 1` is exact.
+ * - `log(1 + x) = k ln 2 + log1p(y) + log1p(err / u)`, and `log1p(err/u) = err/u` to 2^-106 (|err/u| <= 2^-53).
+ * - `log1p(y) = log(1 + m) + log1p(t)`, `t = (y - m) / (1 + m)`: the table and polynomial of `log1pUnit`.
+ * - The head `k LN2_HI + LOG[2j]` is added with Fast2Sum (k LN2_HI >= ln 2 / 2 >= LOG[2j] / 2: the same
+ *   binade or above, so the sum's error e is exact), and every small term joins e in the tail:
+ *   `result = s + (e + (k LN2_LO + err/u + LOG[2j+1] + log1p(t)))`. The tail is below 2^-9 of the result,
+ *   so its own roundings add at most about 0.01 ulp to the final rounding: 0.500 ulps measured
+ *   (test/kernels.test.ts, mpmath points over (1, 1.8e308]).
+ * With k = 0, y = x and no correction the same lines are `log1pUnit`'s: `s = LOG[2j]`, `e = 0`.
+ */
+export function log1pNonNegative(x: number): number {
+  let y = x;
+  let k = 0;
+  let correction = 0;
+  if (x > 1) {
+    if (x === Infinity) return Infinity;
+    const u = x + 1;
+    const err = 1 - (u - x);
+    scratch[0] = u;
+    const h = highWord[0]!;
+    k = (h >>> 20) - 1023;
+    highWord[0] = (h & 0x000fffff) | 0x3ff00000; // f = u 2^-k: the exponent field set to 0
+    y = scratch[0] - 1;
+    correction = k * LN2_LO + err / u;
+  }
+  const nearest = y * 1024 + SHIFT - SHIFT;
+  const jd = nearest * +(nearest > 1);
+  const j = jd | 0;
+  const m = jd * 0.0009765625;
+  const t = (y - m) / (1 + m);
+  const t2 = t * t;
+  const q = t + t2 * (-0.5 + t * 0.3333333333333333 + t2 * (-0.25 + t * 0.2 + t2 * -0.16666666666666666));
+  const a = k * LN2_HI;
+  const b = L[2 * j]!;
+  const s = a + b;
+  const e = a - s + b;
+  return s + (e + (correction + L[2 * j + 1]! + q));
+}

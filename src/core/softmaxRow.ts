@@ -1,5 +1,5 @@
 import { expNonPositive } from "./fastExp.js";
-import { log1pUnit } from "./fastLog1p.js";
+import { log1pNonNegative } from "./fastLog1p.js";
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
 
 /**
@@ -117,9 +117,9 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   row.max = m;
   row.argmax = a;
   row.tail = tail;
-  // log1p of the tail: xent's kernel where its domain [0, 1] holds (the common case, and the binary
-  // losses' a = log1p(exp(-|s|)) for two classes), Math.log1p beyond.
-  row.log1pTail = tail <= 1 ? log1pUnit(tail) : Math.log1p(tail);
+  // log1p of the tail with xent's own log1p (allocation-free; on [0, 1], the common case, it is the binary
+  // losses' log1pUnit, so two classes agree with them bit for bit).
+  row.log1pTail = log1pNonNegative(tail);
   row.infinite = false;
   return -1;
 }
@@ -137,7 +137,7 @@ function scanLimitRow(z: NumericArray, offset: number, k: number, store: Gradien
   row.max = m;
   row.argmax = a;
   row.tail = ties;
-  row.log1pTail = Math.log1p(ties);
+  row.log1pTail = log1pNonNegative(ties);
   row.infinite = true;
   return -1;
 }

@@ -1,6 +1,6 @@
 import { EXP_BIAS } from "./expKernelBias.js";
 import { EXP2 } from "./kernelTables.js";
-import { log1pUnit } from "./fastLog1p.js";
+import { log1pNonNegative } from "./fastLog1p.js";
 import { type GradientBuffer, type NumericArray } from "./reduction.js";
 import { SOFTMAX_KERNEL_WASM } from "./softmaxKernelWasm.js";
 import { row } from "./softmaxRow.js";
@@ -177,7 +177,7 @@ export function kernelRow(i: number): boolean {
   row.max = rowsView[4 * i]!;
   row.argmax = rowsView[4 * i + 1]! | 0;
   row.tail = tail;
-  row.log1pTail = tail <= 1 ? log1pUnit(tail) : Math.log1p(tail);
+  row.log1pTail = log1pNonNegative(tail);
   row.infinite = false;
   return true;
 }
@@ -193,7 +193,7 @@ export function kernelLabelLoss(i: number): void {
     return;
   }
   const tail = rowsView[4 * i + 2]!;
-  KERNEL_LOSS[0] = rowsView[4 * i + 1]! + (tail <= 1 ? log1pUnit(tail) : Math.log1p(tail));
+  KERNEL_LOSS[0] = rowsView[4 * i + 1]! + log1pNonNegative(tail);
 }
 
 /** @internal `gradientWithKernel`'s numeric parameters: ignoreIndex (NaN: none), the reduction's divisor. */
