@@ -38,7 +38,7 @@ type PerSample = CategoricalCrossEntropyOptions & { reduction: "none" };
  * `reduction: "sum"` gives 0.
  *
  * @example categoricalCrossEntropyWithLogits([0], [50, 0], { classes: 2 }) // 1.9287498479639178e-22
- * @example categoricalCrossEntropyWithLogits([2, 0], [1, 2, 3, 0, 0, 0], { classes: 3 }) // 0.753109126556245 (the mean)
+ * @example categoricalCrossEntropyWithLogits([2, 0], [1, 2, 3, 0, 0, 0], { classes: 3 }) // 0.7531091265562451 (the mean)
  */
 export function categoricalCrossEntropyWithLogits(labels: NumericArray, logits: NumericArray, options: Reduced): number;
 export function categoricalCrossEntropyWithLogits(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;
