@@ -36,18 +36,26 @@ function docCommentExamples(): Example[] {
 }
 
 /**
- * The README's ```ts / ```js blocks, each run as a whole (so later lines see earlier `const`s), with every
+ * The ```ts / ```js blocks of the README and of docs/*.md, each run as a whole (so later lines see earlier `const`s), with every
  * `expr; // => result` line turned into a recorded check. Import lines are dropped: the library's names are
  * in scope.
  */
 function readmeBlocks(): { where: string; body: string; checks: Example[] }[] {
   const blocks: { where: string; body: string; checks: Example[] }[] = [];
+  const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  for (const file of files) blocks.push(...markdownBlocks(file));
+  return blocks;
+}
+
+/** The ```ts / ```js blocks of one markdown file (see `readmeBlocks`). */
+function markdownBlocks(file: string): { where: string; body: string; checks: Example[] }[] {
+  const blocks: { where: string; body: string; checks: Example[] }[] = [];
   let current: { where: string; lines: string[]; checks: Example[] } | null = null;
-  readFileSync(join(root, "README.md"), "utf8")
+  readFileSync(join(root, file), "utf8")
     .split("\n")
     .forEach((line, i) => {
       if (current === null) {
-        if (/^```(ts|js|typescript|javascript)\s*$/.test(line)) current = { where: `README.md:${i + 1}`, lines: [], checks: [] };
+        if (/^```(ts|js|typescript|javascript)\s*$/.test(line)) current = { where: `${file}:${i + 1}`, lines: [], checks: [] };
         return;
       }
       if (/^```/.test(line)) {
@@ -61,7 +69,7 @@ function readmeBlocks(): { where: string; body: string; checks: Example[] }[] {
         current.lines.push(line);
         return;
       }
-      const check: Example = { where: `README.md:${i + 1}`, expr: m[1]!, expected: m[2]! };
+      const check: Example = { where: `${file}:${i + 1}`, expr: m[1]!, expected: m[2]! };
       const declared = /^(const|let)\s+(\w+)\s*=\s*(.+)$/.exec(check.expr);
       const index = current.checks.push(check) - 1;
       current.lines.push(
