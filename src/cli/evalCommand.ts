@@ -105,7 +105,7 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const readOptions = { format: format as TableFormat | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = { format: format as TableFormat | undefined, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));

@@ -1,6 +1,7 @@
 import { type ScoreScale } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
+import { logitHint } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 
 /**
@@ -108,7 +109,7 @@ export class MulticlassHandler {
       if (s === undefined && v.missing(c)) return this.reject(v.error(c, "missing value", `no ${this.scale} in column ${name}`));
       if (s === undefined || s !== s) return this.reject(v.error(c, "not a number", `${this.scale} ${quoteText(v.text(c))} (column ${name}) is not a number`));
       if (probability && !(s >= 0 && s <= 1)) {
-        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]`));
+        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]${logitHint(s, `--logits ${this.columns.scores}`)}`));
       }
       this.values[j] = s;
       sum += s;

@@ -1,0 +1,245 @@
+// The defects of issue 11 found in use, each with the test that failed before its fix: duplicate header
+// names, predict on a scored file, the gzip progress, a fit stopped at --max-iter, error messages that name
+// the fix, --delimiter and predict --no-header, and the README's install steps. Run in process (`main`).
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { readTable } from "../src/io/tableReader.js";
+import { tempDir, xentInProcess } from "./cliHelpers.js";
+import { rng } from "./rng.js";
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+// A binary training set: two features, labels from a logistic model.
+const r = rng(41);
+const train = Array.from({ length: 200 }, () => {
+  const a = Number((r() * 4 - 2).toFixed(4));
+  const b = Number((r() * 10).toFixed(3));
+  return { a, b, y: r() < 1 / (1 + Math.exp(-(1.5 * a - 0.3 * b + 1))) ? 1 : 0 };
+});
+const trainCsv = tmp.file("train.csv", "a,b,y\n" + train.map((x) => `${x.a},${x.b},${x.y}`).join("\n") + "\n");
+const model = join(tmp.dir, "model.json");
+
+async function trained(): Promise<string> {
+  const run = await xentInProcess(["train", trainCsv, "--label", "y", "--out", model, "--json"]);
+  expect(run).toMatchObject({ code: 0, stderr: "" });
+  return model;
+}
+
+describe("duplicate header names", () => {
+  it("are an error naming both columns by position and the name, at file:line:column", async () => {
+    const f = tmp.file("dup.csv", "y,p,y\n1,0.5,0\n");
+    const run = await xentInProcess(["eval", f, "--label", "y", "--prob", "p"]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toBe(`xent eval: ${f}:1:5: columns 1 and 3 of the header are both named "y": a column name must be unique (rename one of them)\n`);
+    // Names are compared as read (quotes removed, spaces trimmed), after blank lines, in TSV too.
+    const q = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--format", "tsv"], ["\ny\tp\t p \n1\t0.5\t0.5\n"]);
+    expect(q.code).toBe(1);
+    expect(q.stderr).toMatch(/<stdin>:2:5: columns 2 and 3 of the header are both named "p"/);
+    const c = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p"], ['y,"p", p \n1,0.5,0.5\n']);
+    expect(c.stderr).toMatch(/<stdin>:1:7: columns 2 and 3 of the header are both named "p"/);
+    // train and predict read through the same reader.
+    const t = await xentInProcess(["train", f, "--label", "y", "--out", join(tmp.dir, "never.json")]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/columns 1 and 3 of the header are both named "y"/);
+  });
+});
+
+describe("xent predict on a file that already has the output columns", () => {
+  it("stops naming the clashing columns, with the options that resolve it", async () => {
+    await trained();
+    const first = await xentInProcess(["predict", model, trainCsv]);
+    expect(first.code).toBe(0);
+    const scored = tmp.file("scored.csv", first.stdout);
+    const again = await xentInProcess(["predict", model, scored]);
+    expect(again).toMatchObject({ code: 1, stdout: "" });
+    expect(again.stderr).toMatch(/scored\.csv:1:1: the input already has the output columns "p_0", "p_1" \(a file scored before\?\): pass --replace to overwrite them .* or --prefix/);
+    const out = join(tmp.dir, "never.csv");
+    expect((await xentInProcess(["predict", model, scored, "--out", out])).code).toBe(1);
+    expect(() => statSync(out)).toThrow();
+  });
+
+  it("--replace writes the new values in place: the same model gives the same file", async () => {
+    await trained();
+    const scored = tmp.file("scored2.csv", (await xentInProcess(["predict", model, trainCsv])).stdout);
+    const re = await xentInProcess(["predict", model, scored, "--replace"]);
+    expect(re).toMatchObject({ code: 0, stderr: "" });
+    expect(re.stdout).toBe(readFileSync(scored, "utf8"));
+    // Only p_1 there (in the middle, stale): replaced in place, p_0 appended; quoted text stays quoted.
+    const partial = tmp.file("partial.csv", 'id,p_1,a,b\n"x, y",0.123,0.5,3\n');
+    const got = await xentInProcess(["predict", model, partial, "--replace"]);
+    const [head, row] = got.stdout.trim().split("\n");
+    expect(head).toBe("id,p_1,a,b,p_0");
+    const fields = row!.split(/,(?=[^"]*$)/); // the quoted first field holds a comma
+    expect(fields[0]).toBe('"x, y"');
+    expect(Number(fields[1]) + Number(fields[4])).toBeCloseTo(1, 15);
+    expect(Number(fields[1])).not.toBe(0.123);
+  });
+
+  it("--prefix writes the new predictions beside the old ones", async () => {
+    await trained();
+    const scored = tmp.file("scored3.csv", (await xentInProcess(["predict", model, trainCsv])).stdout);
+    const both = await xentInProcess(["predict", model, scored, "--prefix", "q_"]);
+    expect(both.code).toBe(0);
+    const lines = both.stdout.trim().split("\n");
+    expect(lines[0]).toBe("a,b,y,p_0,p_1,q_0,q_1");
+    const [p0, p1, q0, q1] = lines[1]!.split(",").slice(3).map(Number);
+    expect([q0, q1]).toEqual([p0, p1]);
+    expect((await xentInProcess(["predict", model, scored, "--prefix", ""])).code).toBe(2);
+  });
+
+  it("JSON Lines: a row that has an output key stops at its line; --replace overwrites it", async () => {
+    await trained();
+    const f = tmp.file("scored.jsonl", '{"a": 0.5, "b": 3}\n{"a": 1, "b": 2, "p_1": null}\n');
+    const run = await xentInProcess(["predict", model, f]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/scored\.jsonl:2:\d+: the row already has the output key "p_1" .*--replace/);
+    const re = await xentInProcess(["predict", model, f, "--replace"]);
+    expect(re.code).toBe(0);
+    const rows = re.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    expect(Object.keys(rows[1]!)).toEqual(["a", "b", "p_1", "p_0"]);
+    expect(rows[1]!.p_0! + rows[1]!.p_1!).toBeCloseTo(1, 15);
+  });
+
+  it("--help documents the choice", async () => {
+    const help = (await xentInProcess(["predict", "--help"])).stdout;
+    expect(help).toMatch(/--replace/);
+    expect(help).toMatch(/--prefix PREFIX/);
+    expect(help).toMatch(/A scored file/);
+  });
+});
+
+describe("progress of a gzip file", () => {
+  it("counts the compressed bytes the decompressor consumed, not those read ahead", async () => {
+    // About 1.2 MB of gzip (random digits compress evenly), delivered in ~13 decompressed chunks of 256 KB.
+    const g = rng(5);
+    const n = 300_000;
+    let csv = "y,p\n";
+    for (let i = 0; i < n; i++) csv += `${g() < 0.5 ? 1 : 0},${g().toFixed(6)}\n`;
+    const path = tmp.file("big.csv.gz", gzipSync(csv));
+    const size = statSync(path).size;
+    expect(size).toBeGreaterThan(1 << 20); // more than one read of the file
+    let rows = 0;
+    const seen: [number, number][] = [];
+    await readTable(
+      { path, onChunk: (src) => seen.push([src.bytesRead() / size!, rows / n]) },
+      { header: () => {}, row: () => void rows++ },
+    );
+    expect(rows).toBe(n);
+    expect(seen.length).toBeGreaterThan(8);
+    // The fraction shown follows the rows consumed (it read 0.87 at 8% of the rows before the fix).
+    for (const [bytes, done] of seen) expect(Math.abs(bytes - done), `${bytes} at ${done} of the rows`).toBeLessThan(0.05);
+    expect(seen.at(-1)![0]).toBe(1);
+  });
+});
+
+describe("a fit stopped by --max-iter", () => {
+  it("warns on stderr naming the iteration count and the fixes, writes the model, exits 0", async () => {
+    const out = join(tmp.dir, "short.json");
+    const run = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--out", out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      "xent train: warning: the fit stopped at --max-iter 2 iterations before the gradient reached --tol 0.0001: the model was written, " +
+        "but it is not converged (not the optimum); raise --max-iter (e.g. --max-iter 1000), or loosen --tol (e.g. --tol 0.001)\n",
+    );
+    expect(run.stdout).toMatch(/^iterations\s+2 \(not converged: maxIterations\)$/m);
+    expect(JSON.parse(readFileSync(out, "utf8")).model.converged).toBe(false);
+    const raw = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "1", "--no-standardize", "--tol", "0", "--out", out, "--json"]);
+    expect(raw.code).toBe(0);
+    expect(raw.stderr).toMatch(/--max-iter 1 iteration before .*--tol 0\b.*e\.g\. --tol 0\.0001.*standardize the features \(leave out --no-standardize\)/);
+    expect(JSON.parse(raw.stdout).converged).toBe(false);
+    expect((await xentInProcess(["train", trainCsv, "--label", "y", "--out", out])).stderr).toBe("");
+  });
+});
+
+describe("error messages that name the fix", () => {
+  const evalOf = (input: string, ...args: string[]) => xentInProcess(["eval", "-", "--label", "y", ...(args.length ? args : ["--prob", "p"])], [input]);
+  it("a semicolon or tab file read as CSV: --delimiter ';', --format tsv", async () => {
+    const semi = await evalOf("y;p\n1;0.9\n");
+    expect(semi.code).toBe(1);
+    expect(semi.stderr).toMatch(/no column "y" in the header \(the columns are "y;p"\): the header is one column holding ';'; for a file separated by ';' pass --delimiter ';'/);
+    const tab = await xentInProcess(["eval", tmp.file("tabs.csv", "y\tp\n1\t0.9\n"), "--label", "y", "--prob", "p"]);
+    expect(tab.stderr).toMatch(/the header is one column holding tabs; for a tab-separated file pass --format tsv/);
+    const comma = await evalOf("y,p\n1,0.9\n", "--prob", "p", "--delimiter", ";");
+    expect(comma.stderr).toMatch(/holding commas; for a comma-separated file leave out --delimiter/);
+  });
+  it("a header row of numbers: --no-header", async () => {
+    const run = await evalOf("1,0.9\n0,0.2\n");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/<stdin>:1:1: no column "y" .*the header row is all numbers, so it looks like data; for a file without a header pass --no-header/);
+    // A header with a name is not data: no hint.
+    expect((await evalOf("1,q\n1,0.9\n")).stderr).not.toMatch(/--no-header/);
+  });
+  it("probabilities outside [0, 1]: --logit / --logits", async () => {
+    const run = await evalOf("y,s\n1,2.5\n", "--prob", "s");
+    expect(run.stderr).toBe('xent eval: <stdin>:2:3: probability "2.5" (column "s") is not in [0, 1] (scores outside [0, 1] look like logits: for logits, pass --logit s instead)\n');
+    const multi = await xentInProcess(["eval", "-", "--label", "y", "--probs", "a,b"], ["y,a,b\na,-1.5,2\n"]);
+    expect(multi.stderr).toMatch(/probability "-1\.5" \(column "a"\) is not in \[0, 1\] \(scores outside \[0, 1\] look like logits: for logits, pass --logits a,b instead\)/);
+  });
+});
+
+describe("--delimiter and predict --no-header", () => {
+  const comma = 'y,p,g\n1,0.9,"a"\n0,0.2,"b;c"\n1,0.6,"b;c"\n';
+  const semi = 'y;p;g\n1;0.9;"a"\n0;0.2;"b;c"\n1;0.6;"b;c"\n';
+  it("eval reads a semicolon CSV (quotes as in CSV) as its comma twin", async () => {
+    const a = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], [comma]);
+    const b = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json", "--delimiter", ";"], [semi]);
+    expect(b).toEqual(a);
+    expect(JSON.parse(b.stdout).groups.map((x: { group: string }) => x.group)).toEqual(["a", "b;c"]);
+    const piped = tmp.file("piped.txt", comma.replaceAll(",", "|"));
+    const c = await xentInProcess(["eval", piped, "--label", "y", "--prob", "p", "--by", "g", "--json", "--delimiter", "|"]);
+    expect(JSON.parse(c.stdout).logLoss).toBe(JSON.parse(a.stdout).logLoss);
+    // A tab with CSV quoting, whatever the extension.
+    const t = tmp.file("quoted.tsv", comma.replaceAll(",", "\t"));
+    const d = await xentInProcess(["eval", t, "--label", "y", "--prob", "p", "--by", "g", "--json", "--delimiter", "\\t"]);
+    expect(JSON.parse(d.stdout).groups.map((x: { group: string }) => x.group)).toEqual(["a", "b;c"]);
+  });
+  it("train and predict: semicolon in, semicolon out", async () => {
+    const semiTrain = tmp.file("train-semi.csv", readFileSync(trainCsv, "utf8").replaceAll(",", ";"));
+    const m2 = join(tmp.dir, "semi.json");
+    expect((await xentInProcess(["train", semiTrain, "--label", "y", "--out", m2, "--delimiter", ";"])).code).toBe(0);
+    await trained();
+    expect(JSON.parse(readFileSync(m2, "utf8")).model).toEqual(JSON.parse(readFileSync(model, "utf8")).model);
+    const plain = await xentInProcess(["predict", model, trainCsv]);
+    const run = await xentInProcess(["predict", model, semiTrain, "--delimiter", ";"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(plain.stdout.replaceAll(",", ";"));
+  });
+  it("predict --no-header: columns by position, no header line written", async () => {
+    const noHead = tmp.file("nohead.csv", train.map((x) => `${x.a},${x.b},${x.y}`).join("\n") + "\n");
+    const m3 = join(tmp.dir, "nohead.json");
+    expect((await xentInProcess(["train", noHead, "--no-header", "--label", "3", "--features", "1,2", "--out", m3])).code).toBe(0);
+    const run = await xentInProcess(["predict", m3, noHead, "--no-header"]);
+    expect(run.code).toBe(0);
+    const withHead = (await xentInProcess(["predict", model, trainCsv])).stdout.split("\n").slice(1).join("\n");
+    expect(run.stdout).toBe(withHead);
+  });
+  it("bad usage: not one ASCII character, a quote, with TSV or JSON Lines", async () => {
+    for (const d of [";;", "", '"', "\n", "é"]) {
+      const run = await xentInProcess(["eval", trainCsv, "--label", "y", "--prob", "a", "--delimiter", d]);
+      expect(run.code, JSON.stringify(d)).toBe(2);
+      expect(run.stderr).toMatch(/--delimiter .* is not one ASCII character/);
+    }
+    expect((await xentInProcess(["eval", trainCsv, "--label", "y", "--prob", "a", "--delimiter", ";", "--format", "tsv"])).code).toBe(2);
+    const j = tmp.file("x.jsonl", '{"y": 1, "p": 0.5}\n');
+    expect((await xentInProcess(["eval", j, "--label", "y", "--prob", "p", "--delimiter", ";"])).stderr).toMatch(/--delimiter is for CSV; .*x\.jsonl is JSON Lines/);
+    expect((await xentInProcess(["predict", model, j, "--no-header"])).code).toBe(2);
+    for (const c of ["eval", "train", "predict"]) expect((await xentInProcess([c, "--help"])).stdout).toMatch(/--delimiter CHAR/);
+    expect((await xentInProcess(["predict", "--help"])).stdout).toMatch(/--no-header/);
+  });
+});
+
+describe("the README's install steps", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+  it("agree (npm ci, from the lockfile) and say that the command is npx xent in a clone", () => {
+    expect(readme).not.toMatch(/^npm install\s*(#.*)?$/m);
+    const quick = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Library"));
+    expect(quick).toMatch(/npm ci/);
+    expect(quick).toMatch(/npx xent/);
+    const cli = readme.slice(readme.indexOf("## Command line: `xent`"));
+    expect(cli).toMatch(/npx xent/);
+    expect(cli).toMatch(/npm link/);
+  });
+});
