@@ -243,3 +243,67 @@ describe("the README's install steps", () => {
     expect(cli).toMatch(/npm link/);
   });
 });
+
+describe("--json writes JSON numbers: an infinite loss is null with a flag", () => {
+  it("eval: null and logLossInfinite, in total and per group; never the string Infinity", async () => {
+    const input = "y,p,g\n1,0,a\n0,0.5,b\n0,1,a\n1,0.7,b\n";
+    const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], [input]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/Infinity|NaN/);
+    const out = JSON.parse(run.stdout);
+    expect(out.logLoss).toBeNull();
+    expect(out.logLossInfinite).toBe(true);
+    expect(out.groups.map((g: { logLoss: number | null; logLossInfinite: boolean }) => [g.logLoss, g.logLossInfinite])).toEqual([
+      [null, true],
+      [expect.any(Number), false],
+    ]);
+    // A finite loss and an undefined one (no rows) both say false.
+    const ok = JSON.parse((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json"], ["y,p\n1,0.9\n"])).stdout);
+    expect(ok.logLossInfinite).toBe(false);
+    const none = JSON.parse((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json"], ["y,p\n"])).stdout);
+    expect([none.logLoss, none.logLossInfinite]).toEqual([null, false]);
+  });
+
+  it("merge: the same, from states (which keep their own format)", async () => {
+    const a = tmp.file("inf-a.csv", "y,p\n1,0\n0,0.5\n");
+    const b = tmp.file("inf-b.csv", "y,p\n1,0.5\n0,1\n");
+    const sa = join(tmp.dir, "inf-a.json");
+    const sb = join(tmp.dir, "inf-b.json");
+    expect((await xentInProcess(["eval", a, "--label", "y", "--prob", "p", "--state-out", sa])).code).toBe(0);
+    expect((await xentInProcess(["eval", b, "--label", "y", "--prob", "p", "--state-out", sb])).code).toBe(0);
+    const run = await xentInProcess(["merge", sa, sb, "--json"]);
+    expect(run.stdout).not.toMatch(/Infinity/);
+    const out = JSON.parse(run.stdout);
+    expect([out.logLoss, out.logLossInfinite]).toEqual([null, true]);
+    expect(out.infiniteLoss).toEqual({ rows: 2, first: [`${a}:2`, `${b}:3`] });
+  });
+});
+
+describe("rows with an infinite loss: how many, and the first few as file:line", () => {
+  const evalOf = (input: string, ...args: string[]) => xentInProcess(["eval", "-", "--label", "y", ...args], [input]);
+  it("binary probabilities and logits; rows of weight 0 add nothing", async () => {
+    const input = "y,p,s,w\n1,0,-inf,1\n0,0.5,0,1\n0,1,inf,0\n1,0.7,1,1\n0,1,-inf,2\n";
+    const text = await evalOf(input, "--prob", "p", "--weight", "w");
+    expect(text.stdout).toMatch(/^log loss\s+Infinity$/m);
+    expect(text.stdout).toMatch(/^infinite loss\s+2 rows: <stdin>:2, <stdin>:6$/m);
+    const json = JSON.parse((await evalOf(input, "--prob", "p", "--weight", "w", "--json")).stdout);
+    expect(json.infiniteLoss).toEqual({ rows: 2, first: ["<stdin>:2", "<stdin>:6"] });
+    // Logits: -inf for y = 1 only (y = 0 with -inf costs 0).
+    const logit = JSON.parse((await evalOf(input, "--logit", "s", "--weight", "w", "--json")).stdout);
+    expect(logit.infiniteLoss).toEqual({ rows: 1, first: ["<stdin>:2"] });
+    const finite = await evalOf("y,p\n1,0.9\n", "--prob", "p");
+    expect(finite.stdout).not.toMatch(/infinite/);
+    expect(JSON.parse((await evalOf("y,p\n1,0.9\n", "--prob", "p", "--json")).stdout).infiniteLoss).toEqual({ rows: 0, first: [] });
+  });
+  it("past the first five: the count, five places and an ellipsis; --by prints it under the table", async () => {
+    const input = "y,p,g\n" + Array.from({ length: 8 }, (_, i) => `1,0,${"ab"[i % 2]}\n0,0.5,a\n`).join("");
+    const run = await evalOf(input, "--prob", "p", "--by", "g");
+    expect(run.stdout).toMatch(/^infinite loss {2}8 rows: <stdin>:2, <stdin>:4, <stdin>:6, <stdin>:8, <stdin>:10, \.\.\.$/m);
+  });
+  it("multi-class: probability 0 for the label; logits by the library's limits", async () => {
+    const probs = await evalOf("y,p_a,p_b\na,0,1\nb,0,1\nb,1,0\n", "--probs", "p_", "--json");
+    expect(JSON.parse(probs.stdout).infiniteLoss).toEqual({ rows: 2, first: ["<stdin>:2", "<stdin>:4"] });
+    const logits = await evalOf("y,z_a,z_b,z_c\na,-inf,1,2\na,inf,0,0\nb,inf,0,0\nc,1,2,3\n", "--logits", "z_", "--json");
+    expect(JSON.parse(logits.stdout).infiniteLoss).toEqual({ rows: 2, first: ["<stdin>:2", "<stdin>:4"] });
+  });
+});

@@ -87,6 +87,9 @@ export class BinaryHandler {
       if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
       group = v.text(this.group);
     }
+    // An infinite loss: a probability of 0 or 1, or an infinite logit, on the wrong side of the label (a row of
+    // weight 0 adds nothing, not even an infinity).
+    if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.file, v.line);
     this.run.push(label, s, w, group);
     this.rows++;
   }

@@ -17,6 +17,15 @@ export type Metrics = BinaryMetrics | MulticlassMetrics;
 
 type Evaluation = BinaryEvaluation | MulticlassEvaluation;
 
+/** How many rows shown by `file:line` where the loss is infinite: enough to find the pattern, not a dump. */
+export const INFINITE_LOSS_SHOWN = 5;
+
+/** The rows (of weight > 0) whose loss is infinite: how many, and where the first few are (`file:line`). */
+export interface InfiniteLossRows {
+  rows: number;
+  first: string[];
+}
+
 /** The total and per-group figures of one evaluation, plus the rows skipped by reason. */
 export interface EvalReport {
   what: EvalKind;
@@ -25,6 +34,7 @@ export interface EvalReport {
   total: Metrics;
   groups: { group: string; metrics: Metrics }[] | null;
   skipped: Record<string, number>;
+  infiniteLoss: InfiniteLossRows;
 }
 
 /** The mergeable state written by `--state-out` and read by `xent merge`. */
@@ -38,6 +48,8 @@ export interface EvalStateFile {
   by: string | null;
   files: string[];
   skipped: Record<string, number>;
+  /** Absent in the states of earlier versions (read as none). */
+  infiniteLoss?: InfiniteLossRows;
   total: unknown;
   groups: Record<string, unknown> | null;
 }
@@ -79,6 +91,7 @@ export class EvalRun {
   readonly by: string | null;
   readonly files: string[] = [];
   readonly skipped: Record<string, number> = {};
+  readonly infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   private readonly weighted: boolean;
   private readonly total: Batch;
   private readonly groups = new Map<string, Batch>();
@@ -125,6 +138,12 @@ export class EvalRun {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
 
+  /** Notes a row (pushed, weight > 0) whose loss is infinite, at `file:line`. */
+  infinite(file: string, line: number): void {
+    if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(`${file}:${line}`);
+    this.infiniteLoss.rows++;
+  }
+
   flush(): void {
     this.total.flush();
     for (const g of this.groups.values()) g.flush();
@@ -139,6 +158,7 @@ export class EvalRun {
       total: this.total.evaluation.metrics(),
       groups: this.by === null ? null : sortedGroups(this.groups).map(([group, b]) => ({ group, metrics: b.evaluation.metrics() })),
       skipped: this.skipped,
+      infiniteLoss: this.infiniteLoss,
     };
   }
 
@@ -149,6 +169,7 @@ export class EvalRun {
       this.by,
       this.files,
       this.skipped,
+      this.infiniteLoss,
       this.total.evaluation,
       sortedGroups(this.groups).map(([k, b]) => [k, b.evaluation] as const),
     );
@@ -160,6 +181,7 @@ function stateFile(
   by: string | null,
   files: string[],
   skipped: Record<string, number>,
+  infiniteLoss: InfiniteLossRows,
   total: Evaluation,
   groups: (readonly [string, Evaluation])[],
 ): EvalStateFile {
@@ -172,6 +194,7 @@ function stateFile(
     by,
     files,
     skipped,
+    infiniteLoss,
     total: total.toJSON(),
     groups: by === null ? null : Object.fromEntries(groups.map(([g, e]) => [g, e.toJSON()])),
   };
@@ -197,6 +220,7 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
   let total: Evaluation | null = null;
   const groups = new Map<string, Evaluation>();
   const skipped: Record<string, number> = {};
+  const infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   const files: string[] = [];
   const describe = (w: EvalKind) => `${w.kind === "binary" ? "binary" : `${w.classes}-class`} ${w.scale === "probability" ? "probabilities" : "logits"}`;
   for (const { file, value } of states) {
@@ -234,6 +258,14 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
       if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) throw bad(`skipped[${JSON.stringify(reason)}] is not a count`);
       skipped[reason] = (skipped[reason] ?? 0) + count;
     }
+    if (s.infiniteLoss !== undefined) {
+      const inf = s.infiniteLoss as Partial<InfiniteLossRows> | null;
+      if (inf === null || typeof inf !== "object" || !Number.isSafeInteger(inf.rows) || inf.rows! < 0 || !Array.isArray(inf.first) || !inf.first.every((w) => typeof w === "string")) {
+        throw bad("infiniteLoss is not {rows: a count, first: [file:line, ...]}");
+      }
+      infiniteLoss.rows += inf.rows!;
+      for (const where of inf.first) if (infiniteLoss.first.length < INFINITE_LOSS_SHOWN) infiniteLoss.first.push(where);
+    }
     if (Array.isArray(s.files)) files.push(...s.files.map(String));
   }
   if (first === null || total === null) throw new Error("mergeStates: no states");
@@ -245,6 +277,7 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     total: total.metrics(),
     groups: first.by === null ? null : sorted.map(([group, e]) => ({ group, metrics: e.metrics() })),
     skipped,
+    infiniteLoss,
   };
-  return { report, state: stateFile(first.what, first.by, files, skipped, total, sorted) };
+  return { report, state: stateFile(first.what, first.by, files, skipped, infiniteLoss, total, sorted) };
 }

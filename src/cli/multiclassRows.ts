@@ -1,4 +1,4 @@
-import { type ScoreScale } from "../index.js";
+import { type ScoreScale, categoricalCrossEntropyWithLogits } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { logitHint } from "./binaryRows.js";
@@ -102,6 +102,7 @@ export class MulticlassHandler {
     }
     const probability = this.scale === "probability";
     let sum = 0;
+    let infinite = false;
     for (let j = 0; j < k; j++) {
       const c = this.scoreColumns[j]!;
       const name = quoteText(this.scoreNames[j]!);
@@ -113,6 +114,7 @@ export class MulticlassHandler {
       }
       this.values[j] = s;
       sum += s;
+      if (s === Infinity || s === -Infinity) infinite = true;
     }
     if (probability && !(Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
       return this.reject(v.error(this.scoreColumns[0]!, "probabilities do not sum to 1", `the ${k} probabilities sum to ${sum}, not 1 (within ${ROW_SUM_TOLERANCE})`));
@@ -132,6 +134,11 @@ export class MulticlassHandler {
       // An empty field is the group "" (a legitimate value); only a JSON key that is absent or null is missing.
       if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
       group = v.text(this.group);
+    }
+    // An infinite loss: probability 0 for the label; for logits (only when one is infinite, which is rare), the
+    // library's loss of the row, whose limits decide it (see categoricalCrossEntropyWithLogits).
+    if (w > 0 && (probability ? this.values[y] === 0 : infinite && categoricalCrossEntropyWithLogits([y], this.values, { classes: k, reduction: "sum" }) === Infinity)) {
+      this.run!.infinite(v.file, v.line);
     }
     this.run!.pushRow(y, this.values, w, group);
     this.rows++;
