@@ -307,3 +307,76 @@ describe("rows with an infinite loss: how many, and the first few as file:line",
     expect(JSON.parse(logits.stdout).infiniteLoss).toEqual({ rows: 2, first: ["<stdin>:2", "<stdin>:4"] });
   });
 });
+
+describe("--clip EPS: the log loss of clipped probabilities (scikit-learn, Kaggle)", () => {
+  // Reference: each row's -log of its clipped probability by Math.log, summed in order (n is small).
+  const clippedLoss = (rows: [number, number, number][], eps: number) => {
+    let sum = 0;
+    let weight = 0;
+    for (const [y, p, w] of rows) {
+      const q = Math.min(Math.max(p, eps), 1 - eps);
+      sum += w * -(y === 1 ? Math.log(q) : Math.log1p(-q));
+      weight += w;
+    }
+    return sum / weight;
+  };
+  const rows: [number, number, number][] = [[1, 0, 1], [0, 1, 2], [1, 0.3, 1], [0, 1e-20, 1], [1, 0.9999999999999999, 0.5], [0, 0.25, 1], [1, 0.8, 3], [0, 0.995, 1]];
+  const csv = "y,p,w\n" + rows.map((r) => r.join(",")).join("\n") + "\n";
+  const ev = (...args: string[]) => xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--weight", "w", ...args], [csv]);
+
+  it("clips to [eps, 1 - eps] before the loss only: Brier, accuracy and AUC are those of the data", async () => {
+    const exact = JSON.parse((await ev("--json")).stdout);
+    for (const [arg, eps] of [["1e-15", 1e-15], ["auto", 2 ** -52], ["0.01", 0.01]] as const) {
+      const out = JSON.parse((await ev("--json", "--clip", arg)).stdout);
+      expect(Math.abs(out.logLoss - clippedLoss(rows, eps)) / out.logLoss, arg).toBeLessThan(4e-16);
+      expect(out.logLossInfinite).toBe(false);
+      expect(out.clip).toEqual({ eps, rows: eps === 0.01 ? 5 : 4 });
+      expect([out.brier, out.accuracy, out.rocAuc, out.weight]).toEqual([exact.brier, exact.accuracy, exact.rocAuc, exact.weight]);
+      // The rows whose true loss is infinite are still reported.
+      expect(out.infiniteLoss).toEqual({ rows: 2, first: ["<stdin>:2", "<stdin>:3"] });
+    }
+    // -log(1e-15) for a single confidently wrong row: the figure scikit-learn < 1.2 printed.
+    const one = JSON.parse((await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--json", "--clip", "1e-15"], ["y,p\n1,0\n"])).stdout);
+    expect(one.logLoss).toBe(-Math.log(1e-15));
+    const text = await ev("--clip", "1e-15");
+    expect(text.stdout).toMatch(/^clip\s+log loss of probabilities clipped to \[1e-15, 1 - 1e-15\]: 4 rows clipped$/m);
+    expect(text.stdout).toMatch(/^log loss\s+\d+\.\d+$/m);
+  });
+
+  it("multi-class rows, clipped entry by entry (not renormalized)", async () => {
+    const input = "y,p_a,p_b,p_c\na,0,0.5,0.5\nb,0.2,0.8,0\nc,0.1,0.1,0.8\n";
+    const out = JSON.parse((await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_", "--json", "--clip", "1e-15"], [input])).stdout);
+    const expected = (-Math.log(1e-15) - Math.log(0.8) - Math.log(0.8)) / 3;
+    expect(Math.abs(out.logLoss - expected) / expected).toBeLessThan(4e-16);
+    expect(out.clip).toEqual({ eps: 1e-15, rows: 2 });
+  });
+
+  it("per group, through --state-out and merge; states with and without --clip do not merge", async () => {
+    const lines = csv.trim().split("\n").slice(1);
+    const whole = tmp.file("clip-whole.csv", "y,p,w,g\n" + lines.map((l, i) => `${l},${"ab"[i % 2]}`).join("\n") + "\n");
+    const parts = [lines.slice(0, 3), lines.slice(3)].map((part, j) =>
+      tmp.file(`clip-${j}.csv`, "y,p,w,g\n" + part.map((l, i) => `${l},${"ab"[(i + 3 * j) % 2]}`).join("\n") + "\n"),
+    );
+    const args = ["--label", "y", "--prob", "p", "--weight", "w", "--by", "g", "--clip", "1e-15"];
+    const direct = JSON.parse((await xentInProcess(["eval", whole, ...args, "--json"])).stdout);
+    const states = parts.map((_, j) => join(tmp.dir, `clip-${j}.json`));
+    for (let j = 0; j < 2; j++) expect((await xentInProcess(["eval", parts[j]!, ...args, "--state-out", states[j]!])).code).toBe(0);
+    const merged = JSON.parse((await xentInProcess(["merge", ...states, "--json"])).stdout);
+    expect(merged.clip).toEqual(direct.clip);
+    expect(Math.abs(merged.logLoss - direct.logLoss) / direct.logLoss).toBeLessThan(1e-15);
+    for (let g = 0; g < 2; g++) expect(Math.abs(merged.groups[g].logLoss - direct.groups[g].logLoss) / direct.groups[g].logLoss).toBeLessThan(1e-15);
+    const plain = join(tmp.dir, "clip-plain.json");
+    await xentInProcess(["eval", parts[0]!, "--label", "y", "--prob", "p", "--weight", "w", "--by", "g", "--state-out", plain]);
+    const mixed = await xentInProcess(["merge", states[1]!, plain]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/clip-plain\.json: evaluated without --clip but .*clip-1\.json with --clip 1e-15/);
+  });
+
+  it("bad usage: logits, eps outside (0, 0.5)", async () => {
+    const logit = await xentInProcess(["eval", "-", "--label", "y", "--logit", "p", "--clip", "1e-15"], ["y,p\n1,0\n"]);
+    expect(logit.code).toBe(2);
+    expect(logit.stderr).toMatch(/--clip is for probabilities/);
+    for (const bad of ["0", "0.5", "-1e-15", "x", ""]) expect((await ev("--clip", bad)).code, bad).toBe(2);
+    expect((await xentInProcess(["eval", "--help"])).stdout).toMatch(/--clip EPS\|auto/);
+  });
+});

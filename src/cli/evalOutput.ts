@@ -20,6 +20,12 @@ function infiniteText(inf: EvalReport["infiniteLoss"]): string | null {
   return `${inf.rows} row${inf.rows === 1 ? "" : "s"}: ${inf.first.join(", ")}${inf.rows > inf.first.length ? ", ..." : ""}`;
 }
 
+/** "[1e-15, 1 - 1e-15] before the log loss: 3 rows", or null without --clip. */
+function clipText(clip: EvalReport["clip"]): string | null {
+  if (clip === null) return null;
+  return `log loss of probabilities clipped to [${clip.eps}, 1 - ${clip.eps}]: ${clip.rows} row${clip.rows === 1 ? "" : "s"} clipped`;
+}
+
 /** The report as text for people: a list of figures, or a table per group with `--by`. */
 export function reportText(report: EvalReport): string {
   const lines: string[] = [];
@@ -37,6 +43,8 @@ export function reportText(report: EvalReport): string {
     else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
     const infinite = infiniteText(report.infiniteLoss);
     if (infinite !== null) pairs.push(["infinite loss", infinite]);
+    const clipped = clipText(report.clip);
+    if (clipped !== null) pairs.push(["clip", clipped]);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) pairs.push(["skipped", skipped]);
     lines.push(renderPairs(pairs));
@@ -56,6 +64,8 @@ export function reportText(report: EvalReport): string {
     lines.push(renderTable(rows));
     const infinite = infiniteText(report.infiniteLoss);
     if (infinite !== null) lines.push(`infinite loss  ${infinite}`);
+    const clipped = clipText(report.clip);
+    if (clipped !== null) lines.push(`clip  ${clipped}`);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) lines.push(`skipped  ${skipped}`);
   }
@@ -88,6 +98,7 @@ export function reportJson(report: EvalReport): string {
     files: report.files,
     ...metricsJson(report.total),
     infiniteLoss: report.infiniteLoss,
+    ...(report.clip === null ? {} : { clip: report.clip }),
     skipped: { total: skippedTotal, byReason: report.skipped },
   };
   if (report.groups !== null) {

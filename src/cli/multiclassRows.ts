@@ -34,6 +34,8 @@ export class MulticlassHandler {
     private readonly skipInvalid: boolean,
     /** Labels are positions 0..k-1 in the column order (--class-ids), not class names. */
     private readonly classIds = false,
+    /** `--clip EPS`, or null. */
+    private readonly clip: number | null = null,
   ) {}
 
   header(cols: ColumnResolver): void {
@@ -68,7 +70,7 @@ export class MulticlassHandler {
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
     if (this.run === null) {
       this.values = new Float64Array(k);
-      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null);
+      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null, this.clip);
     }
   }
 
