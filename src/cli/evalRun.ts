@@ -83,7 +83,7 @@ function newEvaluation(what: EvalKind): Evaluation {
  * of the probabilities as given: clipping would tie distinct scores in the AUC). Each batch is clipped into
  * a scratch buffer and reduced by the library's `binaryCrossEntropy` / `categoricalCrossEntropy` (sum, so
  * compensated), the batch sums added into a CompensatedSum. Clipped rows are used as they come out (not
- * renormalized to sum to 1, which scikit-learn up to 1.4 does: that moves a row's loss by up to about k eps).
+ * renormalized to sum to 1, which scikit-learn 1.2 does: that moves a row's loss by up to about k eps).
  */
 export class ClippedLoss {
   loss = new CompensatedSum();
