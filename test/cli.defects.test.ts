@@ -171,6 +171,9 @@ describe("error messages that name the fix", () => {
     expect(run.stderr).toMatch(/<stdin>:1:1: no column "y" .*the header row is all numbers, so it looks like data; for a file without a header pass --no-header/);
     // A header with a name is not data: no hint.
     expect((await evalOf("1,q\n1,0.9\n")).stderr).not.toMatch(/--no-header/);
+    // A column named by position in a file read with a header.
+    const pos = await xentInProcess(["eval", "-", "--label", "1", "--prob", "2"], ["y,p\n1,0.9\n"]);
+    expect(pos.stderr).toMatch(/no column "1" in the header \(the columns are "y", "p"\): columns are named by position \(1\) only with --no-header/);
   });
   it("probabilities outside [0, 1]: --logit / --logits", async () => {
     const run = await evalOf("y,s\n1,2.5\n", "--prob", "s");

@@ -370,13 +370,13 @@ class DelimitedParser implements RowView, ColumnResolver {
     const i = this.names!.indexOf(name);
     if (i < 0) {
       const known = this.names!.length === 0 ? "the file is empty" : `the columns are ${this.names!.map((c) => quoteText(c)).join(", ")}`;
-      throw new InputError(this.file, this.headerLine, 1, "missing column", `no column ${quoteText(name)} in the header (${known})${this.headerHint()}`, false);
+      throw new InputError(this.file, this.headerLine, 1, "missing column", `no column ${quoteText(name)} in the header (${known})${this.headerHint(name)}`, false);
     }
     return i;
   }
 
-  /** For a missing column: the likely cause seen in the header and the option that fixes it, or "". */
-  private headerHint(): string {
+  /** For a missing column `name`: the likely cause seen in the header or the name, and the option that fixes it, or "". */
+  private headerHint(name: string): string {
     const names = this.names!;
     if (names.length === 1) {
       // One column whose name holds another separator: the file is delimited by that character.
@@ -391,6 +391,7 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (names.length > 0 && names.every((n) => parseNumberText(n) !== undefined)) {
       return ": the header row is all numbers, so it looks like data; for a file without a header pass --no-header and name the columns by position (1, 2, ...)";
     }
+    if (/^[1-9]\d*$/.test(name)) return `: columns are named by position (${name}) only with --no-header, for a file without a header row`;
     return "";
   }
 
