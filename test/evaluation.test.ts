@@ -246,3 +246,19 @@ describe("RocAucAccumulator.add is all or nothing", () => {
     expect(acc.result()).toEqual({ auc: 1, errorBound: 0 });
   });
 });
+
+describe("merging partial sums and evaluations with an infinite loss", () => {
+  it("gives Infinity, not NaN (the compensation of an infinite sum is not added)", async () => {
+    const { CompensatedSum } = await import("xent");
+    const inf = new CompensatedSum().add(1).add(Infinity);
+    expect(new CompensatedSum().add(0.1).merge(inf).value()).toBe(Infinity);
+    expect(inf.merge(new CompensatedSum().add(0.1)).value()).toBe(Infinity);
+    const a = new BinaryEvaluation().add([1, 0], [0, 0.5]);
+    const b = new BinaryEvaluation().add([1, 0], [0.5, 1]);
+    expect(a.merge(b).metrics().logLoss).toBe(Infinity);
+    const c = BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(new BinaryEvaluation().add([1], [0]).toJSON())));
+    expect(c.merge(BinaryEvaluation.fromJSON(new BinaryEvaluation().add([0], [1]).toJSON())).metrics().logLoss).toBe(Infinity);
+    const m = new MulticlassEvaluation(2).add([0], [0, 1]);
+    expect(m.merge(new MulticlassEvaluation(2).add([1], [1, 0])).metrics().logLoss).toBe(Infinity);
+  });
+});

@@ -67,7 +67,7 @@ export class BinaryHandler {
       return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
     }
     if (this.scale === "probability" && !(s >= 0 && s <= 1)) {
-      return this.reject(v.error(si, "probability out of range", `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]`));
+      return this.reject(v.error(si, "probability out of range", `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]${logitHint(s, `--logit ${c.score}`)}`));
     }
     // The weight.
     let w = 1;
@@ -87,6 +87,9 @@ export class BinaryHandler {
       if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(c.by!)}`));
       group = v.text(this.group);
     }
+    // An infinite loss: a probability of 0 or 1, or an infinite logit, on the wrong side of the label (a row of
+    // weight 0 adds nothing, not even an infinity).
+    if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.file, v.line);
     this.run.push(label, s, w, group);
     this.rows++;
   }
@@ -105,4 +108,12 @@ export class BinaryHandler {
     }
     return `label ${q} is not in {0, 1} or {-1, +1}`;
   }
+}
+
+/**
+ * For a "probability" outside [0, 1]: a hint that the column holds logits (any real number), naming the
+ * option to read it as such, or "" for NaN (not a score at all).
+ */
+export function logitHint(s: number, option: string): string {
+  return s === s ? ` (scores outside [0, 1] look like logits: for logits, pass ${option} instead)` : "";
 }

@@ -21,6 +21,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
+  { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
@@ -35,6 +36,12 @@ of the argmax and the multi-class Brier score (probability rows must sum to 1 wi
 JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
 own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
+
+Infinite losses: a probability of 0 or 1 (or an infinite logit) on the wrong side of the label makes the
+log loss Infinity, never a clipped number: the rows are counted and the first five shown as file:line.
+With --clip EPS the log loss is instead that of the probabilities clipped to [EPS, 1 - EPS] (the Brier
+score, accuracy and AUC stay those of the probabilities as given), and the clipped rows are counted.
+In --json, an infinite log loss is null with "logLossInfinite": true (JSON numbers have no Infinity).
 
 Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
 list, the longest prefix common to the listed names that does not split a word or a number: p0,p1,p2 ->
@@ -55,6 +62,7 @@ Examples:
   xent eval preds.tsv.gz --label y --logit score --by country --json
   cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
+  xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
 
@@ -81,18 +89,19 @@ export const evalCommand: Command = {
     const multiclass = o.probs !== undefined || o.logits !== undefined;
     if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
     if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
+    const clip = parseClip(o.clip as string | undefined, scale);
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
     let handler: BinaryHandler | MulticlassHandler;
     let runOf: () => EvalRun;
     let table: TableHandler;
     if (multiclass) {
-      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true);
+      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true, clip);
       handler = h;
       runOf = () => h.run!;
       table = h;
     } else {
-      const run = new EvalRun({ kind: "binary", scale }, by, weight !== null);
+      const run = new EvalRun({ kind: "binary", scale }, by, weight !== null, clip);
       const h = new BinaryHandler(
         run,
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
@@ -105,7 +114,7 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const readOptions = { format: format as TableFormat | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = { format: format as TableFormat | undefined, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
@@ -115,6 +124,20 @@ export const evalCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `--clip EPS|auto`: eps in (0, 0.5), "auto" being 2^-52 (numpy's float64 eps, scikit-learn's default since
+ * 1.2: "auto" in 1.2 to 1.4, always from 1.5; 1e-15 before 1.2); only for probabilities.
+ */
+function parseClip(value: string | undefined, scale: ScoreScale): number | null {
+  if (value === undefined) return null;
+  if (scale !== "probability") {
+    throw new UsageError("eval", "--clip is for probabilities (--prob, --probs): a logit's loss is finite unless the logit is infinite");
+  }
+  const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
+  if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
+  return eps;
+}
 
 export function writeState(path: string, state: unknown): void {
   try {

@@ -14,6 +14,18 @@ function skippedText(skipped: Record<string, number>): string | null {
   return `${total} (${entries.map(([r, n]) => `${r}: ${n}`).join(", ")})`;
 }
 
+/** "2 rows: a.csv:3, a.csv:9" (and ", ..." past the first few), or null when no row has an infinite loss. */
+function infiniteText(inf: EvalReport["infiniteLoss"]): string | null {
+  if (inf.rows === 0) return null;
+  return `${inf.rows} row${inf.rows === 1 ? "" : "s"}: ${inf.first.join(", ")}${inf.rows > inf.first.length ? ", ..." : ""}`;
+}
+
+/** "[1e-15, 1 - 1e-15] before the log loss: 3 rows", or null without --clip. */
+function clipText(clip: EvalReport["clip"]): string | null {
+  if (clip === null) return null;
+  return `log loss of probabilities clipped to [${clip.eps}, 1 - ${clip.eps}]: ${clip.rows} row${clip.rows === 1 ? "" : "s"} clipped`;
+}
+
 /** The report as text for people: a list of figures, or a table per group with `--by`. */
 export function reportText(report: EvalReport): string {
   const lines: string[] = [];
@@ -29,6 +41,10 @@ export function reportText(report: EvalReport): string {
     ];
     if (binary) pairs.push(["roc auc", aucCell(m)]);
     else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+    const infinite = infiniteText(report.infiniteLoss);
+    if (infinite !== null) pairs.push(["infinite loss", infinite]);
+    const clipped = clipText(report.clip);
+    if (clipped !== null) pairs.push(["clip", clipped]);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) pairs.push(["skipped", skipped]);
     lines.push(renderPairs(pairs));
@@ -46,6 +62,10 @@ export function reportText(report: EvalReport): string {
     for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
+    const infinite = infiniteText(report.infiniteLoss);
+    if (infinite !== null) lines.push(`infinite loss  ${infinite}`);
+    const clipped = clipText(report.clip);
+    if (clipped !== null) lines.push(`clip  ${clipped}`);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) lines.push(`skipped  ${skipped}`);
   }
@@ -57,13 +77,18 @@ function metricsJson(m: Metrics): Record<string, unknown> {
     rows: m.rows,
     weight: jsonFigure(m.weight),
     logLoss: jsonFigure(m.logLoss),
+    // JSON has no Infinity: an infinite loss is null, told from an undefined one (no rows) by this flag.
+    logLossInfinite: m.logLoss === Infinity,
     accuracy: jsonFigure(m.accuracy),
     brier: jsonFigure(m.brier),
     ...("rocAuc" in m ? { rocAuc: jsonFigure(m.rocAuc), rocAucErrorBound: jsonFigure(m.rocAucErrorBound) } : {}),
   };
 }
 
-/** The report as JSON for programs: exact doubles, "Infinity" for an infinite loss, null for undefined figures. */
+/**
+ * The report as JSON for programs: exact doubles, null for undefined figures; an infinite log loss is null
+ * with `"logLossInfinite": true`, and `infiniteLoss` counts its rows and gives the first few as file:line.
+ */
 export function reportJson(report: EvalReport): string {
   const skippedTotal = Object.values(report.skipped).reduce((s, n) => s + n, 0);
   const out: Record<string, unknown> = {
@@ -72,6 +97,8 @@ export function reportJson(report: EvalReport): string {
     ...(report.what.kind === "multiclass" ? { classes: report.what.classes } : {}),
     files: report.files,
     ...metricsJson(report.total),
+    infiniteLoss: report.infiniteLoss,
+    ...(report.clip === null ? {} : { clip: report.clip }),
     skipped: { total: skippedTotal, byReason: report.skipped },
   };
   if (report.groups !== null) {

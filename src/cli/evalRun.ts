@@ -1,9 +1,12 @@
 import {
   BinaryEvaluation,
   type BinaryMetrics,
+  CompensatedSum,
   MulticlassEvaluation,
   type MulticlassMetrics,
   type ScoreScale,
+  binaryCrossEntropy,
+  categoricalCrossEntropy,
 } from "../index.js";
 import { InputError } from "../io/inputError.js";
 
@@ -17,6 +20,21 @@ export type Metrics = BinaryMetrics | MulticlassMetrics;
 
 type Evaluation = BinaryEvaluation | MulticlassEvaluation;
 
+/** How many rows shown by `file:line` where the loss is infinite: enough to find the pattern, not a dump. */
+export const INFINITE_LOSS_SHOWN = 5;
+
+/** The rows (of weight > 0) whose loss is infinite: how many, and where the first few are (`file:line`). */
+export interface InfiniteLossRows {
+  rows: number;
+  first: string[];
+}
+
+/** `--clip EPS`: the log loss is of probabilities clipped to [eps, 1 - eps]; `rows` had a probability moved. */
+export interface ClipReport {
+  eps: number;
+  rows: number;
+}
+
 /** The total and per-group figures of one evaluation, plus the rows skipped by reason. */
 export interface EvalReport {
   what: EvalKind;
@@ -25,6 +43,15 @@ export interface EvalReport {
   total: Metrics;
   groups: { group: string; metrics: Metrics }[] | null;
   skipped: Record<string, number>;
+  infiniteLoss: InfiniteLossRows;
+  /** With `--clip`: every logLoss above is the clipped one. */
+  clip: ClipReport | null;
+}
+
+/** The clipped log loss in a state: the sum with its compensation, and the rows clipped. */
+interface ClippedLossState {
+  loss: [number, number];
+  rows: number;
 }
 
 /** The mergeable state written by `--state-out` and read by `xent merge`. */
@@ -38,6 +65,10 @@ export interface EvalStateFile {
   by: string | null;
   files: string[];
   skipped: Record<string, number>;
+  /** Absent in the states of earlier versions (read as none). */
+  infiniteLoss?: InfiniteLossRows;
+  /** With `--clip` only: the clipped log-loss sums (total and per group), which merge as the other sums do. */
+  clip?: { eps: number; total: ClippedLossState; groups: Record<string, ClippedLossState> | null };
   total: unknown;
   groups: Record<string, unknown> | null;
 }
@@ -46,17 +77,89 @@ function newEvaluation(what: EvalKind): Evaluation {
   return what.kind === "binary" ? new BinaryEvaluation(what.scale) : new MulticlassEvaluation(what.classes, what.scale);
 }
 
+/**
+ * `--clip EPS`: the log loss of probabilities clipped to [eps, 1 - eps], as scikit-learn's `log_loss` and
+ * Kaggle compute it, accumulated beside the exact evaluation (whose Brier score, accuracy and AUC stay those
+ * of the probabilities as given: clipping would tie distinct scores in the AUC). Each batch is clipped into
+ * a scratch buffer and reduced by the library's `binaryCrossEntropy` / `categoricalCrossEntropy` (sum, so
+ * compensated), the batch sums added into a CompensatedSum. Clipped rows are used as they come out (not
+ * renormalized to sum to 1, which scikit-learn 1.2 does: that moves a row's loss by up to about k eps).
+ */
+export class ClippedLoss {
+  loss = new CompensatedSum();
+  rows = 0;
+  private buffer = new Float64Array(0);
+
+  constructor(
+    readonly eps: number,
+    private readonly classes: number | null,
+  ) {}
+
+  add(labels: Float64Array, scores: Float64Array, weights: Float64Array | undefined): void {
+    if (this.buffer.length < scores.length) this.buffer = new Float64Array(scores.length);
+    const c = this.buffer.subarray(0, scores.length);
+    // The bounds as numpy computes them in float64: 1 - eps rounded once.
+    const lo = this.eps;
+    const hi = 1 - this.eps;
+    const k = this.classes ?? 1;
+    for (let i = 0; i < labels.length; i++) {
+      let moved = false;
+      for (let j = i * k; j < (i + 1) * k; j++) {
+        const p = scores[j]!;
+        const q = p < lo ? lo : p > hi ? hi : p;
+        if (q !== p) moved = true;
+        c[j] = q;
+      }
+      if (moved) this.rows++;
+    }
+    const w = weights === undefined ? {} : { weights };
+    this.loss.add(
+      this.classes === null
+        ? binaryCrossEntropy(labels, c, { reduction: "sum", ...w })
+        : categoricalCrossEntropy(labels, c, { classes: this.classes, reduction: "sum", ...w }),
+    );
+  }
+
+  merge(other: ClippedLoss): void {
+    this.loss.merge(other.loss);
+    this.rows += other.rows;
+  }
+
+  toJSON(): ClippedLossState {
+    return { loss: this.loss.parts(), rows: this.rows };
+  }
+
+  static fromJSON(v: unknown, eps: number, classes: number | null, what: string): ClippedLoss {
+    const o = v as Partial<ClippedLossState> | null;
+    if (o === null || typeof o !== "object" || !Array.isArray(o.loss) || o.loss.length !== 2 || !o.loss.every((x) => typeof x === "number" && Number.isFinite(x)) || !Number.isSafeInteger(o.rows) || o.rows! < 0) {
+      throw new TypeError(`${what} is not {loss: [sum, compensation], rows: a count}`);
+    }
+    const c = new ClippedLoss(eps, classes);
+    c.loss = CompensatedSum.fromParts(o.loss[0]!, o.loss[1]!);
+    c.rows = o.rows!;
+    return c;
+  }
+}
+
+/** Metrics whose log loss is the clipped one (`clipped` null: as they are). */
+function withClippedLoss(m: Metrics, clipped: ClippedLoss | null): Metrics {
+  if (clipped === null) return m;
+  return { ...m, logLoss: m.weight > 0 ? clipped.loss.value() / m.weight : null };
+}
+
 class Batch {
   readonly evaluation: Evaluation;
   readonly width: number;
+  readonly clipped: ClippedLoss | null;
   labels = new Float64Array(BATCH);
   scores: Float64Array;
   weights: Float64Array | null;
   n = 0;
 
-  constructor(what: EvalKind, weighted: boolean) {
+  constructor(what: EvalKind, weighted: boolean, clip: number | null) {
     this.evaluation = newEvaluation(what);
     this.width = what.kind === "binary" ? 1 : what.classes;
+    this.clipped = clip === null ? null : new ClippedLoss(clip, what.kind === "binary" ? null : what.classes);
     this.scores = new Float64Array(BATCH * this.width);
     this.weights = weighted ? new Float64Array(BATCH) : null;
   }
@@ -64,8 +167,16 @@ class Batch {
   flush(): void {
     if (this.n === 0) return;
     const n = this.n;
-    this.evaluation.add(this.labels.subarray(0, n), this.scores.subarray(0, n * this.width), this.weights?.subarray(0, n));
+    const labels = this.labels.subarray(0, n);
+    const scores = this.scores.subarray(0, n * this.width);
+    const weights = this.weights?.subarray(0, n);
+    this.evaluation.add(labels, scores, weights);
+    this.clipped?.add(labels, scores, weights);
     this.n = 0;
+  }
+
+  metrics(): Metrics {
+    return withClippedLoss(this.evaluation.metrics(), this.clipped);
   }
 }
 
@@ -79,21 +190,25 @@ export class EvalRun {
   readonly by: string | null;
   readonly files: string[] = [];
   readonly skipped: Record<string, number> = {};
+  readonly infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   private readonly weighted: boolean;
+  private readonly clip: number | null;
   private readonly total: Batch;
   private readonly groups = new Map<string, Batch>();
 
-  constructor(what: EvalKind, by: string | null, weighted: boolean) {
+  /** `clip`: `--clip EPS` (probabilities only), or null. */
+  constructor(what: EvalKind, by: string | null, weighted: boolean, clip: number | null = null) {
     this.what = what;
     this.by = by;
     this.weighted = weighted;
-    this.total = new Batch(what, weighted);
+    this.clip = clip;
+    this.total = new Batch(what, weighted, clip);
   }
 
   private group(name: string): Batch {
     let g = this.groups.get(name);
     if (g === undefined) {
-      g = new Batch(this.what, this.weighted);
+      g = new Batch(this.what, this.weighted, this.clip);
       this.groups.set(name, g);
     }
     return g;
@@ -125,6 +240,12 @@ export class EvalRun {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
 
+  /** Notes a row (pushed, weight > 0) whose loss is infinite, at `file:line`. */
+  infinite(file: string, line: number): void {
+    if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(`${file}:${line}`);
+    this.infiniteLoss.rows++;
+  }
+
   flush(): void {
     this.total.flush();
     for (const g of this.groups.values()) g.flush();
@@ -136,9 +257,11 @@ export class EvalRun {
       what: this.what,
       by: this.by,
       files: this.files,
-      total: this.total.evaluation.metrics(),
-      groups: this.by === null ? null : sortedGroups(this.groups).map(([group, b]) => ({ group, metrics: b.evaluation.metrics() })),
+      total: this.total.metrics(),
+      groups: this.by === null ? null : sortedGroups(this.groups).map(([group, b]) => ({ group, metrics: b.metrics() })),
       skipped: this.skipped,
+      infiniteLoss: this.infiniteLoss,
+      clip: this.total.clipped === null ? null : { eps: this.total.clipped.eps, rows: this.total.clipped.rows },
     };
   }
 
@@ -149,8 +272,10 @@ export class EvalRun {
       this.by,
       this.files,
       this.skipped,
+      this.infiniteLoss,
       this.total.evaluation,
       sortedGroups(this.groups).map(([k, b]) => [k, b.evaluation] as const),
+      this.total.clipped === null ? null : { total: this.total.clipped, groups: sortedGroups(this.groups).map(([k, b]) => [k, b.clipped!] as const) },
     );
   }
 }
@@ -160,8 +285,10 @@ function stateFile(
   by: string | null,
   files: string[],
   skipped: Record<string, number>,
+  infiniteLoss: InfiniteLossRows,
   total: Evaluation,
   groups: (readonly [string, Evaluation])[],
+  clipped: { total: ClippedLoss; groups: (readonly [string, ClippedLoss])[] } | null,
 ): EvalStateFile {
   return {
     format: "xent-eval-state",
@@ -172,6 +299,10 @@ function stateFile(
     by,
     files,
     skipped,
+    infiniteLoss,
+    ...(clipped === null
+      ? {}
+      : { clip: { eps: clipped.total.eps, total: clipped.total.toJSON(), groups: by === null ? null : Object.fromEntries(clipped.groups.map(([g, c]) => [g, c.toJSON()])) } }),
     total: total.toJSON(),
     groups: by === null ? null : Object.fromEntries(groups.map(([g, e]) => [g, e.toJSON()])),
   };
@@ -193,10 +324,13 @@ function sortedGroups<T>(groups: Map<string, T>): [string, T][] {
  * and `--by` column; a malformed state is an InputError naming the file.
  */
 export function mergeStates(states: { file: string; value: unknown }[]): { report: EvalReport; state: EvalStateFile } {
-  let first: { what: EvalKind; by: string | null; file: string } | null = null;
+  let first: { what: EvalKind; by: string | null; file: string; clip: number | null } | null = null;
   let total: Evaluation | null = null;
   const groups = new Map<string, Evaluation>();
+  let clippedTotal: ClippedLoss | null = null;
+  const clippedGroups = new Map<string, ClippedLoss>();
   const skipped: Record<string, number> = {};
+  const infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   const files: string[] = [];
   const describe = (w: EvalKind) => `${w.kind === "binary" ? "binary" : `${w.classes}-class`} ${w.scale === "probability" ? "probabilities" : "logits"}`;
   for (const { file, value } of states) {
@@ -211,10 +345,15 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     else if (s.kind === "multiclass" && Number.isInteger(s.classes) && s.classes! >= 2) what = { kind: "multiclass", scale: s.scale, classes: s.classes! };
     else throw bad(`state kind ${JSON.stringify(s.kind)} is not supported`);
     const by = s.by ?? null;
-    if (first === null) first = { what, by, file };
+    const eps: unknown = s.clip === undefined ? null : (s.clip as { eps?: unknown } | null)?.eps;
+    if (eps !== null && !(typeof eps === "number" && eps > 0 && eps < 0.5)) throw bad(`clip.eps ${JSON.stringify(eps)} is not a number in (0, 0.5)`);
+    const clip = eps as number | null;
+    const clipText = (c: number | null) => (c === null ? "without --clip" : `with --clip ${c}`);
+    if (first === null) first = { what, by, file, clip };
     else {
       if (describe(what) !== describe(first.what)) throw bad(`its scores are ${describe(what)} but ${first.file} has ${describe(first.what)}`);
       if (by !== first.by) throw bad(`grouped by ${JSON.stringify(by)} but ${first.file} by ${JSON.stringify(first.by)}`);
+      if (clip !== first.clip) throw bad(`evaluated ${clipText(clip)} but ${first.file} ${clipText(first.clip)}`);
     }
     const load = (v: unknown, name: string): Evaluation =>
       what.kind === "binary" ? BinaryEvaluation.fromJSON(v, name) : MulticlassEvaluation.fromJSON(v, name);
@@ -226,6 +365,22 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
         if (s.groups === null || typeof s.groups !== "object") throw new TypeError("groups is not an object");
         for (const [g, v] of Object.entries(s.groups)) groups.set(g, add(groups.get(g), load(v, `groups[${JSON.stringify(g)}]`)));
       }
+      if (clip !== null) {
+        const classes = what.kind === "binary" ? null : what.classes;
+        const c = ClippedLoss.fromJSON(s.clip!.total, clip, classes, "clip.total");
+        if (clippedTotal === null) clippedTotal = c;
+        else clippedTotal.merge(c);
+        if (by !== null) {
+          const cg = s.clip!.groups;
+          if (cg === null || typeof cg !== "object") throw new TypeError("clip.groups is not an object");
+          for (const [g, v] of Object.entries(cg)) {
+            const x = ClippedLoss.fromJSON(v, clip, classes, `clip.groups[${JSON.stringify(g)}]`);
+            const into = clippedGroups.get(g);
+            if (into === undefined) clippedGroups.set(g, x);
+            else into.merge(x);
+          }
+        }
+      }
     } catch (e) {
       if (e instanceof TypeError || e instanceof RangeError) throw bad(e.message);
       throw e;
@@ -234,17 +389,34 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
       if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) throw bad(`skipped[${JSON.stringify(reason)}] is not a count`);
       skipped[reason] = (skipped[reason] ?? 0) + count;
     }
+    if (s.infiniteLoss !== undefined) {
+      const inf = s.infiniteLoss as Partial<InfiniteLossRows> | null;
+      if (inf === null || typeof inf !== "object" || !Number.isSafeInteger(inf.rows) || inf.rows! < 0 || !Array.isArray(inf.first) || !inf.first.every((w) => typeof w === "string")) {
+        throw bad("infiniteLoss is not {rows: a count, first: [file:line, ...]}");
+      }
+      infiniteLoss.rows += inf.rows!;
+      for (const where of inf.first) if (infiniteLoss.first.length < INFINITE_LOSS_SHOWN) infiniteLoss.first.push(where);
+    }
     if (Array.isArray(s.files)) files.push(...s.files.map(String));
   }
   if (first === null || total === null) throw new Error("mergeStates: no states");
   const sorted = sortedGroups(groups);
+  const clippedOf = (g: string) => {
+    if (clippedTotal === null) return null;
+    const c = clippedGroups.get(g);
+    if (c === undefined) throw new InputError(first!.file, 0, 0, "invalid state", `clip.groups has no group ${JSON.stringify(g)}`, false);
+    return c;
+  };
   const report: EvalReport = {
     what: first.what,
     by: first.by,
     files,
-    total: total.metrics(),
-    groups: first.by === null ? null : sorted.map(([group, e]) => ({ group, metrics: e.metrics() })),
+    total: withClippedLoss(total.metrics(), clippedTotal),
+    groups: first.by === null ? null : sorted.map(([group, e]) => ({ group, metrics: withClippedLoss(e.metrics(), clippedOf(group)) })),
     skipped,
+    infiniteLoss,
+    clip: clippedTotal === null ? null : { eps: clippedTotal.eps, rows: clippedTotal.rows },
   };
-  return { report, state: stateFile(first.what, first.by, files, skipped, total, sorted) };
+  const clipped = clippedTotal === null ? null : { total: clippedTotal, groups: sorted.map(([g]) => [g, clippedOf(g)!] as const) };
+  return { report, state: stateFile(first.what, first.by, files, skipped, infiniteLoss, total, sorted, clipped) };
 }

@@ -8,11 +8,12 @@ export function formatFigure(x: number | null | undefined): string {
   return String(Number(x.toPrecision(7)));
 }
 
-/** A figure for JSON: the exact double (shortest round-trip form), non-finite values as strings. */
-export function jsonFigure(x: number | null): number | string | null {
-  if (x === null) return null;
-  if (Number.isFinite(x)) return x;
-  return x !== x ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+/**
+ * A figure for JSON: the exact double (shortest round-trip form), or null when it is undefined or not finite
+ * (JSON numbers have no Infinity; where a figure can be infinite, a flag beside it says so).
+ */
+export function jsonFigure(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
 }
 
 /** A text table: the first row is the header; numeric-looking cells are right-aligned. */

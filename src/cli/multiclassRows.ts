@@ -1,6 +1,7 @@
-import { type ScoreScale } from "../index.js";
+import { type ScoreScale, categoricalCrossEntropyWithLogits } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
+import { logitHint } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 
 /**
@@ -33,6 +34,8 @@ export class MulticlassHandler {
     private readonly skipInvalid: boolean,
     /** Labels are positions 0..k-1 in the column order (--class-ids), not class names. */
     private readonly classIds = false,
+    /** `--clip EPS`, or null. */
+    private readonly clip: number | null = null,
   ) {}
 
   header(cols: ColumnResolver): void {
@@ -67,7 +70,7 @@ export class MulticlassHandler {
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
     if (this.run === null) {
       this.values = new Float64Array(k);
-      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null);
+      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null, this.clip);
     }
   }
 
@@ -101,6 +104,7 @@ export class MulticlassHandler {
     }
     const probability = this.scale === "probability";
     let sum = 0;
+    let infinite = false;
     for (let j = 0; j < k; j++) {
       const c = this.scoreColumns[j]!;
       const name = quoteText(this.scoreNames[j]!);
@@ -108,10 +112,11 @@ export class MulticlassHandler {
       if (s === undefined && v.missing(c)) return this.reject(v.error(c, "missing value", `no ${this.scale} in column ${name}`));
       if (s === undefined || s !== s) return this.reject(v.error(c, "not a number", `${this.scale} ${quoteText(v.text(c))} (column ${name}) is not a number`));
       if (probability && !(s >= 0 && s <= 1)) {
-        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]`));
+        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]${logitHint(s, `--logits ${this.columns.scores}`)}`));
       }
       this.values[j] = s;
       sum += s;
+      if (s === Infinity || s === -Infinity) infinite = true;
     }
     if (probability && !(Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
       return this.reject(v.error(this.scoreColumns[0]!, "probabilities do not sum to 1", `the ${k} probabilities sum to ${sum}, not 1 (within ${ROW_SUM_TOLERANCE})`));
@@ -131,6 +136,11 @@ export class MulticlassHandler {
       // An empty field is the group "" (a legitimate value); only a JSON key that is absent or null is missing.
       if (v.absent(this.group)) return this.reject(v.error(this.group, "missing value", `no group in column ${quoteText(this.columns.by!)}`));
       group = v.text(this.group);
+    }
+    // An infinite loss: probability 0 for the label; for logits (only when one is infinite, which is rare), the
+    // library's loss of the row, whose limits decide it (see categoricalCrossEntropyWithLogits).
+    if (w > 0 && (probability ? this.values[y] === 0 : infinite && categoricalCrossEntropyWithLogits([y], this.values, { classes: k, reduction: "sum" }) === Infinity)) {
+      this.run!.infinite(v.file, v.line);
     }
     this.run!.pushRow(y, this.values, w, group);
     this.rows++;

@@ -1,30 +1,50 @@
 import { createWriteStream, rmSync } from "node:fs";
-import { type ByteSource } from "../io/byteSource.js";
-import { quoteText } from "../io/inputError.js";
+import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
 import { type LoadedModel, loadModel } from "./modelFile.js";
-import { Progress } from "./progress.js";
+import { parseDelimiter, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
-  { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
+  { name: "prefix", type: "string", value: "PREFIX", help: "name the output columns PREFIX + class (default p_), e.g. to keep another model's p_ columns beside" },
+  { name: "replace", type: "boolean", help: "when the input already has output columns (a scored file), overwrite their values in place instead of failing" },
+  ...readInputOptions,
 ];
 
 const BATCH = 4096;
 
+/** A CSV field as written: quoted when it holds the delimiter, a quote or a line end (TSV: never quoted). */
 function csvCell(s: string, delimiter: string): string {
-  return delimiter === "," && /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return delimiter !== "\t" && (s.includes(delimiter) || /["\r\n]/.test(s)) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Rows in, the same rows plus one probability column per class out, a batch at a time. */
+/** How the predictor writes: the output columns' prefix, whether they may replace input columns, the CSV delimiter. */
+interface PredictOutput {
+  prefix: string;
+  replace: boolean;
+  /** The input's CSV delimiter (`--delimiter`), also the output's. */
+  delimiter: string | undefined;
+}
+
+/**
+ * Rows in, the same rows plus one probability column per class out, a batch at a time. An input that
+ * already has an output column (a scored file) is an error, unless `replace`: then those columns get the new
+ * values in place (the row is written again field by field) and only the missing ones are appended.
+ */
 class Predictor {
   private cols: number[] = [];
   private raws: string[] = [];
+  /** With `replace` and output columns in the input: each row's fields (as written), else null. */
+  private fields: string[][] | null = null;
+  /** For each class, the input column its value replaces, or -1 (appended). */
+  private replaceAt: number[];
+  /** JSON Lines: the key index of each output name (to find a row that already has it). */
+  private outKeys: number[] = [];
+  private width = 0;
   private x: Float64Array;
   private format: TableFormat = "csv";
   private names: string[];
@@ -35,17 +55,41 @@ class Predictor {
   constructor(
     private readonly m: LoadedModel,
     private readonly out: OutStream,
+    private readonly output: PredictOutput,
   ) {
     this.x = new Float64Array(BATCH * m.file.features.length);
-    this.names = m.model.classes.map((c) => `p_${String(c)}`);
+    this.names = m.model.classes.map((c) => `${output.prefix}${String(c)}`);
+    this.replaceAt = this.names.map(() => -1);
+  }
+
+  private get delimiter(): string {
+    return this.format === "tsv" ? "\t" : (this.output.delimiter ?? ",");
   }
 
   header(c: ColumnResolver): void {
     this.cols = this.m.file.features.map((f) => c.index(f));
     this.format = c.format;
-    if (!this.headerWritten && c.format !== "jsonl") {
-      const d = c.format === "tsv" ? "\t" : ",";
-      this.write([...(c.names ?? []), ...this.names].map((n) => csvCell(n, d)).join(d) + "\n");
+    this.fields = null;
+    this.replaceAt = this.names.map(() => -1);
+    if (c.names === null) {
+      // JSON Lines: any row may have any key; rows that already hold an output key are caught in row().
+      this.outKeys = this.names.map((n) => c.index(n));
+    } else {
+      const names = c.names;
+      this.width = names.length;
+      this.replaceAt = this.names.map((n) => names.indexOf(n));
+      const clash = this.replaceAt.filter((i) => i >= 0);
+      if (clash.length > 0 && !this.output.replace) {
+        throw new InputError(c.file, 1, 1, "output column exists",
+          `the input already has the output column${clash.length === 1 ? "" : "s"} ${clash.map((i) => quoteText(names[i]!)).join(", ")} (a file scored before?): ` +
+            `pass --replace to overwrite ${clash.length === 1 ? "it" : "them"} with the new predictions, or --prefix to write the new ones beside (e.g. --prefix q_)`, false);
+      }
+      if (clash.length > 0) this.fields = [];
+    }
+    if (!this.headerWritten && c.format !== "jsonl" && c.names !== null && c.names.length > 0) {
+      const d = this.delimiter;
+      const added = this.names.filter((_, j) => this.replaceAt[j]! < 0);
+      this.write([...c.names, ...added].map((n) => csvCell(n, d)).join(d) + "\n");
     }
     this.headerWritten = true;
   }
@@ -53,6 +97,15 @@ class Predictor {
   row(v: RowView): void {
     const bad = v.malformed();
     if (bad !== null) throw bad;
+    if (this.format === "jsonl" && !this.output.replace) {
+      for (let j = 0; j < this.outKeys.length; j++) {
+        const k = this.outKeys[j]!;
+        // A key that is there, null included (absent() is also true for null, whose text is "null").
+        if (!v.absent(k) || v.text(k) === "null") {
+          throw v.error(k, "output column exists", `the row already has the output key ${quoteText(this.names[j]!)} (a file scored before?): pass --replace to overwrite it, or --prefix to write the new predictions beside (e.g. --prefix q_)`);
+        }
+      }
+    }
     const d = this.cols.length;
     const i = this.raws.length;
     for (let j = 0; j < d; j++) {
@@ -63,7 +116,13 @@ class Predictor {
       }
       this.x[i * d + j] = parsed[0]!;
     }
-    this.raws.push(v.raw());
+    if (this.fields !== null) {
+      const delim = this.delimiter;
+      const f: string[] = [];
+      for (let j = 0; j < this.width; j++) f.push(csvCell(v.text(j), delim));
+      this.fields.push(f);
+      this.raws.push("");
+    } else this.raws.push(v.raw());
     this.rows++;
     if (this.raws.length === BATCH) this.flush();
   }
@@ -83,13 +142,16 @@ class Predictor {
         for (let c = 0; c < k; c++) o[this.names[c]!] = proba[i * k + c]!;
         text += JSON.stringify(o) + "\n";
       } else {
-        const d = this.format === "tsv" ? "\t" : ",";
-        let line = this.raws[i]!;
-        for (let c = 0; c < k; c++) line += d + String(proba[i * k + c]!);
+        const d = this.delimiter;
+        const fields = this.fields?.[i];
+        if (fields !== undefined) for (let c = 0; c < k; c++) if (this.replaceAt[c]! >= 0) fields[this.replaceAt[c]!] = String(proba[i * k + c]!);
+        let line = fields !== undefined ? fields.join(d) : this.raws[i]!;
+        for (let c = 0; c < k; c++) if (this.replaceAt[c]! < 0) line += d + String(proba[i * k + c]!);
         text += line + "\n";
       }
     }
     this.raws = [];
+    if (this.fields !== null) this.fields = [];
     this.write(text);
   }
 
@@ -103,19 +165,29 @@ export const predictCommand: Command = {
   name: "predict",
   summary: "apply a saved model to a file: the input rows plus one probability column per class",
   options: predictOptions,
-  help: `xent predict MODEL.json FILE... [--out FILE]
+  help: `xent predict MODEL.json FILE... [--out FILE] [--prefix PREFIX] [--replace]
 
 Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin) through a model written by
 xent train and writes each row as it was, plus one column p_CLASS per class with the predicted probability
 (CSV/TSV: appended columns, with the header extended; JSON Lines: added keys). The feature columns are the
-model's, by name. Memory stays bounded (batches of 4096 rows). A bad row stops with exit code 1; with --out
-the partial file is removed; on stdout every row before the bad one has been written (with its columns).
+model's, by name (with --no-header, by position: a model trained with --no-header --features 1,2,3). A CSV
+read with --delimiter is written with the same delimiter. Memory stays bounded (batches of 4096 rows). A bad
+row stops with exit code 1; with --out the partial file is removed; on stdout every row before the bad one
+has been written (with its columns).
+
+A scored file: when the input already has an output column (p_CLASS, or PREFIX + CLASS), predict stops
+with exit code 1 naming the columns, rather than write a second column of the same name. Pass --replace
+to overwrite their values in place (the other fields are written again, quoted where needed), or --prefix
+to write the new predictions beside the old ones.
 
 Options:
 {{options}}
 
-Example:
+Examples:
   xent predict model.json new.csv > scored.csv
+  xent predict model2.json scored.csv --prefix q_ > both.csv       # a second model's q_CLASS beside p_CLASS
+  xent predict model.json scored.csv --replace > rescored.csv      # new values in the p_CLASS columns
+  xent predict model.json eu.csv --delimiter ';' > scored.csv      # semicolon CSV in and out
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
@@ -124,6 +196,9 @@ Example:
     if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) {
       throw new UsageError("predict", `--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
     }
+    const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
+    const prefix = (o.prefix as string | undefined) ?? "p_";
+    if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
     const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
     let out: OutStream = io.stdout;
@@ -132,14 +207,11 @@ Example:
       file = createWriteStream(o.out);
       out = file;
     }
-    const p = new Predictor(m, out);
+    const p = new Predictor(m, out, { prefix, replace: o.replace === true, delimiter });
+    const readOptions = { format, delimiter, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     let ok = false;
-    const progress = new Progress((s) => io.stderr.write(s), io.stderrIsTTY === true && o["no-progress"] !== true);
     try {
-      for (const path of files) {
-        const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, p.rows, src.name);
-        await readTable({ path, stdin: io.stdin, format, afterChunk: () => p.pending, onChunk }, p);
-      }
+      await readInputFiles("predict", files, readOptions, io, p, () => p.rows, () => p.pending);
       p.flush();
       await p.pending;
       ok = true;
@@ -156,7 +228,6 @@ Example:
       }
       throw e;
     } finally {
-      progress.finish();
       if (file !== null) {
         await new Promise<void>((resolve) => file!.end(resolve));
         // A partial output file is not a result: removed when the input turned out bad.

@@ -17,7 +17,7 @@ const trainOptions: OptionSpec[] = [
   { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
   { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
   { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
-  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 100)" },
+  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 100); a fit stopped there is written, with a warning on stderr" },
   { name: "tol", type: "number", value: "TOL", help: "the gradient tolerance (default 1e-4, scikit-learn's scale)" },
   { name: "multinomial", type: "boolean", help: "the softmax (multinomial) model; used for 3 or more classes in any case" },
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
@@ -93,6 +93,21 @@ class TrainingData {
   }
 }
 
+/**
+ * The stderr warning for a fit that stopped before the gradient reached --tol, with the options that fix it.
+ * The exit code stays 0, as with scikit-learn's ConvergenceWarning: the model is written and usable (often
+ * close to the optimum), and `--json` says `"converged": false` for scripts that must refuse it.
+ */
+function convergenceWarning(model: LogisticRegression, maxIter: number, tol: number, raw: boolean): string {
+  const fixes = [`raise --max-iter (e.g. --max-iter ${Math.max(10 * maxIter, 1000)})`, `loosen --tol (e.g. --tol ${tol > 0 ? tol * 10 : 1e-4})`];
+  if (raw) fixes.push("standardize the features (leave out --no-standardize): unscaled features slow the fit down");
+  const why =
+    model.stopReason === "maxIterations"
+      ? `the fit stopped at --max-iter ${maxIter} iteration${maxIter === 1 ? "" : "s"} before the gradient reached --tol ${tol}`
+      : `the fit stopped after ${model.nIter} iterations, the line search finding no lower objective, before the gradient reached --tol ${tol}`;
+  return `xent train: warning: ${why}: the model was written, but it is not converged (not the optimum); ${fixes.join(", or ")}\n`;
+}
+
 /** Labels as numbers when every one of them is a number (so 0/1 files give numeric classes), else as text. */
 function labelValues(texts: string[]): (number | string)[] {
   const numbers = texts.map((t) => (t === "" ? NaN : Number(t)));
@@ -109,7 +124,9 @@ Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C 
 cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
 features unless --no-standardize, prints the objective per iteration and the training-set figures, and
 writes the model (with its scaler, feature names and training curve) as JSON. The table is held in memory
-(rows x features doubles). Any bad value stops with exit code 1 and file:line:column.
+(rows x features doubles). Any bad value stops with exit code 1 and file:line:column. A fit that stops
+before the gradient reaches --tol (at --max-iter, or when no step lowers the objective) still writes the
+model and exits 0, with a warning on stderr naming the options to change ("converged": false in --json).
 
 Options:
 {{options}}
@@ -140,7 +157,7 @@ Examples:
     if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
-    const readOptions = { format, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = { format, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     await readInputFiles("train", files, readOptions, io, data, () => data.rows);
     if (data.rows === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
     const d = data.features.length;
@@ -157,6 +174,7 @@ Examples:
     });
     model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
     const classes = model.classes;
+    if (!model.converged) io.stderr.write(convergenceWarning(model, maxIter ?? 100, tol ?? 1e-4, o["no-standardize"] === true));
     if (o.multinomial === true && classes.length === 2) {
       io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
     }

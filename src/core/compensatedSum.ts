@@ -32,7 +32,9 @@ export class CompensatedSum {
   /** Merges another partial sum (for sharded or parallel reductions). */
   merge(other: CompensatedSum): this {
     this.add(other.sum);
-    return this.add(other.compensation);
+    // An infinite partial sum's compensation is NaN (see `value`), not a part of the sum: added, it would turn
+    // the merged sum into NaN (two shards with an infinite loss merged to a NaN loss).
+    return Number.isFinite(other.sum) ? this.add(other.compensation) : this;
   }
 
   /**

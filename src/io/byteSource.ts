@@ -9,7 +9,11 @@ export interface ByteSource {
   readonly name: string;
   /** Size in bytes of the (possibly compressed) file, or null for stdin and pipes. */
   readonly size: number | null;
-  /** Raw bytes read so far (compressed bytes for a gzip file). */
+  /**
+   * Bytes of the file consumed so far, for progress against `size`: for a gzip file, the compressed bytes the
+   * decompressor has consumed (zlib's `bytesWritten`), not those read ahead into its input, which run up to
+   * a whole file of a few MB ahead of the rows delivered.
+   */
   readonly bytesRead: () => number;
   /** Whether the data was gzip-compressed (detected from its first two bytes, 1f 8b). */
   readonly gzip: () => boolean;
@@ -44,6 +48,8 @@ export function openByteSource(path: string, stdin: Readable | undefined): ByteS
   }
   let bytes = 0;
   let gzip = false;
+  /** The gzip decompressor's count of compressed bytes consumed, once the input is known to be gzip. */
+  let inflated: (() => number) | null = null;
   let it: AsyncIterator<Buffer | string> | null = null;
   const next = async (): Promise<Buffer | null> => {
     it ??= raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -86,6 +92,7 @@ export function openByteSource(path: string, stdin: Readable | undefined): ByteS
       for (let b = await next(); b !== null; b = await next()) yield b;
     };
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    inflated = () => gunzip.bytesWritten;
     const source = Readable.from(rest());
     source.on("error", (e) => gunzip.destroy(e));
     source.pipe(gunzip);
@@ -98,5 +105,5 @@ export function openByteSource(path: string, stdin: Readable | undefined): ByteS
       source.destroy();
     }
   }
-  return { name, size, bytesRead: () => bytes, gzip: () => gzip, chunks: chunks() };
+  return { name, size, bytesRead: () => (inflated === null ? bytes : inflated()), gzip: () => gzip, chunks: chunks() };
 }

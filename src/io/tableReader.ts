@@ -52,6 +52,12 @@ export interface TableInput {
   format?: TableFormat;
   /** CSV/TSV: whether the first row names the columns (default true); without it, columns are named 1, 2, ... */
   header?: boolean;
+  /**
+   * CSV with another field separator than the comma (one ASCII character other than a quote or a line end,
+   * e.g. ";"); the CSV quoting rules still apply. Given, the input is read as CSV whatever its extension,
+   * except JSON Lines (an error).
+   */
+  delimiter?: string;
   /** Called after each chunk with the source (for progress). */
   onChunk?: (source: ByteSource) => void;
   /** Awaited after each chunk: lets a consumer that writes output wait for it to drain (bounded memory). */
@@ -86,16 +92,21 @@ function sniffFormat(first: Buffer): TableFormat {
  * Errors from the handler propagate; reading stops there.
  */
 export async function readTable(input: TableInput, handler: TableHandler): Promise<void> {
+  const delimiter = delimiterByte(input.delimiter);
   const source = openByteSource(input.path, input.stdin);
   let parser: DelimitedParser | JsonLinesParser | null = null;
   for await (const chunk of source.chunks) {
     if (parser === null) {
-      const format = input.format ?? formatFromName(input.path) ?? sniffFormat(chunk);
+      const named = input.format ?? formatFromName(input.path);
+      const format = delimiter >= 0 && named !== "jsonl" ? "csv" : (named ?? sniffFormat(chunk));
       if (format === "jsonl" && input.header === false) {
         // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
         throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
       }
-      parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
+      if (format === "jsonl" && delimiter >= 0) {
+        throw new InputError(source.name, 1, 1, "format", "this is JSON Lines: a field delimiter is for CSV only", false);
+      }
+      parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
     }
     parser.feed(chunk, false);
     input.onChunk?.(source);
@@ -103,10 +114,20 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
   }
   if (parser === null) {
     // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
-    const format = input.format ?? formatFromName(input.path) ?? "csv";
-    parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler);
+    const format = delimiter >= 0 ? "csv" : (input.format ?? formatFromName(input.path) ?? "csv");
+    parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
   }
   parser.feed(Buffer.alloc(0), true);
+}
+
+/** The byte of a `delimiter` option, or -1 when none is given; a RangeError for one that cannot separate CSV fields. */
+function delimiterByte(delimiter: string | undefined): number {
+  if (delimiter === undefined) return -1;
+  const b = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+  if (!(b > 0 && b < 128) || b === 34 || b === 10 || b === 13) {
+    throw new RangeError(`delimiter ${JSON.stringify(delimiter)} is not one ASCII character other than a quote or a line end`);
+  }
+  return b;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -148,11 +169,14 @@ class DelimitedParser implements RowView, ColumnResolver {
   private span = 0;
   private width = -1;
   private first = true;
+  /** Line of the header row (blank lines may come before it). */
+  private headerLine = 1;
 
-  constructor(file: string, tsv: boolean, hasHeader: boolean, handler: TableHandler) {
+  /** `delimiter`: a CSV field separator other than the comma (a byte), or -1. */
+  constructor(file: string, tsv: boolean, hasHeader: boolean, handler: TableHandler, delimiter = -1) {
     this.file = file;
     this.format = tsv ? "tsv" : "csv";
-    this.delimiter = tsv ? 9 : 44;
+    this.delimiter = tsv ? 9 : delimiter >= 0 ? delimiter : 44;
     this.quoting = !tsv;
     this.hasHeader = hasHeader;
     this.handler = handler;
@@ -309,7 +333,19 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (this.names === null) {
       if (this.hasHeader) {
         const names: string[] = [];
-        for (let i = 0; i < this.n; i++) names.push(this.text(i).trim());
+        const seen = new Map<string, number>();
+        for (let i = 0; i < this.n; i++) {
+          const name = this.text(i).trim();
+          const before = seen.get(name);
+          if (before !== undefined) {
+            // Never silent: a name must resolve to one column, and which of the two a user meant is unknowable.
+            throw this.errorAt(this.starts[i]!, "duplicate column",
+              `columns ${before + 1} and ${i + 1} of the header are both named ${quoteText(name)}: a column name must be unique (rename one of them)`, false);
+          }
+          seen.set(name, i);
+          names.push(name);
+        }
+        this.headerLine = this.line;
         this.startTable(names);
         return;
       }
@@ -334,9 +370,29 @@ class DelimitedParser implements RowView, ColumnResolver {
     const i = this.names!.indexOf(name);
     if (i < 0) {
       const known = this.names!.length === 0 ? "the file is empty" : `the columns are ${this.names!.map((c) => quoteText(c)).join(", ")}`;
-      throw new InputError(this.file, 1, 1, "missing column", `no column ${quoteText(name)} in the header (${known})`, false);
+      throw new InputError(this.file, this.headerLine, 1, "missing column", `no column ${quoteText(name)} in the header (${known})${this.headerHint(name)}`, false);
     }
     return i;
+  }
+
+  /** For a missing column `name`: the likely cause seen in the header or the name, and the option that fixes it, or "". */
+  private headerHint(name: string): string {
+    const names = this.names!;
+    if (names.length === 1) {
+      // One column whose name holds another separator: the file is delimited by that character.
+      const name = names[0]!;
+      const counts = [",", ";", "\t", "|"].map((d) => [d, name.split(d).length - 1] as const).filter(([d, n]) => n > 0 && d.charCodeAt(0) !== this.delimiter);
+      counts.sort((a, b) => b[1] - a[1]);
+      const d = counts[0]?.[0];
+      if (d === "\t") return ": the header is one column holding tabs; for a tab-separated file pass --format tsv";
+      if (d === ",") return `: the header is one column holding commas; for a comma-separated file ${this.format === "tsv" ? "pass --format csv" : "leave out --delimiter"}`;
+      if (d !== undefined) return `: the header is one column holding '${d}'; for a file separated by '${d}' pass --delimiter '${d}'`;
+    }
+    if (names.length > 0 && names.every((n) => parseNumberText(n) !== undefined)) {
+      return ": the header row is all numbers, so it looks like data; for a file without a header pass --no-header and name the columns by position (1, 2, ...)";
+    }
+    if (/^[1-9]\d*$/.test(name)) return `: columns are named by position (${name}) only with --no-header, for a file without a header row`;
+    return "";
   }
 
   // RowView
