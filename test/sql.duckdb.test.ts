@@ -3,7 +3,7 @@
 // and `xent eval --json` against `xent merge --sql-rows` (the state query's exported rows) for the state path.
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BinaryEvaluation, logLossSql, type LogLossSqlOptions } from "xent";
+import { BinaryEvaluation, logLossSql, type LogLossSqlOptions, RocAucAccumulator } from "xent";
 import { tempDir, xentInProcess } from "./cliHelpers.js";
 import { rng } from "./rng.js";
 
@@ -269,4 +269,46 @@ describe("logLossSql on DuckDB, special cases", () => {
     expect(a[0]!.log_loss).toBe(b[0]!.log_loss);
     expectMetrics(a[0]!, main.slice(0, 1000), "probability", true);
   });
+});
+
+describe("the ROC AUC histogram bins in SQL are RocAucAccumulator's, at the edges", () => {
+  /** x's neighbours: the doubles just below and above (x > 0 normal or subnormal). */
+  const around = (x: number): number[] => {
+    const b = new Float64Array([x]);
+    const u = new BigInt64Array(b.buffer);
+    const out = [x];
+    for (const d of [-1n, 1n]) {
+      u[0] = new BigInt64Array(new Float64Array([x]).buffer)[0]! + d;
+      out.push(b[0]!);
+    }
+    return out.filter((v) => v >= 0);
+  };
+  const probabilities = [0, 1, 0.5, 5e-324, 2.2250738585072014e-308, 1e-300, 1 - 2 ** -53, 0.25 + 2 ** -54];
+  for (let k = 1; k <= 70; k++) {
+    probabilities.push(...around(2 ** -k), ...around(2 ** -k * 1.00390625), ...around(2 ** -k * 1.99609375));
+    if (k > 1) probabilities.push(...around(1 - 2 ** -k), ...around(1 - 2 ** -k * 1.00390625));
+  }
+  const logits = [-Infinity, Infinity, 0, -0, -800, 800];
+  for (const edge of [-64, 64, -63.99609375, 63.99609375, -1 / 256, 1 / 256, 0.5, -0.5, 31.25]) logits.push(...(edge > 0 ? around(edge) : around(-edge).map((v) => -v)));
+
+  for (const [scale, special] of [["probability", probabilities], ["logit", logits]] as const) {
+    it(`${scale}: ${special.length} edge scores among 70000 others`, async () => {
+      const r = rng(scale.length);
+      const scores = [...special.filter((x) => scale === "logit" || (x >= 0 && x <= 1))];
+      while (scores.length < 70_000) scores.push(scale === "probability" ? r() : (r() - 0.5) * 140);
+      const labels = scores.map((_, i) => (i % 3 === 0 ? 1 : 0));
+      const weights = scores.map((_, i) => 1 + (i % 4));
+      const table = `edges_${scale}`;
+      const path = tmp.file(`${table}.csv`, "y,x,w\n" + scores.map((x, i) => `${labels[i]},${x},${weights[i]}`).join("\n") + "\n");
+      await c.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv('${path}', header = true, columns = {'y': 'INTEGER', 'x': 'DOUBLE', 'w': 'DOUBLE'})`);
+      const rows = await query(logLossSql({ dialect: "duckdb", table, label: "y", [scale === "probability" ? "prob" : "logit"]: "x", weight: "w" }).rocAuc);
+      const acc = new RocAucAccumulator(scale).add(labels, scores, weights);
+      expect(acc.exact).toBe(false);
+      const want = acc.toJSON();
+      expect(rows.every((x) => x.mode === "histogram")).toBe(true);
+      expect(rows.map((x) => x.score_key)).toEqual(want.keys);
+      expect(rows.map((x) => x.positive)).toEqual(want.positive);
+      expect(rows.map((x) => x.negative)).toEqual(want.negative);
+    });
+  }
 });
