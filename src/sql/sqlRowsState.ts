@@ -51,7 +51,8 @@ interface GroupRows {
  * runs of the query on disjoint shards may be concatenated only if they are merged as separate files).
  * Per group: the sums row gives rows, weight, loss (Infinity when `infinite_loss_count` > 0), brier and
  * correct; the "exact" or "histogram" rows give the ROC AUC accumulator (maxDistinct 65536). The total is
- * the merge of the groups (exact as long as the per-score weight sums are: integer weights). Malformed rows
+ * the merge of the groups (exact as long as the per-score weight sums are: integer weights). A NULL group
+ * value is the group "" (as an empty field of `xent eval --by`). Malformed rows
  * throw a RangeError naming the row (1-based, as `where(i)` describes it) and the column.
  */
 export function stateFromSqlRows(rows: readonly SqlResultRow[], file: string, where: (i: number) => string = (i) => `row ${i + 1}`): SqlRowsState {
