@@ -312,3 +312,21 @@ describe("the ROC AUC histogram bins in SQL are RocAucAccumulator's, at the edge
     });
   }
 });
+
+describe("logLossSql on DuckDB, an empty table", () => {
+  it("gives no figures (NULL), and a state with 0 rows", async () => {
+    await c.run("CREATE TABLE empty_preds (y INTEGER, p DOUBLE)");
+    const q = logLossSql({ dialect: "duckdb", table: "empty_preds", label: "y", prob: "p" });
+    const [m] = await query(q.metrics);
+    expect(Number(m!.row_count)).toBe(0);
+    expect(m!.log_loss).toBe(null);
+    const file = `${tmp.dir}/empty.rows.csv`;
+    await c.run(`COPY (${q.state}) TO '${file}' (HEADER)`);
+    const r = await xentInProcess(["merge", "--sql-rows", file, "--json"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.rows).toBe(0);
+    expect(out.logLoss).toBe(null);
+    expect(out.rocAuc).toBe(null);
+  });
+});
