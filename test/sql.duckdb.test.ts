@@ -330,3 +330,36 @@ describe("logLossSql on DuckDB, an empty table", () => {
     expect(out.rocAuc).toBe(null);
   });
 });
+
+describe("the Spark, BigQuery, Trino and Snowflake queries, read by DuckDB", () => {
+  // Not those engines, but a check of the queries' structure and arithmetic: DuckDB reads their syntax once
+  // FLOAT64 is a type name and LOG1P a macro (Kahan's form, accurate). Their sums are plain SUM, hence 1e-13.
+  beforeAll(async () => {
+    await c.run("CREATE TYPE FLOAT64 AS DOUBLE");
+    await c.run("CREATE MACRO log1p(x) AS CASE WHEN 1 + x = 1 THEN x ELSE x * ln(1 + x) / ((1 + x) - 1) END");
+  });
+  for (const dialect of ["spark", "bigquery", "trino", "snowflake"] as const) {
+    it(`${dialect}: the figures of the DuckDB query, AUC bit for bit`, async () => {
+      for (const col of [{ prob: "p" }, { logit: "s" }]) {
+        const options = { table: "preds", label: "y", ...col, weight: "w", by: "g" };
+        const own = await query(logLossSql({ dialect: "duckdb", ...options }).metrics);
+        const q = logLossSql({ dialect, ...options });
+        const got = await query(q.metrics);
+        expect(got.map((r) => r.group_key)).toEqual(own.map((r) => r.group_key));
+        got.forEach((r, i) => {
+          for (const k of ["log_loss", "brier", "accuracy", "weight"]) expect(rel(Number(r[k]), Number(own[i]![k]))).toBeLessThanOrEqual(1e-13);
+          for (const k of ["row_count", "positive_count", "negative_count", "infinite_loss_count", "invalid_count"]) expect(Number(r[k])).toBe(Number(own[i]![k]));
+        });
+        const file = `${tmp.dir}/${dialect}.rows.csv`;
+        await c.run(`COPY (${q.state}) TO '${file}' (HEADER)`);
+        const ownFile = `${tmp.dir}/${dialect}.own.rows.csv`;
+        await c.run(`COPY (${logLossSql({ dialect: "duckdb", ...options }).state}) TO '${ownFile}' (HEADER)`);
+        const a = JSON.parse((await xentInProcess(["merge", "--sql-rows", file, "--json"])).stdout) as Record<string, any>;
+        const b = JSON.parse((await xentInProcess(["merge", "--sql-rows", ownFile, "--json"])).stdout) as Record<string, any>;
+        expect(a.rocAuc).toBe(b.rocAuc);
+        expect(a.rocAucErrorBound).toBe(b.rocAucErrorBound);
+        expect(a.rocAucErrorBound).toBeGreaterThan(0);
+      }
+    });
+  }
+});
