@@ -93,7 +93,7 @@ export class BinaryHandler {
 
   private setConvention(convention: "01" | "pm1", v: RowView): void {
     this.convention = convention;
-    this.conventionAt = `${v.file}:${v.line}`;
+    this.conventionAt = v.location();
   }
 
   private labelProblem(text: string, y: number | undefined): string {

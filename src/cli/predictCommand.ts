@@ -3,6 +3,7 @@ import { type ByteSource } from "../io/byteSource.js";
 import { quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat, readTable } from "../io/tableReader.js";
+import { columnarHelp, formatOption, parseFormatOption } from "./readInputFiles.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
 import { type LoadedModel, loadModel } from "./modelFile.js";
@@ -11,7 +12,7 @@ import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
-  { name: "format", type: "string", value: "csv|tsv|jsonl", help: "input format (default: from the extension, else sniffed)" },
+  formatOption,
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
 ];
 
@@ -105,25 +106,27 @@ export const predictCommand: Command = {
   options: predictOptions,
   help: `xent predict MODEL.json FILE... [--out FILE]
 
-Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin) through a model written by
-xent train and writes each row as it was, plus one column p_CLASS per class with the predicted probability
-(CSV/TSV: appended columns, with the header extended; JSON Lines: added keys). The feature columns are the
-model's, by name. Memory stays bounded (batches of 4096 rows). A bad row stops with exit code 1; with --out
-the partial file is removed; on stdout every row before the bad one has been written (with its columns).
+Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin; Parquet; Arrow IPC) through
+a model written by xent train and writes each row as it was, plus one column p_CLASS per class with the
+predicted probability (CSV/TSV: appended columns, with the header extended; JSON Lines: added keys;
+Parquet and Arrow: written as CSV, every column of the file then the p_CLASS columns, null as an empty
+field). The feature columns are the model's, by name. Memory stays bounded (batches of 4096 rows). A
+bad row stops with exit code 1; with --out the partial file is removed; on stdout every row before the
+bad one has been written (with its columns).
+
+${columnarHelp}
 
 Options:
 {{options}}
 
-Example:
+Examples:
   xent predict model.json new.csv > scored.csv
+  xent predict model.json new.parquet > scored.csv    # the output is CSV
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
     if (positionals.length < 2) throw new UsageError("predict", "give a model file and at least one input file");
-    const format = o.format as TableFormat | undefined;
-    if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) {
-      throw new UsageError("predict", `--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
-    }
+    const format = parseFormatOption("predict", o.format);
     const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
     let out: OutStream = io.stdout;
@@ -138,7 +141,7 @@ Example:
     try {
       for (const path of files) {
         const onChunk = (src: ByteSource) => progress.update(src.bytesRead(), src.size, p.rows, src.name);
-        await readTable({ path, stdin: io.stdin, format, afterChunk: () => p.pending, onChunk }, p);
+        await readTable({ path, stdin: io.stdin, format, allColumns: true, afterChunk: () => p.pending, onChunk }, p);
       }
       p.flush();
       await p.pending;
