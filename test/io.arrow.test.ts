@@ -1,7 +1,7 @@
 // Arrow IPC input (src/io/arrowTable.ts): files written here by apache-arrow (`tableToIPC`, file and stream
 // formats, several record batches), read by `xent eval`/`predict` and compared with the same rows as CSV
 // (written here with String(x), which round-trips): the figures must be bit-identical.
-import { Float32, Float64, Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
+import { Float64, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -39,10 +39,10 @@ beforeAll(() => {
     const e = s + BATCH;
     batches.push(
       new Table({
-        y: vectorFromArray(y.subarray(s, e), new Int32()),
-        y64: vectorFromArray(big.subarray(s, e), new Int64()),
-        p: vectorFromArray(p.subarray(s, e), new Float64()),
-        f: vectorFromArray(f.subarray(s, e), new Float32()),
+        y: makeVector(y.subarray(s, e)),
+        y64: makeVector(big.subarray(s, e)),
+        p: makeVector(p.subarray(s, e)),
+        f: makeVector(f.subarray(s, e)),
         pn: vectorFromArray(pn.slice(s, e), new Float64()),
         g: vectorFromArray(g.slice(s, e), new Utf8()),
         yn: vectorFromArray(yn.slice(s, e), new Utf8()),
