@@ -3,17 +3,19 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type ColumnValues, ColumnarRows, shareProgressSource } from "./columnarRows.js";
 import { InputError, quoteText } from "./inputError.js";
 import { type TableHandler, type TableInput } from "./tableReader.js";
+import { zstdDecompress } from "./zstdDecompress.js";
 
 /**
- * The compression codecs read: hyparquet decompresses SNAPPY itself, node:zlib GZIP and BROTLI. Not ZSTD
- * nor LZ4: Node 20 has no zstd, and hyparquet's own decoders for them are a separate package
- * (hyparquet-compressors) that xent does not depend on; such a file is refused with a clear message.
+ * The compression codecs read: hyparquet decompresses SNAPPY itself, node:zlib GZIP and BROTLI, xent's own
+ * decoder ZSTD (Node 20's zlib has none). Not LZ4 (rare in Parquet): such a file is refused with a clear
+ * message.
  */
-const CODECS = new Set(["UNCOMPRESSED", "SNAPPY", "GZIP", "BROTLI"]);
+const CODECS = new Set(["UNCOMPRESSED", "SNAPPY", "GZIP", "BROTLI", "ZSTD"]);
 
 const compressors = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
+  ZSTD: (input: Uint8Array, size: number) => zstdDecompress(input, size),
 };
 
 /**
@@ -46,7 +48,7 @@ export async function readParquetTable(input: TableInput, handler: TableHandler)
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       if (meta !== undefined && columns.includes(meta.path_in_schema[0]!) && !CODECS.has(meta.codec)) {
-        throw new InputError(name, 0, 0, "unsupported", `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, gzip, brotli or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`, false);
+        throw new InputError(name, 0, 0, "unsupported", `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, zstd, gzip, brotli or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`, false);
       }
     }
   }
