@@ -25,9 +25,9 @@ export function parseFormatOption(command: string, value: unknown): TableFormat 
 export const columnarHelp = `Parquet and Arrow IPC files (file or stream format) are recognized by their magic bytes, not their
 name, and read one row group (Parquet) or record batch (Arrow) at a time, only the columns used: numbers
 from DOUBLE, FLOAT, INT*, DECIMAL (nearest double) and BOOLEAN (1/0) columns, text from strings, null is
-missing; errors name the file, row (from 1) and column. Parquet codecs read: snappy (the usual default),
-gzip, brotli, none (not zstd or lz4). Parquet and the Arrow file format need a path (random access); the
-Arrow stream format is read from stdin too.`;
+missing; errors name the file, row (from 1) and column. Parquet codecs read: snappy, zstd, gzip, brotli,
+none (not lz4). Parquet and the Arrow file format need a path (random access); the Arrow stream format is
+read from stdin too.`;
 
 /** The options of a command that reads tables with `readInputFiles`. */
 export const readInputOptions: OptionSpec[] = [

@@ -88,7 +88,8 @@ class BackwardBits {
   private bitsAt(at: number, n: number): number {
     const b = this.b;
     const i = this.start + (at >> 3);
-    const word = b[i]! | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24);
+    // (Out-of-range typed-array reads give undefined, which | turns into 0.)
+    const word = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
     return (word >>> (at & 7)) & ((1 << n) - 1);
   }
 }
@@ -520,13 +521,15 @@ class FrameDecoder {
     let sML = bits.read(ml.log);
     const out = this.out;
     const reps = this.reps;
+    const start = this.start;
+    let o = this.o;
     let lit = 0;
     for (let i = 0; i < n; i++) {
       const ofCode = of.symbol[sOF]!;
       const mlCode = ml.symbol[sML]!;
       const llCode = ll.symbol[sLL]!;
       if (ofCode > 31 || mlCode > 52 || llCode > 35) throw corrupt("invalid sequence code");
-      let offset = 2 ** ofCode + bits.read(ofCode);
+      let offset = (ofCode < 31 ? 1 << ofCode : 2 ** 31) + bits.read(ofCode);
       const matchLength = ML_BASE[mlCode]! + bits.read(ML_BITS[mlCode]!);
       const literalLength = LL_BASE[llCode]! + bits.read(LL_BITS[llCode]!);
       // Offsets 1-3 are the repeat offsets (shifted by one when there are no literals), the rest offset - 3.
@@ -552,21 +555,26 @@ class FrameDecoder {
         sOF = of.base[sOF]! + bits.read(of.bits[sOF]!);
       }
       if (bits.pos < 0) throw corrupt("sequence stream overrun");
-      // Execute: the literals, then the match (which may overlap what it writes).
+      // Execute: the literals, then the match (which may overlap what it writes). Short runs by a byte loop
+      // (cheaper than a subarray and a native call), long ones by set / copyWithin.
       if (lit + literalLength > lits.length) throw corrupt("sequence uses more literals than there are");
-      this.room(literalLength + matchLength);
-      out.set(lits.subarray(lit, lit + literalLength), this.o);
-      this.o += literalLength;
-      lit += literalLength;
-      if (offset > this.o - this.start) throw corrupt("match offset before the start of the frame");
-      let from = this.o - offset;
-      if (offset >= matchLength) {
-        out.copyWithin(this.o, from, from + matchLength);
-        this.o += matchLength;
+      if (o + literalLength + matchLength > out.length) throw corrupt("more output than expected");
+      if (literalLength < 32) for (let k = 0; k < literalLength; k++) out[o++] = lits[lit++]!;
+      else {
+        out.set(lits.subarray(lit, lit + literalLength), o);
+        o += literalLength;
+        lit += literalLength;
+      }
+      if (offset > o - start) throw corrupt("match offset before the start of the frame");
+      let from = o - offset;
+      if (offset >= matchLength && matchLength >= 32) {
+        out.copyWithin(o, from, from + matchLength);
+        o += matchLength;
       } else {
-        for (let k = 0; k < matchLength; k++) out[this.o++] = out[from++]!;
+        for (let k = 0; k < matchLength; k++) out[o++] = out[from++]!;
       }
     }
+    this.o = o;
     if (bits.pos !== 0) throw corrupt("sequence stream does not end with its sequences");
     const rest = lits.length - lit;
     this.room(rest);
