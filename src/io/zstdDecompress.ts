@@ -229,6 +229,8 @@ interface HuffmanTable {
   bits: Uint8Array;
 }
 
+let literalScratch = new Uint8Array(1 << 17);
+
 /** One frame: its header at `p` (after the magic number), then its blocks, written into `out` from `o`. */
 class FrameDecoder {
   private ll: FseTable | null = null;
@@ -237,7 +239,6 @@ class FrameDecoder {
   private huffman: HuffmanTable | null = null;
   private readonly reps = [1, 4, 8];
   private readonly start: number;
-  private literals = new Uint8Array(1 << 17);
 
   constructor(
     private readonly b: Uint8Array,
@@ -404,9 +405,10 @@ class FrameDecoder {
     this.sequences(p, end, nSeq, lits);
   }
 
+  /** Room for a block's literals (at most 128 KB), shared by all frames: decoding is synchronous. */
   private literalBuffer(n: number): Uint8Array {
-    if (n > this.literals.length) this.literals = new Uint8Array(n);
-    return this.literals.subarray(0, n);
+    if (n > literalScratch.length) literalScratch = new Uint8Array(n);
+    return literalScratch.subarray(0, n);
   }
 
   /** The Huffman tree description at `p` (RFC 8878 4.2.1); returns the offset after it. */
