@@ -14,8 +14,8 @@ export const TABLE_FORMATS: readonly TableFormat[] = ["csv", "tsv", "jsonl", "pa
 export interface ColumnResolver {
   readonly file: string;
   readonly format: TableFormat;
-  /** The header's names (CSV/TSV), or null (JSON Lines: any key may appear in any row). */
-  readonly names: readonly string[] | null;  // (Parquet, Arrow: the schema's top-level columns)
+  /** The header's names (CSV/TSV; Parquet, Arrow: the schema's top-level columns), or null (JSON Lines: any key may appear in any row). */
+  readonly names: readonly string[] | null;
   /** The index of a column; a missing column throws an InputError naming the file and the columns there are. */
   index(name: string): number;
 }
