@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler } from "../io/tableReader.js";
+import { type TableHandler } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
-import { readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
@@ -33,8 +33,8 @@ export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --
 Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier score and ROC AUC of a
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
 of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
-JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
-own header). Memory stays bounded whatever the file size; sums are
+JSON Lines, optionally gzip-compressed, Parquet or Arrow IPC; "-" reads stdin. Several files are
+evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
 
 Infinite losses: a probability of 0 or 1 (or an infinite logit) on the wrong side of the label makes the
@@ -42,6 +42,8 @@ log loss Infinity, never a clipped number: the rows are counted and the first fi
 With --clip EPS the log loss is instead that of the probabilities clipped to [EPS, 1 - EPS] (the Brier
 score, accuracy and AUC stay those of the probabilities as given), and the clipped rows are counted.
 In --json, an infinite log loss is null with "logLossInfinite": true (JSON numbers have no Infinity).
+
+${columnarHelp}
 
 Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
 list, the longest prefix common to the listed names that does not split a word or a number: p0,p1,p2 ->
@@ -60,13 +62,12 @@ is not valid).
 Examples:
   xent eval preds.csv --label y --prob p
   xent eval preds.tsv.gz --label y --logit score --by country --json
+  xent eval preds.parquet --label y --prob p    # Parquet (or Arrow IPC): detected from the bytes
   cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
   xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
-
-const FORMATS = ["csv", "tsv", "jsonl"];
 
 export const evalCommand: Command = {
   name: "eval",
@@ -80,8 +81,7 @@ export const evalCommand: Command = {
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     const given = ["prob", "logit", "probs", "logits"].filter((k) => o[k] !== undefined);
     if (given.length !== 1) throw usage("give exactly one of --prob, --logit (binary), --probs, --logits (multi-class)");
-    const format = o.format as string | undefined;
-    if (format !== undefined && !FORMATS.includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const format = parseFormatOption("eval", o.format);
     const labels = (o.labels as string | undefined) ?? "auto";
     if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
     if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
@@ -114,7 +114,7 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const readOptions = { format: format as TableFormat | undefined, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = { format, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));

@@ -2,12 +2,12 @@ import { writeFileSync } from "node:fs";
 import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
-import { readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -124,9 +124,12 @@ Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C 
 cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
 features unless --no-standardize, prints the objective per iteration and the training-set figures, and
 writes the model (with its scaler, feature names and training curve) as JSON. The table is held in memory
-(rows x features doubles). Any bad value stops with exit code 1 and file:line:column. A fit that stops
+(rows x features doubles). Any bad value stops with exit code 1 and file:line:column (Parquet, Arrow:
+file, row and column). Input: CSV, TSV, JSON Lines (gzip or not), Parquet, Arrow IPC. A fit that stops
 before the gradient reaches --tol (at --max-iter, or when no step lowers the objective) still writes the
 model and exits 0, with a warning on stderr naming the options to change ("converged": false in --json).
+
+${columnarHelp}
 
 Options:
 {{options}}
@@ -134,6 +137,7 @@ Options:
 Examples:
   xent train iris.csv --label species --out iris-model.json
   xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
+  xent train clicks.parquet --label clicked --out model.json
   xent plot iris-model.json > curve.svg
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
@@ -142,8 +146,7 @@ Examples:
     if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
-    const format = o.format as TableFormat | undefined;
-    if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const format = parseFormatOption("train", o.format);
     const penalty = (o.penalty as string | undefined) ?? "l2";
     if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
     const solver = (o.solver as string | undefined) ?? "lbfgs";
