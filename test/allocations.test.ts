@@ -24,7 +24,7 @@ import {
   logisticLossAndGrad,
   type LossAndGrad,
 } from "xent";
-import { CHUNK, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { CHUNK, setBinaryWasmEnabled } from "../src/core/kernels/binaryWasm.js";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
