@@ -1,25 +1,23 @@
 import { logitLoss } from "./binaryTerms.js";
 import { expNonPositive } from "../numerics/fastExp.js";
-import { EXP2 } from "../numerics/kernelTables.js";
+import {
+  expDoubleDouble,
+  fastTwoSumError,
+  powDoubleDouble,
+  productError,
+  quotientLow,
+  squareDoubleDouble,
+  twoSumError,
+} from "../numerics/doubleDouble.js";
 
-// Constants of the exp range reduction, copies of fastExp.ts's literals (V8 folds a module's own constants
-// into the code; test/focalFixtures.test.ts checks them against kernelTables.ts).
-const INV_LN2_128 = 184.6649652337873;
-const LN2_128_HI = 0.0054152123482253955;
-const LN2_128_LO = -1.0082281460997769e-13;
-const SHIFT = 6755399441055744;
-const T = Float64Array.from(EXP2);
-/** 2^i for i = -1100..1 indexed by i + 1100, as in fastExp.ts. */
-const POW2 = new Float64Array(1102);
-for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) POW2[i] = p;
-/** 2^27 + 1, Dekker's splitting constant (a product a b = p + err exactly, for |a|, |b| <= 1 here). */
-const SPLIT = 134217729;
+/** Scratch for exp(-|s|) as a double-double: [hi, lo]. */
+const E = new Float64Array(2);
 
 /**
  * @internal One sample's binary focal loss `alpha_t (1 - p_t)^gamma BCE(y, s)` (alpha < 0: no alpha), for a
  * validated label y in [0, 1] and a non-NaN logit s. Shared by the scalar and batch paths of `focalLoss`
- * (bit-identical results). One function with the exp written out: V8 does not inline it into the batch
- * loop (too large), and splitting it into inlinable parts with scratch arrays measured slower.
+ * (bit-identical results). The double-double steps are the small helpers of doubleDouble.ts, which V8
+ * inlines here; focalTerm itself is too large to be inlined into the batch loop.
  *
  * ## Why a double-double base
  * The power multiplies the base's relative error by gamma: with the base `1 - p_t` in double (about 2 ulps)
@@ -31,18 +29,16 @@ const SPLIT = 134217729;
  * 0..8; the rest is the BCE's and alpha_t's own rounding).
  *
  * ## Method
- * 1. `e = exp(-|s|)` as eHi + eLo: Tang's method as in `expNonPositive` (fastExp.ts), keeping the parts:
- *    `r = (x - n HI) - n LO` (the first difference exact) with TwoSum; `exp(r) - 1 = r + q(r)`;
- *    `2^(j/128) (1 + p)` with the table's double-double `T_hi + T_lo` is `T_hi + (T_lo + T_hi (p))` by
- *    Fast2Sum. The roundings left are those of the small terms, each under 2^-61 of e. eHi is the exp within
+ * 1. `e = exp(-|s|)` as eHi + eLo (`expDoubleDouble`: Tang's method as in `expNonPositive`, keeping the
+ *    parts; the roundings left are those of the small terms, each under 2^-61 of e). eHi is the exp within
  *    0.51 ulp and feeds the BCE (`logitLoss`) as the plain kernel would. |s| >= 745.2: e = 0.
  * 2. With `sigmoid(|s|) = 1 / (1 + e)`, `sigmoid(-|s|) = e / (1 + e)`, the base is `N / (1 + e)` with
  *    `N = c + e d`, (c, d) = (1 - y, y) for s >= 0 and (y, 1 - y) for s < 0 (N = e or 1 for a hard label):
  *    1 - y exactly by TwoSum, e d by Dekker's product, 1 + e by TwoSum (1 >= e).
  * 3. Double-double division with one division: `q1 = N (1/D)`, the remainder `N - q1 D` exactly
- *    (Dekker), `q2 = rem (1/D)`: q1 + q2 is N / D within about 2^-104 relative.
+ *    (Dekker), `q2 = rem (1/D)` (`quotientLow`): q1 + q2 is N / D within about 2^-104 relative.
  *
- * ## Special cases (as before)
+ * ## Special cases
  * A zero alpha_t or a zero BCE gives 0 (FL(1, +Infinity) = 0, even for an infinite BCE times a zero alpha);
  * FL(1, -Infinity) = Infinity (times alpha); gamma = 0 is alpha_t BCE.
  */
@@ -58,23 +54,9 @@ export function focalTerm(y: number, s: number, gamma: number, alpha: number): n
   let eHi = 0;
   let eLo = 0;
   if (z < 745.2) {
-    const x = -z;
-    const nd = x * INV_LN2_128 + SHIFT - SHIFT;
-    const a = x - nd * LN2_128_HI; // exact (see fastExp.ts)
-    const b = -nd * LN2_128_LO;
-    const r = a + b;
-    const rb = r - a;
-    const rLo = a - (r - rb) + (b - rb); // TwoSum
-    const n = nd | 0;
-    const j2 = (n & 127) << 1;
-    const scale = POW2[(n >> 7) + 1101]! * 0.5; // 2^k; k >= -1076 here, where 2^k may round (only then)
-    const hi = T[j2]!;
-    const r2 = r * r;
-    const q = r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-    const small = T[j2 + 1]! + hi * (rLo * (1 + r) + q) + hi * r;
-    const v = hi + small;
-    eHi = v * scale;
-    eLo = (small - (v - hi)) * scale;
+    expDoubleDouble(-z, 0, E, 0);
+    eHi = E[0]!;
+    eLo = E[1]!;
   }
   const bce = logitLoss(y, s, 1, eHi);
   if (bce === 0) return 0;
@@ -86,45 +68,19 @@ export function focalTerm(y: number, s: number, gamma: number, alpha: number): n
   const cLo = positive ? oyLo : 0;
   const d = positive ? y : oy;
   const dLo = positive ? 0 : oyLo;
-  let t = SPLIT * eHi;
-  const eh = t - (t - eHi);
-  const el = eHi - eh;
-  t = SPLIT * d;
-  const dh = t - (t - d);
-  const dl = d - dh;
   const ed = eHi * d;
-  const edLo = el * dl - (ed - eh * dh - el * dh - eh * dl) + (eHi * dLo + eLo * d);
+  const edLo = productError(eHi, d, ed) + (eHi * dLo + eLo * d);
   const nHi = c + ed;
-  const nb = nHi - c;
-  const nLo = c - (nHi - nb) + (ed - nb) + (cLo + edLo);
+  const nLo = twoSumError(c, ed, nHi) + (cLo + edLo);
   // D = 1 + e.
   const dHi = 1 + eHi;
-  const dLo2 = eHi - (dHi - 1) + eLo;
+  const dLo2 = fastTwoSumError(1, eHi, dHi) + eLo;
   // 3. b = N / D.
   const inv = 1 / dHi;
   const q1 = nHi * inv; // within 1 ulp; the exact remainder corrects it
-  t = SPLIT * q1;
-  const qh = t - (t - q1);
-  const ql = q1 - qh;
-  t = SPLIT * dHi;
-  const Dh = t - (t - dHi);
-  const Dl = dHi - Dh;
-  const p = q1 * dHi;
-  const pLo = ql * Dl - (p - qh * Dh - ql * Dh - qh * Dl);
-  const q2 = (nHi - p - pLo + nLo - q1 * dLo2) * inv;
+  const q2 = quotientLow(nHi, nLo, dHi, dLo2, q1, inv);
   const bHi = q1 + q2;
-  const bLo = q2 - (bHi - q1);
-  let modulating: number;
-  if (bHi === 0) modulating = 0;
-  else if (gamma === 2) {
-    t = SPLIT * bHi;
-    const bh = t - (t - bHi);
-    const bl = bHi - bh;
-    const sq = bHi * bHi;
-    modulating = sq + (bl * bl - (sq - bh * bh - 2 * (bh * bl)) + 2 * bHi * bLo);
-  } else {
-    const m = Math.pow(bHi, gamma);
-    modulating = m + m * (gamma * (bLo / bHi));
-  }
+  const bLo = fastTwoSumError(q1, q2, bHi);
+  const modulating = bHi === 0 ? 0 : gamma === 2 ? squareDoubleDouble(bHi, bLo) : powDoubleDouble(bHi, bLo, gamma);
   return alphaT * (modulating * bce);
 }

@@ -1,16 +1,6 @@
-import { EXP2 } from "../numerics/kernelTables.js";
+import { expDoubleDouble, fastTwoSumError, powDoubleDouble, quotientLow, twoSumError } from "../numerics/doubleDouble.js";
 import { row } from "./softmaxRow.js";
 import { type NumericArray } from "../common/reduction.js";
-
-// The exp range reduction's constants, copies of fastExp.ts's (test/focalFixtures.test.ts checks them).
-const INV_LN2_128 = 184.6649652337873;
-const LN2_128_HI = 0.0054152123482253955;
-const LN2_128_LO = -1.0082281460997769e-13;
-const SHIFT = 6755399441055744;
-const T = Float64Array.from(EXP2);
-const POW2 = new Float64Array(1102);
-for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) POW2[i] = p;
-const SPLIT = 134217729;
 
 /** Scratch results (no allocation, no boxed doubles): [unused, unused, tail hi, tail lo]. */
 const S = new Float64Array(4);
@@ -30,7 +20,7 @@ export function focalRowTail(z: NumericArray, offset: number, k: number): void {
   if (ED.length < 2 * k) ED = new Float64Array(2 * k);
   if (!row.infinite) {
     // exp(z_i - m) = x + xLo, relative error about 2^-60 (normal results): d = z_i - m with its TwoSum
-    // error dLo, then Tang's exp of d with the parts kept (as in focalTerm.ts), times (1 + dLo).
+    // error dLo, then the double-double exp of d + dLo.
     for (let i = 0; i < k; i++) {
       if (i === a) continue;
       const zi = z[offset + i]!;
@@ -39,34 +29,15 @@ export function focalRowTail(z: NumericArray, offset: number, k: number): void {
         ED[2 * i] = ED[2 * i + 1] = 0;
         continue;
       }
-      const db = d - zi;
-      const dLo = zi - (d - db) + (-m - db);
-      const nd = d * INV_LN2_128 + SHIFT - SHIFT;
-      const ra = d - nd * LN2_128_HI;
-      const rb = -nd * LN2_128_LO;
-      const r = ra + rb;
-      const rc = r - ra;
-      const rLo = ra - (r - rc) + (rb - rc) + dLo;
-      const n = nd | 0;
-      const j2 = (n & 127) << 1;
-      const scale = POW2[(n >> 7) + 1101]! * 0.5;
-      const th = T[j2]!;
-      const r2 = r * r;
-      const q = r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-      const small = T[j2 + 1]! + th * (rLo * (1 + r) + q) + th * r;
-      const v = th + small;
-      const x = v * scale;
-      const xLo = (small - (v - th)) * scale;
-      ED[2 * i] = x;
-      ED[2 * i + 1] = xLo;
+      expDoubleDouble(d, twoSumError(zi, -m, d), ED, 2 * i);
+      const x = ED[2 * i]!;
       const t = hi + x;
-      const bb = t - hi;
-      lo += hi - (t - bb) + (x - bb) + xLo;
+      lo += twoSumError(hi, x, t) + ED[2 * i + 1]!;
       hi = t;
     }
   }
   S[2] = hi + lo;
-  S[3] = lo - (S[2] - hi);
+  S[3] = fastTwoSumError(hi, lo, S[2]);
 }
 
 /**
@@ -91,32 +62,20 @@ export function categoricalFocalFactor(j: number, gamma: number, nl: number): nu
   }
   // Denominator D = 1 + T.
   const dHi = 1 + tHi;
-  const db = dHi - 1;
-  const dLo = 1 - (dHi - db) + (tHi - db) + tLo;
+  const dLo = twoSumError(1, tHi, dHi) + tLo;
   // Numerator N = T (argmax) or D - E_j.
   let nHi = tHi;
   let nLo = tLo;
   if (j !== row.argmax) {
     const e = -ED[2 * j]!;
     nHi = dHi + e;
-    const nb = nHi - dHi;
-    nLo = dHi - (nHi - nb) + (e - nb) + (dLo - ED[2 * j + 1]!);
+    nLo = twoSumError(dHi, e, nHi) + (dLo - ED[2 * j + 1]!);
   }
   if (nHi === 0) return 0;
-  // b = N / D: q1, the exact remainder N - q1 D (Dekker's product), q2.
+  // b = N / D: q1, then q2 from the exact remainder N - q1 D.
   const inv = 1 / dHi;
   const q1 = nHi * inv;
-  let t = SPLIT * q1;
-  const qh = t - (t - q1);
-  const ql = q1 - qh;
-  t = SPLIT * dHi;
-  const Dh = t - (t - dHi);
-  const Dl = dHi - Dh;
-  const p = q1 * dHi;
-  const pLo = ql * Dl - (p - qh * Dh - ql * Dh - qh * Dl);
-  const q2 = (nHi - p - pLo + nLo - q1 * dLo) * inv;
+  const q2 = quotientLow(nHi, nLo, dHi, dLo, q1, inv);
   const bHi = q1 + q2;
-  const bLo = q2 - (bHi - q1);
-  const m = Math.pow(bHi, gamma);
-  return m + m * (gamma * (bLo / bHi));
+  return powDoubleDouble(bHi, fastTwoSumError(q1, q2, bHi), gamma);
 }
