@@ -14,7 +14,7 @@ export { CompensatedSum, compensatedSum } from "./core/numerics/compensatedSum.j
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binary/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/common/reduction.js";
 
-// Multi-class cross-entropy (issue 3): log-sum-exp, softmax, categorical and focal losses, entropies.
+// Multi-class cross-entropy: log-sum-exp, softmax, categorical and focal losses, entropies.
 export {
   categoricalCrossEntropyWithLogits,
   categoricalCrossEntropyWithLogitsAndGrad,
@@ -38,13 +38,13 @@ export { crossEntropy } from "./core/information/crossEntropy.js";
 export { klDivergence } from "./core/information/klDivergence.js";
 export type { InformationOptions } from "./core/information/distributions.js";
 
-// The explainer's comparison (issue 6): the squared error of a sigmoid output, and the gradient-descent race.
+// The explainer's comparison: the squared error of a sigmoid output, and the gradient-descent race.
 export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/binary/sigmoidSquaredError.js";
 export type { SigmoidSquaredErrorOptions } from "./core/binary/sigmoidSquaredError.js";
 export { GradientDescentRace } from "./model/gradientDescentRace.js";
 export type { RaceLoss, RaceFeatures, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
 
-// Logistic regression (issue 4): the model, its optimizers, the scaler and label encoder, and the data sets.
+// Logistic regression: the model, its optimizers, the scaler and label encoder, and the data sets.
 export { LogisticRegression } from "./model/logisticRegression.js";
 export type {
   LogisticRegressionOptions,
@@ -77,7 +77,7 @@ export type { Dataset, ParseCsvDatasetOptions } from "./io/parseCsvDataset.js";
 export { loadDataset, datasetNames } from "./io/datasets.js";
 export type { DatasetName } from "./io/datasets.js";
 
-// Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
+// Evaluation metrics and mergeable evaluation states (the library side of `xent eval` and `xent merge`).
 export { brierScore } from "./core/metrics/brierScore.js";
 export { accuracy } from "./core/metrics/accuracy.js";
 export type { AccuracyOptions } from "./core/metrics/accuracy.js";

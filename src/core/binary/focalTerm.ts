@@ -21,7 +21,7 @@ const E = new Float64Array(2);
  *
  * ## Why a double-double base
  * The power multiplies the base's relative error by gamma: with the base `1 - p_t` in double (about 2 ulps)
- * the loss was 4 + 2 gamma ulps (10.5 measured at gamma = 5). Here the base b = bHi + bLo is a double-double
+ * the loss would be 4 + 2 gamma ulps (10.5 measured at gamma = 5). Here the base b = bHi + bLo is a double-double
  * (relative error about 2^-58), and `b^gamma = pow(bHi, gamma) (1 + gamma bLo / bHi)` (the binomial series'
  * first-order term; the next, gamma^2 (bLo/bHi)^2 / 2, is below 2^-100), gamma = 2 as the exact square
  * `bHi^2 + 2 bHi bLo` by Dekker's product: the factor carries Math.pow's error (under 1 ulp) and one

@@ -330,10 +330,10 @@ export function logitsPass(
   // heap number per iteration; binaryBatch.ts logitLoopPlain); the reduced loss adds +0 (an empty sum is +0).
   let sum = -0;
   let c = -0;
-  // Bench issue: the rows' scans (maxima, tails, stored exponentials) in the WebAssembly kernel first,
-  // bit for bit scanRow's results (softmaxWasm.ts); a row it flags, or all of them where it does not run,
-  // is scanned here by scanRow as before.
-  // Perf issue: with class ids and no smoothing or focal term, the kernel writes the gradient too (the
+  // The rows' scans (maxima, tails, stored exponentials) run in the WebAssembly kernel first, bit for bit
+  // scanRow's results (softmaxWasm.ts); a row it flags, or every row where it does not run, is scanned here
+  // by scanRow.
+  // With class ids and no smoothing or focal term, the kernel writes the gradient too (the
   // branch "a class id" below, bit for bit), and this loop only adds the losses of the rows it did.
   const simple = hard && smoothing === 0 && focal === null;
   KERNEL_PARAMS[0] = ignoreIndex;
