@@ -76,12 +76,11 @@ const inside = (i: Import, ...dirs: string[]) => i.target !== null && dirs.some(
 
 describe("the layers import one way", () => {
   it("finds the imports it checks (the scanner itself)", () => {
-    expect(importSpecifiers('import { a } from "./a.js";\nexport { b } from "../b.js";\nimport type {\n  C,\n} from "./c.js";\n// import "./no.js";\nconst d = await import("./d.js");\nlet fs: typeof import("node:fs");\n')).toEqual([
-      "./a.js",
-      "../b.js",
-      "./c.js",
-      "./d.js",
-    ]);
+    expect(
+      importSpecifiers(
+        'import { a } from "./a.js";\nexport { b } from "../b.js";\nimport type {\n  C,\n} from "./c.js";\n// import "./no.js";\nconst d = await import("./d.js");\nlet fs: typeof import("node:fs");\n',
+      ),
+    ).toEqual(["./a.js", "../b.js", "./c.js", "./d.js"]);
     expect(importsUnder("src/core").length).toBeGreaterThan(100);
   });
 
@@ -135,11 +134,10 @@ describe("the layers import one way", () => {
     expect(bad).toEqual([]);
   });
 
-  it("web/ uses the library only through its public name \"xent\"", () => {
+  it('web/ uses the library only through its public name "xent"', () => {
     const web = importsUnder("web/src");
     expect(web.length).toBeGreaterThan(0);
-    const ok = (i: Import) =>
-      i.target === null ? !i.specifier.startsWith("xent/") && !i.specifier.startsWith("/") : inside(i, "web", "data");
+    const ok = (i: Import) => (i.target === null ? !i.specifier.startsWith("xent/") && !i.specifier.startsWith("/") : inside(i, "web", "data"));
     expect(violations(web, ok)).toEqual([]);
   });
 });
