@@ -1,7 +1,12 @@
 import { logitLoss } from "./binaryTerms.js";
 import { expNonPositive } from "../numerics/fastExp.js";
 import {
-  expDoubleDouble,
+  INV_LN2_128,
+  LN2_128_HI,
+  LN2_128_LO,
+  POW2,
+  SHIFT,
+  T,
   fastTwoSumError,
   powDoubleDouble,
   productError,
@@ -10,14 +15,14 @@ import {
   twoSumError,
 } from "../numerics/doubleDouble.js";
 
-/** Scratch for exp(-|s|) as a double-double: [hi, lo]. */
-const E = new Float64Array(2);
 
 /**
  * @internal One sample's binary focal loss `alpha_t (1 - p_t)^gamma BCE(y, s)` (alpha < 0: no alpha), for a
  * validated label y in [0, 1] and a non-NaN logit s. Shared by the scalar and batch paths of `focalLoss`
  * (bit-identical results). The double-double steps are the small helpers of doubleDouble.ts, which V8
- * inlines here; focalTerm itself is too large to be inlined into the batch loop.
+ * inlines here; focalTerm itself is too large to be inlined into the batch loop. The exp is written out here
+ * from doubleDouble.ts's constants and tables instead of calling `expDoubleDouble`: its two results would go
+ * through a scratch array, which measured 1.25 to 1.4x slower on the focal batch (gamma = 2).
  *
  * ## Why a double-double base
  * The power multiplies the base's relative error by gamma: with the base `1 - p_t` in double (about 2 ulps)
@@ -29,8 +34,8 @@ const E = new Float64Array(2);
  * 0..8; the rest is the BCE's and alpha_t's own rounding).
  *
  * ## Method
- * 1. `e = exp(-|s|)` as eHi + eLo (`expDoubleDouble`: Tang's method as in `expNonPositive`, keeping the
- *    parts; the roundings left are those of the small terms, each under 2^-61 of e). eHi is the exp within
+ * 1. `e = exp(-|s|)` as eHi + eLo (the steps of `expDoubleDouble`: Tang's method as in `expNonPositive`,
+ *    keeping the parts; the roundings left are those of the small terms, each under 2^-61 of e). eHi is the exp within
  *    0.51 ulp and feeds the BCE (`logitLoss`) as the plain kernel would. |s| >= 745.2: e = 0.
  * 2. With `sigmoid(|s|) = 1 / (1 + e)`, `sigmoid(-|s|) = e / (1 + e)`, the base is `N / (1 + e)` with
  *    `N = c + e d`, (c, d) = (1 - y, y) for s >= 0 and (y, 1 - y) for s < 0 (N = e or 1 for a hard label):
@@ -54,9 +59,22 @@ export function focalTerm(y: number, s: number, gamma: number, alpha: number): n
   let eHi = 0;
   let eLo = 0;
   if (z < 745.2) {
-    expDoubleDouble(-z, 0, E, 0);
-    eHi = E[0]!;
-    eLo = E[1]!;
+    const x = -z;
+    const nd = x * INV_LN2_128 + SHIFT - SHIFT;
+    const a = x - nd * LN2_128_HI; // exact (see fastExp.ts)
+    const b = -nd * LN2_128_LO;
+    const r = a + b;
+    const rLo = twoSumError(a, b, r);
+    const n = nd | 0;
+    const j2 = (n & 127) << 1;
+    const scale = POW2[(n >> 7) + 1101]! * 0.5; // 2^k; k >= -1076 here, where 2^k may round (only then)
+    const hi = T[j2]!;
+    const r2 = r * r;
+    const q = r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+    const small = T[j2 + 1]! + hi * (rLo * (1 + r) + q) + hi * r;
+    const v = hi + small;
+    eHi = v * scale;
+    eLo = fastTwoSumError(hi, small, v) * scale;
   }
   const bce = logitLoss(y, s, 1, eHi);
   if (bce === 0) return 0;

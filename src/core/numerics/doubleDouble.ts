@@ -6,21 +6,23 @@ import { EXP2 } from "./kernelTables.js";
  * error about 2^-58 here), and the power is formed from it with one rounding. Shared by the binary
  * (`focalTerm`) and categorical (`categoricalFocalFactor`) focal losses.
  *
- * Every helper is small and returns one number (no scratch array, no object), so that V8 inlines it into
- * the callers' loops; the error-free transformations are written operation for operation as in the
+ * The arithmetic helpers are small and return one number (no scratch array, no object), so that V8 inlines
+ * them into the callers' loops; the error-free transformations are written operation for operation as in the
  * literature (Knuth's TwoSum, Dekker's Fast2Sum and product without FMA), each exact for finite inputs
  * whose results neither overflow nor underflow.
  */
 
-// Constants of the exp range reduction, copies of fastExp.ts's literals (V8 folds a module's own constants
-// into the code; test/focalFixtures.test.ts checks them against kernelTables.ts).
-const INV_LN2_128 = 184.6649652337873;
-const LN2_128_HI = 0.0054152123482253955;
-const LN2_128_LO = -1.0082281460997769e-13;
-const SHIFT = 6755399441055744;
-const T = Float64Array.from(EXP2);
+// Constants of the exp range reduction, copies of fastExp.ts's literals (V8 folds constants written as
+// literals into the code; test/focalFixtures.test.ts checks them against kernelTables.ts). Exported for
+// focalTerm.ts, which writes the steps of `expDoubleDouble` out.
+export const INV_LN2_128 = 184.6649652337873;
+export const LN2_128_HI = 0.0054152123482253955;
+export const LN2_128_LO = -1.0082281460997769e-13;
+export const SHIFT = 6755399441055744;
+/** 2^(j/128) for j = 0..127 as double-doubles (hi, lo at 2j, 2j + 1), kernelTables.ts's EXP2 in a Float64Array. */
+export const T = Float64Array.from(EXP2);
 /** 2^i for i = -1100..1 indexed by i + 1100, as in fastExp.ts. */
-const POW2 = new Float64Array(1102);
+export const POW2 = new Float64Array(1102);
 for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) POW2[i] = p;
 /** 2^27 + 1, Dekker's splitting constant: `t - (t - a)` with t = SPLIT a is a's upper 26 bits. */
 const SPLIT = 134217729;
