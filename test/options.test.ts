@@ -1,6 +1,6 @@
 /**
  * Unknown options (a misspelling, or an option of another function) throw a RangeError that names the option
- * and lists the allowed ones, instead of being silently ignored (src/core/checks.ts, checkOptions).
+ * and lists the allowed ones, instead of being silently ignored (src/core/common/checks.ts, checkOptions).
  */
 import { describe, expect, test } from "vitest";
 import * as xent from "xent";

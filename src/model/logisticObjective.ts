@@ -1,4 +1,4 @@
-import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binaryCrossEntropyWithLogits.js";
+import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
 import { type Matrix } from "./denseMatrix.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 

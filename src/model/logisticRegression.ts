@@ -1,6 +1,6 @@
-import { checkOptions } from "../core/checks.js";
-import { sigmoidUnchecked } from "../core/sigmoid.js";
-import { softmax } from "../core/softmax.js";
+import { checkOptions } from "../core/common/checks.js";
+import { sigmoidUnchecked } from "../core/scalar/sigmoid.js";
+import { softmax } from "../core/categorical/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";

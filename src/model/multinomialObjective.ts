@@ -1,7 +1,7 @@
-import { type CategoricalCrossEntropyOptions } from "../core/categoricalBatch.js";
-import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categoricalCrossEntropyWithLogits.js";
-import { type LossAndGrad } from "../core/reduction.js";
-import { softmax } from "../core/softmax.js";
+import { type CategoricalCrossEntropyOptions } from "../core/categorical/categoricalBatch.js";
+import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/categoricalCrossEntropyWithLogits.js";
+import { type LossAndGrad } from "../core/common/reduction.js";
+import { softmax } from "../core/categorical/softmax.js";
 import {
   type LogisticProblem,
   addPenalty,
