@@ -1,5 +1,5 @@
 // Which Parquet reader `xent eval` uses, by measurement: hyparquet (pure JavaScript; zstd pages through
-// xent's own decoder, src/io/zstdDecompress.ts, as xent reads them) against parquet-wasm
+// hyparquet-compressors' fzstd, as xent reads them) against parquet-wasm
 // (Rust's parquet crate compiled to WebAssembly, handing each row group over as Arrow IPC that apache-arrow
 // decodes). Both read the two columns of an evaluation (label INT, p DOUBLE) of one file written by DuckDB,
 // one row group at a time, as xent does; rows/s and peak memory (max RSS of a fresh process per run).
@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, openAsBlob, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { zstdDecompress } from "../src/io/zstdDecompress.js";
+import { decompressZstd } from "hyparquet-compressors";
 
 interface Result {
   rows: number;
@@ -38,7 +38,7 @@ async function readHyparquet(file: string): Promise<Omit<Result, "seconds" | "ma
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
     const parts: Record<string, ArrayLike<unknown>[]> = { label: [], p: [] };
-    await parquetRead({ file: buffer, metadata, columns: ["label", "p"], rowStart: start, rowEnd: end, compressors: { ZSTD: zstdDecompress }, onChunk: (c) => parts[c.columnName]!.push(c.columnData as ArrayLike<unknown>) });
+    await parquetRead({ file: buffer, metadata, columns: ["label", "p"], rowStart: start, rowEnd: end, compressors: { ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)) }, onChunk: (c) => parts[c.columnName]!.push(c.columnData as ArrayLike<unknown>) });
     for (const name of ["label", "p"]) if (parts[name]!.length !== 1) parts[name] = [parts[name]!.flatMap((a) => Array.from(a))];
     const label = parts.label![0]!;
     const p = parts.p![0]!;

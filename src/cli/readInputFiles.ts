@@ -26,7 +26,7 @@ export const columnarHelp = `Parquet and Arrow IPC files (file or stream format)
 name, and read one row group (Parquet) or record batch (Arrow) at a time, only the columns used: numbers
 from DOUBLE, FLOAT, INT*, DECIMAL (nearest double) and BOOLEAN (1/0) columns, text from strings, null is
 missing; errors name the file, row (from 1) and column. Parquet codecs read: snappy, zstd, gzip, brotli,
-none (not lz4). Parquet and the Arrow file format need a path (random access); the Arrow stream format is
+lz4, none. Parquet and the Arrow file format need a path (random access); the Arrow stream format is
 read from stdin too.`;
 
 /** The options of a command that reads tables with `readInputFiles`. */

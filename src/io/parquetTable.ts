@@ -1,21 +1,23 @@
 import { statSync } from "node:fs";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type ColumnValues, ColumnarRows, shareProgressSource } from "./columnarRows.js";
+import { decompressLz4, decompressLz4Raw, decompressZstd } from "hyparquet-compressors";
 import { InputError, quoteText } from "./inputError.js";
 import { type TableHandler, type TableInput } from "./tableReader.js";
-import { zstdDecompress } from "./zstdDecompress.js";
 
 /**
- * The compression codecs read: hyparquet decompresses SNAPPY itself, node:zlib GZIP and BROTLI, xent's own
- * decoder ZSTD (Node 20's zlib has none). Not LZ4 (rare in Parquet): such a file is refused with a clear
- * message.
+ * The compression codecs read: hyparquet decompresses SNAPPY itself, node:zlib GZIP and BROTLI (native), and
+ * hyparquet's companion package hyparquet-compressors ZSTD (fzstd; Node 20's zlib has no zstd), LZ4 and
+ * LZ4_RAW. LZO (deprecated in Parquet, unreadable by most writers' readers) is refused with a clear message.
  */
-const CODECS = new Set(["UNCOMPRESSED", "SNAPPY", "GZIP", "BROTLI", "ZSTD"]);
+const CODECS = new Set(["UNCOMPRESSED", "SNAPPY", "GZIP", "BROTLI", "ZSTD", "LZ4", "LZ4_RAW"]);
 
 const compressors = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
-  ZSTD: (input: Uint8Array, size: number) => zstdDecompress(input, size),
+  ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)),
+  LZ4: (input: Uint8Array, size: number) => decompressLz4(input, size),
+  LZ4_RAW: (input: Uint8Array, size: number) => decompressLz4Raw(input, size),
 };
 
 /**
@@ -48,7 +50,7 @@ export async function readParquetTable(input: TableInput, handler: TableHandler)
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       if (meta !== undefined && columns.includes(meta.path_in_schema[0]!) && !CODECS.has(meta.codec)) {
-        throw new InputError(name, 0, 0, "unsupported", `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, zstd, gzip, brotli or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`, false);
+        throw new InputError(name, 0, 0, "unsupported", `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, zstd, gzip, brotli, lz4 or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`, false);
       }
     }
   }
