@@ -155,7 +155,9 @@ Examples:
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });
-    model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
+    // A fit that does not converge says so on stderr (the library's message), and still writes the model.
+    const onWarning = (message: string) => io.stderr.write(`xent train: warning: ${message}\n`);
+    model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
     const classes = model.classes;
     if (o.multinomial === true && classes.length === 2) {
       io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
