@@ -76,9 +76,9 @@ export interface FitOptions {
 
 /** The fit history: one entry for the start and one per iteration. */
 export interface FitHistory {
-  /** The objective `0.5 ||W||^2 + C sum_i w_i L_i`. */
+  /** The objective `C sum_i w_i L_i + (1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1`. */
   objective: number[];
-  /** The infinity norm of its gradient. */
+  /** The infinity norm of its gradient (of its pseudo-gradient with an L1 term). */
   gradientNorm: number[];
 }
 
@@ -109,8 +109,8 @@ interface Fitted {
 
 /**
  * Logistic regression fitted by minimizing the cross-entropy, with scikit-learn's objective, so that both
- * reach the same optimum:
- *   f(W, b) = 0.5 ||W||^2 + C sum_i w_i L_i
+ * reach the same optimum (by default to the optimum itself: see `tol`):
+ *   f(W, b) = C sum_i w_i L_i + (1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1   (l1Ratio: 0 for "l2", 1 for "l1")
  * with the intercept b not penalized, w_i the sample weights and L_i the cross-entropy of sample i: binary
  * (one coefficient row, `P(y = classes[1]) = sigmoid(x . w + b)`) for two classes, and the full K-class
  * softmax (K rows, over-parametrized, as scikit-learn's lbfgs) for more.
