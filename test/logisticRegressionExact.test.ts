@@ -198,15 +198,16 @@ function newtonOptimum(p: Problem, C: number): { coef: number[][]; intercept: nu
 }
 
 const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
-const fits = new Map<string, LogisticRegression>();
+const fits = new WeakMap<Problem, Map<string, LogisticRegression>>();
 /** Fits quietly; fits without fit options are shared between the tests (by data and options). */
 function fitQuiet(options: LogisticRegressionOptions, p: Problem, fitOptions?: object): LogisticRegression {
-  const key = fitOptions === undefined ? `${cache.size > 0 ? [...cache.entries()].find(([, v]) => v === p)?.[0] : ""}:${JSON.stringify(options)}` : null;
-  const hit = key === null || key.startsWith("undefined") || key.startsWith(":") ? undefined : fits.get(key);
-  if (hit !== undefined) return hit;
-  const model = new LogisticRegression(options).fit({ data: p.X, nFeatures: p.d }, p.y, { onWarning: () => {}, ...fitOptions });
-  if (key !== null && !key.startsWith("undefined") && !key.startsWith(":")) fits.set(key, model);
-  return model;
+  const fit = () => new LogisticRegression(options).fit({ data: p.X, nFeatures: p.d }, p.y, { onWarning: () => {}, ...fitOptions });
+  if (fitOptions !== undefined) return fit();
+  if (!fits.has(p)) fits.set(p, new Map());
+  const byOptions = fits.get(p)!;
+  const key = JSON.stringify(options);
+  if (!byOptions.has(key)) byOptions.set(key, fit());
+  return byOptions.get(key)!;
 }
 
 /** Checks a default fit against an optimum (coef, intercept): probabilities 1e-6, objective 1e-9 relative. */
