@@ -52,6 +52,7 @@ export type {
   FitOptions,
   FitHistory,
   Solver,
+  ClassWeight,
 } from "./model/logisticRegression.js";
 export { StandardScaler } from "./model/standardScaler.js";
 export type { StandardScalerOptions, StandardScalerJSON } from "./model/standardScaler.js";
@@ -63,6 +64,8 @@ export { lbfgs } from "./model/lbfgs.js";
 export type { LbfgsOptions } from "./model/lbfgs.js";
 export { newtonCg } from "./model/newtonCg.js";
 export type { NewtonCgOptions } from "./model/newtonCg.js";
+export { owlqn } from "./model/owlqn.js";
+export type { OwlqnOptions } from "./model/owlqn.js";
 export { strongWolfeLineSearch } from "./model/lineSearch.js";
 export type { LineSearchOptions, LineSearchResult } from "./model/lineSearch.js";
 export type {

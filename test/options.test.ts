@@ -46,7 +46,7 @@ describe("unknown options", () => {
 
   test("the model classes and optimizers check their options", () => {
     expect(() => new xent.LogisticRegression({ c: 1 } as never)).toThrow(
-      new RangeError('LogisticRegression: unknown option "c" (allowed: C, penalty, fitIntercept, solver, tol, maxIter)'),
+      new RangeError('LogisticRegression: unknown option "c" (allowed: C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart)'),
     );
     expect(() => new xent.LogisticRegression().fit([[0], [1]], [0, 1], { sampleWeights: [1, 1] } as never)).toThrow(
       unknown("LogisticRegression.fit", "sampleWeights"),

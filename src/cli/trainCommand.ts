@@ -175,7 +175,9 @@ Examples:
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });
-    model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
+    // A fit that does not converge says so on stderr (the library's message), and still writes the model.
+    const onWarning = (message: string) => io.stderr.write(`xent train: warning: ${message}\n`);
+    model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
     const classes = model.classes;
     if (!model.converged) io.stderr.write(convergenceWarning(model, maxIter ?? 100, tol ?? 1e-4, o["no-standardize"] === true));
     if (o.multinomial === true && classes.length === 2) {
