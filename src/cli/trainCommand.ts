@@ -17,8 +17,8 @@ const trainOptions: OptionSpec[] = [
   { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
   { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
   { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
-  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 100); a fit stopped there is written, with a warning on stderr" },
-  { name: "tol", type: "number", value: "TOL", help: "the gradient tolerance (default 1e-4, scikit-learn's scale)" },
+  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 1000 for the exact fit, 100 with --tol); a fit stopped there is written, with a warning on stderr" },
+  { name: "tol", type: "number", value: "TOL", help: "stop at scikit-learn 1.2's lbfgs tolerance instead of the optimum (default: the exact optimum, see the README)" },
   { name: "multinomial", type: "boolean", help: "the softmax (multinomial) model; used for 3 or more classes in any case" },
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
@@ -175,11 +175,19 @@ Examples:
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });
-    // A fit that does not converge says so on stderr (the library's message), and still writes the model.
-    const onWarning = (message: string) => io.stderr.write(`xent train: warning: ${message}\n`);
+    // A fit that does not converge says so on stderr, once, and still writes the model: with --tol, the
+    // options to change; with the default exact fit, the library's message (its rule and budget).
+    let libraryWarning = "";
+    const onWarning = (message: string) => (libraryWarning = message);
     model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
     const classes = model.classes;
-    if (!model.converged) io.stderr.write(convergenceWarning(model, maxIter ?? 100, tol ?? 1e-4, o["no-standardize"] === true));
+    if (!model.converged) {
+      io.stderr.write(
+        tol !== undefined
+          ? convergenceWarning(model, maxIter ?? 100, tol, o["no-standardize"] === true)
+          : `xent train: warning: ${libraryWarning.replace("raise maxIter", "raise --max-iter")}\n`,
+      );
+    }
     if (o.multinomial === true && classes.length === 2) {
       io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
     }

@@ -1,4 +1,4 @@
-import { checkOptions } from "../core/checks.js";
+import { checkOptions } from "../core/common/checks.js";
 import { type DifferentiableObjective, type OptimizeOptions, type OptimizeResult, dot, optimizeSettings } from "./optimization.js";
 
 /** Options of `owlqn`. */
