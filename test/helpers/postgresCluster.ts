@@ -62,7 +62,7 @@ export interface PostgresCluster {
   readonly database: string;
   /** The server's major version, e.g. 15. */
   readonly version: number;
-  /** A new connected client (closed by `stop()` if still open). */
+  /** A new connected client (closed by `stop()` if still open); int8 and numeric results come back as numbers. */
   connect(): Promise<pg.Client>;
   /** Makes a file in `dir` readable by the server's user (for `COPY ... FROM 'file'`). */
   shareWithServer(path: string): void;
@@ -71,6 +71,16 @@ export interface PostgresCluster {
 }
 
 const USER = "xent";
+
+/**
+ * Result parsing: bigint (int8, oid 20) and numeric (oid 1700) as JS numbers instead of pg's strings (a numeric's
+ * decimal string converts with one correct rounding; 'NaN' and 'Infinity' too); the other types as pg parses them
+ * (float8 by parseFloat of PostgreSQL's shortest exact output).
+ */
+const numericTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === 20 || oid === 1700 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 /** Whether this process runs as root (initdb and postgres must then run as another user). */
 function isRoot(): boolean {
@@ -195,7 +205,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       database: "postgres",
       version,
       async connect() {
-        const client = new pg.Client({ host: "127.0.0.1", port, user: USER, database: "postgres" });
+        const client = new pg.Client({ host: "127.0.0.1", port, user: USER, database: "postgres", types: numericTypes });
         await client.connect();
         clients.push(client);
         return client;

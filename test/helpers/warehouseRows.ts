@@ -3,7 +3,7 @@
 // PostgreSQL's COPY and DuckDB's read_csv load.
 //
 // Most rows are an ordinary classifier: a logit s ~ N(0, 3^2), its probability p = sigmoid(s), a label drawn
-// as y ~ Bernoulli(p). About 0.12% of the rows (HARD_ROW_RATE) are saturated: one of HARD_ROWS below, where a
+// as y ~ Bernoulli(p). About 0.12% of the rows (HARD_ROW_RATE) are saturated: one of the HARD_..._ROWS below, where a
 // naive query meets exp overflow or underflow (logits ±800), a probability that rounds to 1 (logit 40), ln(0)
 // (p = 0 and 1 exactly), subnormal probabilities, and confidently wrong rows whose true loss is 36 to 800 (the
 // rows that clipping at 1e-15 undercounts). A few rows sit exactly on the decision threshold (p = 0.5, logit
@@ -20,7 +20,7 @@ export interface WarehouseRows {
   logit: Float64Array;
   weight: Float64Array;
   grp: Uint8Array;
-  /** How many rows are one of HARD_ROWS (saturated logits). */
+  /** How many rows are saturated (one of HARD_RIGHT_ROWS or HARD_WRONG_ROWS). */
   hard: number;
 }
 
@@ -34,17 +34,23 @@ export const HARD_ROW_RATE = 0.0012;
  * The saturated rows: [label, logit, prob]. The prob column is the logit's probability where that is a
  * finite loss, and otherwise the nearest probability with a finite loss (p = 0 with label 1 would be an
  * infinite loss): 1e-300, the smallest subnormal 5e-324, or 1 - 2^-53, the largest double below 1.
+ * Like a real model's, most saturated scores are right (HARD_RIGHT_ROWS); WRONG_SHARE of them are
+ * confidently wrong (HARD_WRONG_ROWS), true losses of 36 to 800 that clipping at 1e-15 counts as 34.5.
  */
-export const HARD_ROWS: readonly (readonly [label: 0 | 1, logit: number, prob: number])[] = [
-  [1, 800, 1], // right and saturated: loss exp(-800), p exactly 1
-  [0, -800, 0], // right and saturated: p exactly 0
+export const HARD_RIGHT_ROWS: readonly (readonly [label: 0 | 1, logit: number, prob: number])[] = [
+  [1, 800, 1], // loss exp(-800): exp(-800) underflows (PostgreSQL raises), p exactly 1
+  [0, -800, 0], // p exactly 0: ln(p) is ln(0) where the naive form evaluates both logs
   [1, 40, 1 - 2 ** -53], // sigmoid(40) rounds to 1: 1 - p = 0 in the naive form
   [0, -40, 1e-300],
-  [1, -800, 1e-300], // confidently wrong: loss 800 (logit), 690.8 (prob)
+];
+export const HARD_WRONG_ROWS: readonly (readonly [label: 0 | 1, logit: number, prob: number])[] = [
+  [1, -800, 1e-300], // loss 800 (logit), 690.8 (prob)
   [0, 800, 1 - 2 ** -53], // loss 800 (logit), 36.7 (prob)
   [0, 40, 1 - 2 ** -53], // loss 40, 36.7
   [1, -40, 5e-324], // loss 40, 744.4
 ];
+/** The share of confidently wrong rows among the saturated ones. */
+export const WRONG_SHARE = 0.04;
 
 /** Generates n rows from a seed (the same rows on every machine). */
 export function warehouseRows(n: number, seed = 20261207): WarehouseRows {
@@ -64,7 +70,8 @@ export function warehouseRows(n: number, seed = 20261207): WarehouseRows {
     let s: number;
     let p: number;
     if (u < HARD_ROW_RATE) {
-      const [hy, hs, hp] = HARD_ROWS[Math.floor(random() * HARD_ROWS.length)]!;
+      const kinds = random() < WRONG_SHARE ? HARD_WRONG_ROWS : HARD_RIGHT_ROWS;
+      const [hy, hs, hp] = kinds[Math.floor(random() * kinds.length)]!;
       y = hy;
       s = hs;
       p = hp;
