@@ -89,3 +89,7 @@ export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMe
 export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
 export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";
 export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/multiclassEvaluation.js";
+
+// SQL for the warehouses (issue 12): the exact log loss, Brier, accuracy and the ROC AUC bins as queries.
+export { logLossSql, SQL_DIALECTS } from "./sql/logLossSql.js";
+export type { SqlDialect, LogLossSqlOptions, LogLossSqlQueries } from "./sql/logLossSql.js";

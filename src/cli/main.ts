@@ -7,12 +7,13 @@ import { lossCommand } from "./lossCommand.js";
 import { mergeCommand } from "./mergeCommand.js";
 import { plotCommand } from "./plotCommand.js";
 import { predictCommand } from "./predictCommand.js";
+import { sqlCommand } from "./sqlCommand.js";
 import { trainCommand } from "./trainCommand.js";
 import { UsageError } from "./usageError.js";
 
 export type { CliIO } from "./cliIO.js";
 
-const commands: Command[] = [evalCommand, mergeCommand, lossCommand, trainCommand, predictCommand, plotCommand];
+const commands: Command[] = [evalCommand, mergeCommand, sqlCommand, lossCommand, trainCommand, predictCommand, plotCommand];
 
 function version(): string {
   try {

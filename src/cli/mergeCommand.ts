@@ -5,22 +5,36 @@ import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { writeState } from "./evalCommand.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { mergeStates } from "./evalRun.js";
+import { readSqlRows } from "./sqlRowsFile.js";
+import { stateFromSqlRows } from "../sql/sqlRowsState.js";
 import { UsageError } from "./usageError.js";
 
 const mergeOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the merged state (to merge again later)" },
+  {
+    name: "sql-rows",
+    type: "string",
+    multiple: true,
+    value: "FILE",
+    help: "the exported result (CSV, TSV, JSON Lines or a JSON array) of the state query of xent sql --state",
+  },
 ];
 
 export const mergeCommand: Command = {
   name: "merge",
   summary: "combine the states of sharded evaluations (eval --state-out) into the final figures",
   options: mergeOptions,
-  help: `xent merge STATE.json... [--json] [--state-out FILE]
+  help: `xent merge STATE.json... [--sql-rows FILE]... [--json] [--state-out FILE]
 
 Combines the partial states written by \`xent eval --state-out\` on shards of a data set into the figures of
 the whole: the same (to a few ulps) as evaluating the concatenated files. The states must agree on the
 input (probabilities or logits) and on --by. Merged states can be merged again.
+
+With --sql-rows, the result of the query that \`xent sql --state\` prints, run inside a database and
+exported as CSV or JSON Lines, becomes a state too (the same JSON as \`xent eval --state-out\`): the figures
+of the table, with an AUC and error bound bit-identical to \`xent eval\` on the same (unweighted or
+integer-weighted) rows.
 
 Options:
 {{options}}
@@ -29,11 +43,17 @@ Example:
   xent eval part-1.csv --label y --prob p --state-out s1.json
   xent eval part-2.csv --label y --prob p --state-out s2.json
   xent merge s1.json s2.json
+  xent sql --dialect duckdb --table preds --label y --prob p --state > state.sql
+  duckdb -c "COPY ($(cat state.sql)) TO 'rows.csv'"
+  xent merge --sql-rows rows.csv --state-out state.json
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("merge", argv, mergeOptions);
-    if (files.length === 0) throw new UsageError("merge", "no state file (give the files written by xent eval --state-out)");
-    const states = files.map((file) => {
+    const sqlRows = (o["sql-rows"] as string[] | undefined) ?? [];
+    if (files.length === 0 && sqlRows.length === 0) {
+      throw new UsageError("merge", "no state file (give the files written by xent eval --state-out, or --sql-rows FILE)");
+    }
+    const states: { file: string; value: unknown }[] = files.map((file) => {
       let text: string;
       try {
         text = readFileSync(file, "utf8");
@@ -47,6 +67,10 @@ Example:
         throw new InputError(file, 0, 0, "invalid state", `not JSON (${(e as Error).message})`, false);
       }
     });
+    for (const file of sqlRows) {
+      const { rows, where } = readSqlRows(file);
+      states.push({ file, value: stateFromSqlRows(rows, file, where) });
+    }
     const { report, state } = mergeStates(states);
     if (typeof o["state-out"] === "string") writeState(o["state-out"], state);
     await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));

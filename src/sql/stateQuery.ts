@@ -1,0 +1,37 @@
+import { rocAucCtes } from "./rocAucQuery.js";
+import { scoredRowsCtes, sumsCte } from "./scoredRows.js";
+import { type SqlPlan } from "./sqlOptions.js";
+import { toDouble } from "./stableTerms.js";
+
+/**
+ * @internal The state query (see `LogLossSqlQueries.state`): the sums and the ROC rows of every group in one
+ * result, every numeric column a double (counts below 2^53 are exact), with constant columns naming the
+ * scale, the label convention and the by column, so that the result file alone rebuilds the state.
+ *
+ * The JSON state is built by `xent merge --sql-rows` (sqlRowsState.ts), not by the query: JSON functions and
+ * the text form of a double differ between engines (several print 15 or 17 digits, or "inf"), while every
+ * engine exports a result as CSV or JSON Lines with round-tripping doubles, which the reader checks.
+ */
+export function buildStateQuery(plan: SqlPlan): string {
+  const { d, by } = plan;
+  const nul = toDouble(d, "NULL");
+  const meta = [
+    `'${plan.scale}' AS scale`,
+    `'${plan.labels}' AS labels`,
+    ...(by === null ? [] : [`'${plan.byName!}' AS by_column`, "group_key"]),
+  ].join(", ");
+  const sums = ["row_count", "weight", "loss_sum", "infinite_loss_count", "brier_sum", "correct_weight", "invalid_count"];
+  return `WITH ${scoredRowsCtes(plan)},
+${sumsCte(plan)},
+${rocAucCtes(plan)}
+SELECT 'sums' AS row_kind, ${meta},
+  ${sums.map((c) => `${toDouble(d, c)} AS ${c}`).join(", ")},
+  ${nul} AS score_key, ${nul} AS positive, ${nul} AS negative
+FROM xent_sums
+UNION ALL
+SELECT mode AS row_kind, ${meta},
+  ${sums.map((c) => `${nul} AS ${c}`).join(", ")},
+  score_key, positive, negative
+FROM xent_roc
+`;
+}
