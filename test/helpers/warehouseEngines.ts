@@ -21,6 +21,8 @@ export interface WarehouseEngine {
   /** Creates `table` (label, prob, logit, weight, grp) from the CSV file (with a header). */
   load(table: string, csvPath: string): Promise<void>;
   query(sql: string): Promise<ResultRow[]>;
+  /** Exports a query's result as CSV with a header, by the engine itself (COPY ... TO), as a user would. */
+  exportCsv(sql: string, path: string): Promise<void>;
   /** Stops the engine and removes its files. */
   close(): Promise<void>;
 }
@@ -49,6 +51,9 @@ export async function openDuckdb(options: { threads?: number } = {}): Promise<Wa
       await connection.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${duckdbReadCsv(csvPath)}`);
     },
     query,
+    async exportCsv(sql, path) {
+      await connection.run(`COPY (${sql}) TO '${path.replaceAll("'", "''")}' (HEADER)`);
+    },
     async close() {
       connection.closeSync();
       instance.closeSync();
@@ -86,6 +91,10 @@ export async function openPostgres(): Promise<WarehouseEngine> {
         await client.query(`ANALYZE ${table}`);
       },
       query,
+      async exportCsv(sql, path) {
+        // Server-side COPY: the file is written by the server's user, into the cluster's dir (which it owns).
+        await client.query(`COPY (${sql}) TO '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`);
+      },
       close: () => cluster.stop(),
     };
   } catch (e) {
