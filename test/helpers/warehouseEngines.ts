@@ -1,7 +1,8 @@
 // The two real engines behind one small interface, for the warehouse tests and bench/warehouse.bench.ts:
 // DuckDB in process (@duckdb/node-api) and PostgreSQL in a throwaway cluster (postgresCluster.ts), each loaded
 // with the same CSV of warehouse rows (warehouseRows.ts).
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -23,6 +24,11 @@ export interface WarehouseEngine {
   query(sql: string): Promise<ResultRow[]>;
   /** Exports a query's result as CSV with a header, by the engine itself (COPY ... TO), as a user would. */
   exportCsv(sql: string, path: string): Promise<void>;
+  /**
+   * Exports a query's result as CSV through the engine's command-line client, where this suite has one
+   * (PostgreSQL: `psql --csv -f query.sql -o rows.csv`, the README's example).
+   */
+  exportCsvByClient?(sql: string, path: string): Promise<void>;
   /** Stops the engine and removes its files. */
   close(): Promise<void>;
 }
@@ -94,6 +100,16 @@ export async function openPostgres(): Promise<WarehouseEngine> {
       async exportCsv(sql, path) {
         // Server-side COPY: the file is written by the server's user, into the cluster's dir (which it owns).
         await client.query(`COPY (${sql}) TO '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`);
+      },
+      async exportCsvByClient(sql, path) {
+        const sqlFile = `${path}.sql`;
+        writeFileSync(sqlFile, sql);
+        const r = spawnSync(
+          join(cluster.bindir, "psql"),
+          ["-X", "-v", "ON_ERROR_STOP=1", "-h", cluster.host, "-p", String(cluster.port), "-U", cluster.user, "-d", cluster.database, "--csv", "-f", sqlFile, "-o", path],
+          { encoding: "utf8", timeout: 300_000 },
+        );
+        if (r.status !== 0) throw new Error(`psql failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
       },
       close: () => cluster.stop(),
     };

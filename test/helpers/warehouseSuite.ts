@@ -25,6 +25,8 @@ export interface WarehouseSuiteOptions {
    * unweighted, ungrouped metrics and the naive queries always run on the million.
    */
   smallRows?: number;
+  /** Also export the state query through the engine's command-line client (`exportCsvByClient`) and merge it. */
+  clientExport?: boolean;
 }
 
 interface Case {
@@ -196,6 +198,27 @@ export function warehouseSuite(open: () => Promise<WarehouseEngine>, options: Wa
       }
     }, 120_000);
   }
+
+  test.runIf(options.clientExport === true)(
+    "state query exported by the command-line client (psql --csv), merged by xent merge --sql-rows: the same figures",
+    async () => {
+      const table = options.smallRows !== undefined ? "preds_small" : "preds";
+      const sql = logLossSql({ dialect: db().dialect, table, label: "label", logit: "logit", weight: "weight" }).state;
+      const csv = join(db().dir, "state-client.csv");
+      await db().exportCsvByClient!(sql, csv);
+      const got = await xentMerge(["--sql-rows", csv]);
+      const want = reference(table, "logit", true);
+      // Weighted (3-decimal weights): the AUC to the rounding of the per-bin weight sums, the rest as above.
+      expect(got.rows).toBe(want.rows);
+      expect(relativeError(got.weight as number, want.weight)).toBeLessThanOrEqual(1e-15);
+      expect(relativeError(got.logLoss as number, want.logLoss!)).toBeLessThanOrEqual(TOLERANCE);
+      expect(relativeError(got.brier as number, want.brier!)).toBeLessThanOrEqual(TOLERANCE);
+      expect(relativeError(got.accuracy as number, want.accuracy!)).toBeLessThanOrEqual(1e-15);
+      expect(relativeError(got.rocAuc as number, want.rocAuc!)).toBeLessThanOrEqual(1e-14);
+      expect(relativeError(got.rocAucErrorBound as number, want.rocAucErrorBound!)).toBeLessThanOrEqual(1e-12);
+    },
+    120_000,
+  );
 
   test("an infinite true loss is reported as Infinity and counted, for probabilities and logits", async () => {
     const inf = tables.inf!;
