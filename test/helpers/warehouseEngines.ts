@@ -85,7 +85,7 @@ export async function openPostgres(): Promise<WarehouseEngine> {
     const [versionRow] = await query("SHOW server_version");
     return {
       dialect: "postgres",
-      version: `PostgreSQL ${String(versionRow?.server_version)}`,
+      version: `PostgreSQL ${String(versionRow?.server_version).split(" ")[0]}`,
       dir: cluster.dir,
       async load(table, csvPath) {
         // Server-side COPY: the server reads the file itself (it must be readable by the server's user), the
