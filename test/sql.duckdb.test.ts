@@ -3,7 +3,7 @@
 // and `xent eval --json` against `xent merge --sql-rows` (the state query's exported rows) for the state path.
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BinaryEvaluation, logLossSql, type LogLossSqlOptions } from "xent";
+import { BinaryEvaluation, logLossSql, type LogLossSqlOptions, RocAucAccumulator } from "xent";
 import { tempDir, xentInProcess } from "./cliHelpers.js";
 import { rng } from "./rng.js";
 
@@ -269,4 +269,97 @@ describe("logLossSql on DuckDB, special cases", () => {
     expect(a[0]!.log_loss).toBe(b[0]!.log_loss);
     expectMetrics(a[0]!, main.slice(0, 1000), "probability", true);
   });
+});
+
+describe("the ROC AUC histogram bins in SQL are RocAucAccumulator's, at the edges", () => {
+  /** x's neighbours: the doubles just below and above (x > 0 normal or subnormal). */
+  const around = (x: number): number[] => {
+    const b = new Float64Array([x]);
+    const u = new BigInt64Array(b.buffer);
+    const out = [x];
+    for (const d of [-1n, 1n]) {
+      u[0] = new BigInt64Array(new Float64Array([x]).buffer)[0]! + d;
+      out.push(b[0]!);
+    }
+    return out.filter((v) => v >= 0);
+  };
+  const probabilities = [0, 1, 0.5, 5e-324, 2.2250738585072014e-308, 1e-300, 1 - 2 ** -53, 0.25 + 2 ** -54];
+  for (let k = 1; k <= 70; k++) {
+    probabilities.push(...around(2 ** -k), ...around(2 ** -k * 1.00390625), ...around(2 ** -k * 1.99609375));
+    if (k > 1) probabilities.push(...around(1 - 2 ** -k), ...around(1 - 2 ** -k * 1.00390625));
+  }
+  const logits = [-Infinity, Infinity, 0, -0, -800, 800];
+  for (const edge of [-64, 64, -63.99609375, 63.99609375, -1 / 256, 1 / 256, 0.5, -0.5, 31.25]) logits.push(...(edge > 0 ? around(edge) : around(-edge).map((v) => -v)));
+
+  for (const [scale, special] of [["probability", probabilities], ["logit", logits]] as const) {
+    it(`${scale}: ${special.length} edge scores among 70000 others`, async () => {
+      const r = rng(scale.length);
+      const scores = [...special.filter((x) => scale === "logit" || (x >= 0 && x <= 1))];
+      while (scores.length < 70_000) scores.push(scale === "probability" ? r() : (r() - 0.5) * 140);
+      const labels = scores.map((_, i) => (i % 3 === 0 ? 1 : 0));
+      const weights = scores.map((_, i) => 1 + (i % 4));
+      const table = `edges_${scale}`;
+      const path = tmp.file(`${table}.csv`, "y,x,w\n" + scores.map((x, i) => `${labels[i]},${x},${weights[i]}`).join("\n") + "\n");
+      await c.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv('${path}', header = true, columns = {'y': 'INTEGER', 'x': 'DOUBLE', 'w': 'DOUBLE'})`);
+      const rows = await query(logLossSql({ dialect: "duckdb", table, label: "y", [scale === "probability" ? "prob" : "logit"]: "x", weight: "w" }).rocAuc);
+      const acc = new RocAucAccumulator(scale).add(labels, scores, weights);
+      expect(acc.exact).toBe(false);
+      const want = acc.toJSON();
+      expect(rows.every((x) => x.mode === "histogram")).toBe(true);
+      expect(rows.map((x) => x.score_key)).toEqual(want.keys);
+      expect(rows.map((x) => x.positive)).toEqual(want.positive);
+      expect(rows.map((x) => x.negative)).toEqual(want.negative);
+    });
+  }
+});
+
+describe("logLossSql on DuckDB, an empty table", () => {
+  it("gives no figures (NULL), and a state with 0 rows", async () => {
+    await c.run("CREATE TABLE empty_preds (y INTEGER, p DOUBLE)");
+    const q = logLossSql({ dialect: "duckdb", table: "empty_preds", label: "y", prob: "p" });
+    const [m] = await query(q.metrics);
+    expect(Number(m!.row_count)).toBe(0);
+    expect(m!.log_loss).toBe(null);
+    const file = `${tmp.dir}/empty.rows.csv`;
+    await c.run(`COPY (${q.state}) TO '${file}' (HEADER)`);
+    const r = await xentInProcess(["merge", "--sql-rows", file, "--json"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.rows).toBe(0);
+    expect(out.logLoss).toBe(null);
+    expect(out.rocAuc).toBe(null);
+  });
+});
+
+describe("the Spark, BigQuery, Trino and Snowflake queries, read by DuckDB", () => {
+  // Not those engines, but a check of the queries' structure and arithmetic: DuckDB reads their syntax once
+  // FLOAT64 is a type name and LOG1P a macro (Kahan's form, accurate). Their sums are plain SUM, hence 1e-13.
+  beforeAll(async () => {
+    await c.run("CREATE TYPE FLOAT64 AS DOUBLE");
+    await c.run("CREATE MACRO log1p(x) AS CASE WHEN 1 + x = 1 THEN x ELSE x * ln(1 + x) / ((1 + x) - 1) END");
+  });
+  for (const dialect of ["spark", "bigquery", "trino", "snowflake"] as const) {
+    it(`${dialect}: the figures of the DuckDB query, AUC bit for bit`, async () => {
+      for (const col of [{ prob: "p" }, { logit: "s" }]) {
+        const options = { table: "preds", label: "y", ...col, weight: "w", by: "g" };
+        const own = await query(logLossSql({ dialect: "duckdb", ...options }).metrics);
+        const q = logLossSql({ dialect, ...options });
+        const got = await query(q.metrics);
+        expect(got.map((r) => r.group_key)).toEqual(own.map((r) => r.group_key));
+        got.forEach((r, i) => {
+          for (const k of ["log_loss", "brier", "accuracy", "weight"]) expect(rel(Number(r[k]), Number(own[i]![k]))).toBeLessThanOrEqual(1e-13);
+          for (const k of ["row_count", "positive_count", "negative_count", "infinite_loss_count", "invalid_count"]) expect(Number(r[k])).toBe(Number(own[i]![k]));
+        });
+        const file = `${tmp.dir}/${dialect}.rows.csv`;
+        await c.run(`COPY (${q.state}) TO '${file}' (HEADER)`);
+        const ownFile = `${tmp.dir}/${dialect}.own.rows.csv`;
+        await c.run(`COPY (${logLossSql({ dialect: "duckdb", ...options }).state}) TO '${ownFile}' (HEADER)`);
+        const a = JSON.parse((await xentInProcess(["merge", "--sql-rows", file, "--json"])).stdout) as Record<string, any>;
+        const b = JSON.parse((await xentInProcess(["merge", "--sql-rows", ownFile, "--json"])).stdout) as Record<string, any>;
+        expect(a.rocAuc).toBe(b.rocAuc);
+        expect(a.rocAucErrorBound).toBe(b.rocAucErrorBound);
+        expect(a.rocAucErrorBound).toBeGreaterThan(0);
+      }
+    });
+  }
 });

@@ -75,7 +75,6 @@ export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
       { name: "FLOOR", url: `${duckdbDocs}#floorx` },
       { name: "CAST", url: "https://duckdb.org/docs/stable/sql/expressions/cast" },
       { name: "COUNT", url: `${duckdbAggregates}#countarg` },
-      { name: "SUM", url: `${duckdbAggregates}#sumarg` },
       { name: "FSUM", url: `${duckdbAggregates}#fsumarg` },
     ],
   },

@@ -12,7 +12,9 @@ except exists extract false fetch filter following for foreign from full grant g
 in inner insert intersect interval into is join lateral leading left like limit localtime localtimestamp
 natural new not null of offset on only or order outer over partition preceding primary qualify range recursive
 references regexp right rlike row rows sample select session_user set some start struct table tablesample then
-to trailing true union unique unknown update user using values when where window with`.split(/\s+/),
+to trailing true union unique unknown update user using values when where window with
+assert_rows_modified contains cube define enum escape exclude groups hash ignore lookup merge no nulls proto
+respect rollup treat unbounded unnest within`.split(/\s+/),
 );
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -38,6 +38,8 @@ export function sqlNumber(v: unknown, what: string): number | null {
   return Number(t);
 }
 
+const SUM_COLUMNS = ["row_count", "weight", "loss_sum", "infinite_loss_count", "brier_sum", "correct_weight", "invalid_count"];
+
 interface GroupRows {
   sums: SqlResultRow | null;
   mode: "exact" | "histogram" | null;
@@ -51,7 +53,8 @@ interface GroupRows {
  * runs of the query on disjoint shards may be concatenated only if they are merged as separate files).
  * Per group: the sums row gives rows, weight, loss (Infinity when `infinite_loss_count` > 0), brier and
  * correct; the "exact" or "histogram" rows give the ROC AUC accumulator (maxDistinct 65536). The total is
- * the merge of the groups (exact as long as the per-score weight sums are: integer weights). Malformed rows
+ * the merge of the groups (exact as long as the per-score weight sums are: integer weights). A NULL group
+ * value is the group "" (as an empty field of `xent eval --by`). Malformed rows
  * throw a RangeError naming the row (1-based, as `where(i)` describes it) and the column.
  */
 export function stateFromSqlRows(rows: readonly SqlResultRow[], file: string, where: (i: number) => string = (i) => `row ${i + 1}`): SqlRowsState {
@@ -90,7 +93,8 @@ export function stateFromSqlRows(rows: readonly SqlResultRow[], file: string, wh
     if (kind === "sums") {
       if (g.sums !== null) throw new RangeError(`${at}: a second sums row for group ${JSON.stringify(key)}`);
       g.sums = row;
-      for (const c of ["row_count", "weight", "loss_sum", "infinite_loss_count", "brier_sum", "correct_weight", "invalid_count"]) num(c);
+      // A sum over no rows is NULL in SQL (an empty table or group): read as 0 below.
+      for (const c of SUM_COLUMNS) if (sqlNumber(row[c], `${at}: ${c}`) !== null) num(c);
     } else if (kind === "exact" || kind === "histogram") {
       if (g.mode !== null && g.mode !== kind) throw new RangeError(`${at}: group ${JSON.stringify(key)} has both exact and histogram rows`);
       g.mode = kind;
@@ -105,7 +109,7 @@ export function stateFromSqlRows(rows: readonly SqlResultRow[], file: string, wh
   for (const [key, g] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const name = by === null ? "the table" : `group ${JSON.stringify(key)}`;
     if (g.sums === null) throw new RangeError(`${file}: no sums row for ${name}`);
-    const n = (c: string) => sqlNumber(g.sums![c], `${file}: ${name}: ${c}`)!;
+    const n = (c: string) => sqlNumber(g.sums![c], `${file}: ${name}: ${c}`) ?? 0;
     invalid += n("invalid_count");
     const rowCount = n("row_count");
     const state = {

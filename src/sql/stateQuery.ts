@@ -8,9 +8,12 @@ import { toDouble } from "./stableTerms.js";
  * result, every numeric column a double (counts below 2^53 are exact), with constant columns naming the
  * scale, the label convention and the by column, so that the result file alone rebuilds the state.
  *
- * The JSON state is built by `xent merge --sql-rows` (sqlRowsState.ts), not by the query: JSON functions and
- * the text form of a double differ between engines (several print 15 or 17 digits, or "inf"), while every
- * engine exports a result as CSV or JSON Lines with round-tripping doubles, which the reader checks.
+ * The JSON state is built by `xent merge --sql-rows` (sqlRowsState.ts), not by the query: JSON functions, and
+ * the text of a double inside a string, differ between engines (15 or 17 digits, "inf" or "Infinity", no
+ * JSON type at all in some), and xent's state keeps the compensation of each sum, which no engine has; an
+ * exported result is plain rows that one reader handles for all engines. The exported doubles must
+ * round-trip (DuckDB, PostgreSQL >= 12, Spark, BigQuery and Trino write the shortest round-tripping form);
+ * the AUC of `xent merge` is bit-identical to `xent eval`'s only then.
  */
 export function buildStateQuery(plan: SqlPlan): string {
   const { d, by } = plan;
