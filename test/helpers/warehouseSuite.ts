@@ -27,6 +27,12 @@ export interface WarehouseSuiteOptions {
   smallRows?: number;
   /** Also export the state query through the engine's command-line client (`exportCsvByClient`) and merge it. */
   clientExport?: boolean;
+  /**
+   * A known bug of the generated queries on this engine: their sums are not exact (PostgreSQL's
+   * `CAST(x AS NUMERIC)` keeps 15 significant digits of a double). The "exact sums" test is then marked
+   * `test.fails`: it passes while the bug is there and fails, as a reminder to drop this flag, once fixed.
+   */
+  knownInexactSums?: boolean;
 }
 
 interface Case {
@@ -95,6 +101,20 @@ async function xentMerge(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
+/** One row per group, label 0, probabilities with 16 to 17 significant digits. */
+function singleRowGroups(): WarehouseRows {
+  const prob = Float64Array.from([1 / 3, 2 / 3, 0.1234567890123456, 1 / 7]);
+  return {
+    n: 4,
+    label: new Float64Array(4),
+    prob,
+    logit: prob.map((p) => Math.log(p / (1 - p))),
+    weight: new Float64Array(4).fill(1),
+    grp: Uint8Array.from([0, 1, 2, 3]),
+    hard: 0,
+  };
+}
+
 /** Defines the suite for one engine (inside the caller's describe). */
 export function warehouseSuite(open: () => Promise<WarehouseEngine>, options: WarehouseSuiteOptions = {}): void {
   let engine: WarehouseEngine | null = null;
@@ -118,6 +138,7 @@ export function warehouseSuite(open: () => Promise<WarehouseEngine>, options: Wa
     engine = await open();
     tables.preds = warehouseRows(WAREHOUSE_TEST_ROWS);
     tables.inf = infiniteLossRows();
+    tables.single = singleRowGroups();
     if (options.smallRows !== undefined) tables.preds_small = warehouseRows(options.smallRows, 99);
     for (const [name, rows] of Object.entries(tables)) {
       const csv = join(db().dir, `${name}.csv`);
@@ -218,6 +239,24 @@ export function warehouseSuite(open: () => Promise<WarehouseEngine>, options: Wa
       expect(relativeError(got.rocAucErrorBound as number, want.rocAucErrorBound!)).toBeLessThanOrEqual(1e-12);
     },
     120_000,
+  );
+
+  // One row per group: each group's sum is one term, so exact sums give the term itself. The Brier term
+  // (p - y)^2 is one correctly rounded multiplication in SQL and in xent alike, so the result must be xent's
+  // to the bit; with 17-digit probabilities (1/3, ...) a sum that rounds its terms to 15 digits is not.
+  (options.knownInexactSums === true ? test.fails : test)(
+    "exact sums: one row per group gives xent's Brier term to the bit (17 significant digits)",
+    async () => {
+      const got = await db().query(logLossSql({ dialect: db().dialect, table: "single", label: "label", prob: "prob", by: "grp" }).metrics);
+      for (const row of got) {
+        const g = GROUPS.indexOf(row.group_key as (typeof GROUPS)[number]);
+        const want = evaluate(tables.single!, "prob", false, g).metrics();
+        expect(row.row_count).toBe(1);
+        expect(row.brier, `group ${String(row.group_key)}`).toBe(want.brier);
+      }
+      expect(got).toHaveLength(GROUPS.length);
+    },
+    60_000,
   );
 
   test("an infinite true loss is reported as Infinity and counted, for probabilities and logits", async () => {
