@@ -2,8 +2,8 @@
 // stopped and removed afterwards): 1M rows with saturated logits (WAREHOUSE_TEST_ROWS) for the plain metrics
 // and the naive forms; 100k rows of the same kind for the weighted and grouped cases and the state query (xent's
 // query takes seconds per million rows in PostgreSQL, and the suite should stay near a minute). Without
-// PostgreSQL installed the suite is skipped locally, with a message; under CI (`CI` set) it runs and fails,
-// since CI installs PostgreSQL (.ci/run).
+// PostgreSQL installed the suite is skipped locally, with a message; under CI (`CI` or `XENT_REQUIRE_POSTGRES`
+// set, as .ci/run does) it runs and fails, since CI installs PostgreSQL (.ci/run).
 import { describe } from "vitest";
 import { postgresSkipReason } from "./helpers/postgresCluster.js";
 import { openPostgres } from "./helpers/warehouseEngines.js";

@@ -227,10 +227,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 
 /**
  * Why the PostgreSQL tests of this run are skipped, or null when they run. They are skipped only when the
- * server is not installed and we are not under CI (`CI` set): CI installs it (.ci/run), so there its
- * absence is a broken setup and the tests run and fail loudly (startPostgresCluster throws).
+ * server is not installed and we are not under CI (`CI` or `XENT_REQUIRE_POSTGRES` set; .ci/run sets the
+ * latter): CI installs it (.ci/run), so there its absence is a broken setup and the tests run and fail loudly
+ * (startPostgresCluster throws).
  */
 export function postgresSkipReason(): string | null {
-  if (findPostgresBinaries() !== null || process.env.CI) return null;
+  if (findPostgresBinaries() !== null || process.env.CI || process.env.XENT_REQUIRE_POSTGRES) return null;
   return "PostgreSQL's server is not installed (apt-get install postgresql); the PostgreSQL tests are skipped locally";
 }
