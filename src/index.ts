@@ -93,3 +93,5 @@ export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/multic
 // SQL for the warehouses (issue 12): the exact log loss, Brier, accuracy and the ROC AUC bins as queries.
 export { logLossSql, SQL_DIALECTS } from "./sql/logLossSql.js";
 export type { SqlDialect, LogLossSqlOptions, LogLossSqlQueries } from "./sql/logLossSql.js";
+export { stateFromSqlRows } from "./sql/sqlRowsState.js";
+export type { SqlResultRow, SqlRowsState } from "./sql/sqlRowsState.js";

@@ -77,7 +77,7 @@ describe("xent merge --sql-rows", () => {
     const file = tmp.file(
       "rows.json",
       [
-        `{"row_kind":"sums","scale":"logit","labels":"01","row_count":2,"weight":2,"loss_sum":0.5,"infinite_loss_count":1,"brier_sum":1,"correct_weight":1,"invalid_count":0,"score_key":null,"positive":null,"negative":null}`,
+        `{"ROW_KIND":"sums","SCALE":"logit","labels":"01","row_count":2,"weight":2,"loss_sum":0.5,"infinite_loss_count":1,"brier_sum":1,"correct_weight":1,"invalid_count":0,"score_key":null,"positive":null,"negative":null}`,
         `{"row_kind":"exact","scale":"logit","labels":"01","row_count":null,"weight":null,"loss_sum":null,"infinite_loss_count":null,"brier_sum":null,"correct_weight":null,"invalid_count":null,"score_key":-Infinity,"positive":1,"negative":0}`,
         `{"row_kind":"exact","scale":"logit","labels":"01","row_count":null,"weight":null,"loss_sum":null,"infinite_loss_count":null,"brier_sum":null,"correct_weight":null,"invalid_count":null,"score_key":"inf","positive":0,"negative":1}`,
       ].join("\n"),

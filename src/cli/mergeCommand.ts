@@ -44,7 +44,7 @@ Example:
   xent eval part-2.csv --label y --prob p --state-out s2.json
   xent merge s1.json s2.json
   xent sql --dialect duckdb --table preds --label y --prob p --state > state.sql
-  duckdb -c "COPY ($(cat state.sql)) TO 'rows.csv'"
+  duckdb db.duckdb -c "COPY ($(cat state.sql)) TO 'rows.csv' (HEADER)"
   xent merge --sql-rows rows.csv --state-out state.json
 `,
   async run(argv: string[], io: CliIO): Promise<number> {

@@ -44,7 +44,7 @@ Examples:
   xent sql --dialect bigquery --table my-project.ml.preds --label y --logit s --weight w
   xent sql --dialect snowflake --table "(SELECT * FROM preds WHERE day = '2026-12-01')" --label y --prob p
   xent sql --dialect duckdb --table preds --label y --prob p --state > state.sql
-  duckdb -c "COPY ($(cat state.sql)) TO 'rows.csv'" && xent merge --sql-rows rows.csv
+  duckdb db.duckdb -c "COPY ($(cat state.sql)) TO 'rows.csv' (HEADER)" && xent merge --sql-rows rows.csv
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("sql", argv, sqlOptions);

@@ -8,6 +8,7 @@ import { type SqlResultRow } from "../sql/sqlRowsState.js";
  * of objects, or CSV/TSV with a header line (RFC 4180 quoting; an empty field is NULL). The format is told
  * from the first character, not the name. `where(i)` names the file and line of row i for messages.
  * Bare `Infinity`, `-Infinity` and `NaN` tokens (some engines write them in JSON) are read as numbers.
+ * Column names are read case-insensitively (Snowflake writes ROW_KIND).
  */
 export function readSqlRows(file: string): { rows: SqlResultRow[]; where: (i: number) => string } {
   let text: string;
@@ -22,7 +23,7 @@ export function readSqlRows(file: string): { rows: SqlResultRow[]; where: (i: nu
   if (first === "[") {
     const parsed = parseJson(text, file, 1);
     if (!Array.isArray(parsed)) throw new InputError(file, 1, 0, "invalid SQL rows", "not a JSON array", false);
-    return { rows: parsed as SqlResultRow[], where: (i) => `${file}: element ${i + 1}` };
+    return { rows: (parsed as SqlResultRow[]).map(lowerKeys), where: (i) => `${file}: element ${i + 1}` };
   }
   if (first === "{") {
     const rows: SqlResultRow[] = [];
@@ -31,12 +32,17 @@ export function readSqlRows(file: string): { rows: SqlResultRow[]; where: (i: nu
       if (line.trim() === "") return;
       const v = parseJson(line, file, i + 1);
       if (v === null || typeof v !== "object" || Array.isArray(v)) throw new InputError(file, i + 1, 0, "invalid SQL rows", "not a JSON object", false);
-      rows.push(v as SqlResultRow);
+      rows.push(lowerKeys(v as SqlResultRow));
       lines.push(i + 1);
     });
     return { rows, where: (i) => `${file}:${lines[i]}` };
   }
   return readDelimited(text, file);
+}
+
+/** Column names in lower case: Snowflake names unquoted result columns in upper case. */
+function lowerKeys(row: SqlResultRow): SqlResultRow {
+  return row !== null && typeof row === "object" ? Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v])) : row;
 }
 
 function parseJson(text: string, file: string, line: number): unknown {
