@@ -13,5 +13,5 @@ const skip = postgresSkipReason();
 if (skip !== null) console.warn(`SKIPPED: ${skip}`);
 
 describe.skipIf(skip !== null)(`PostgreSQL: logLossSql on ${WAREHOUSE_TEST_ROWS} rows (weighted, grouped, state: 100000)`, () => {
-  warehouseSuite(openPostgres, { smallRows: 100_000, clientExport: true, knownInexactSums: true });
+  warehouseSuite(openPostgres, { smallRows: 100_000, clientExport: true });
 });
