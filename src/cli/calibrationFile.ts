@@ -1,5 +1,16 @@
 import { readFileSync } from "node:fs";
-import { type Calibration, type ScoreScale, calibrationFromJSON, logit, plattCalibratedLogit, temperatureScaledLogits } from "../index.js";
+import {
+  type Calibration,
+  type Features,
+  type LogisticRegression,
+  type ScoreScale,
+  calibrationFromJSON,
+  logit,
+  plattCalibratedLogit,
+  sigmoid,
+  softmax,
+  temperatureScaledLogits,
+} from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type EvalRun } from "./evalRun.js";
 
@@ -22,7 +33,7 @@ export function loadCalibration(path: string): Calibration {
 /** One line saying which calibration is applied (for eval's output). */
 export function describeCalibration(path: string, c: Calibration): string {
   return c.method === "platt"
-    ? `calibrated by ${path}: Platt scaling, p = sigmoid(${c.a} s + ${c.b})`
+    ? `calibrated by ${path}: Platt scaling, p = sigmoid(${c.a} s ${c.b < 0 ? "-" : "+"} ${Math.abs(c.b)})`
     : `calibrated by ${path}: temperature scaling, T = ${c.temperature}`;
 }
 
@@ -64,4 +75,32 @@ export function calibratedSink(run: EvalRun, c: Calibration, scale: ScoreScale):
   };
   // The handlers only call these four methods of their run.
   return sink as unknown as EvalRun;
+}
+
+/** A UsageError-free check that a calibration suits a model of `classes` classes (an InputError naming the file). */
+export function checkCalibrationFits(path: string, c: Calibration, classes: number): void {
+  const bad = (m: string) => new InputError(path, 0, 0, "invalid calibration", m, false);
+  if (c.method === "platt" && classes !== 2) throw bad(`Platt scaling is for a binary model; this model has ${classes} classes (calibrate it with --logits: temperature scaling)`);
+  if (c.method === "temperature" && c.classes !== classes) throw bad(`the temperature was fitted on ${c.classes} classes; this model has ${classes}`);
+}
+
+/**
+ * A model's probabilities after recalibration, row-major n x K like `predictProba`, from its logits (never from
+ * rounded probabilities): binary, `[sigmoid(-z'), sigmoid(z')]` with z' = a z + b (Platt) or z / T; multi-class,
+ * `softmax(z / T)`.
+ */
+export function calibratedProba(model: LogisticRegression, X: Features, c: Calibration): Float64Array {
+  const z = model.decisionFunction(X);
+  const k = model.classes.length;
+  if (k === 2) {
+    const out = new Float64Array(z.length * 2);
+    for (let i = 0; i < z.length; i++) {
+      const s = c.method === "platt" ? plattCalibratedLogit(c.a, c.b, z[i]!) : c.temperature === Infinity ? 0 : z[i]! / c.temperature;
+      out[2 * i] = sigmoid(-s);
+      out[2 * i + 1] = sigmoid(s);
+    }
+    return out;
+  }
+  if (c.method !== "temperature") throw new RangeError("a Platt calibration is for binary models");
+  return softmax(temperatureScaledLogits(c.temperature, z), { classes: k });
 }
