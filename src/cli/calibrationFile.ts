@@ -77,7 +77,7 @@ export function calibratedSink(run: EvalRun, c: Calibration, scale: ScoreScale):
   return sink as unknown as EvalRun;
 }
 
-/** A UsageError-free check that a calibration suits a model of `classes` classes (an InputError naming the file). */
+/** Checks that a calibration suits a model of `classes` classes (else an InputError naming the calibration file). */
 export function checkCalibrationFits(path: string, c: Calibration, classes: number): void {
   const bad = (m: string) => new InputError(path, 0, 0, "invalid calibration", m, false);
   if (c.method === "platt" && classes !== 2) throw bad(`Platt scaling is for a binary model; this model has ${classes} classes (calibrate it with --logits: temperature scaling)`);

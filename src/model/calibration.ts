@@ -51,6 +51,8 @@ export function calibrationToJSON(c: Calibration): string {
 /**
  * The Platt-calibrated logit `a s + b` of a logit s. An infinite s stays infinite (with the sign of a; a = 0
  * gives b, the limit of 0 · s being taken as 0: the scores then do not matter).
+ *
+ * @example plattCalibratedLogit(2, 1, 3) // 7
  */
 export function plattCalibratedLogit(a: number, b: number, s: number): number {
   return a === 0 ? b : a * s + b;

@@ -59,6 +59,8 @@ export interface PlattFit {
  *
  * Throws a RangeError when a class has no weight or the scores are all equal (the slope is then not
  * identifiable), or when a score is not finite (infinite scores belong to no finite fit: drop them first).
+ *
+ * @example fitPlattScaling({ scores: Float64Array.of(-1, 1), positive: Float64Array.of(1, 3), negative: Float64Array.of(3, 1) }).a // 1.0986122886681098 (log 3 within an ulp: 1/4 and 3/4 positive)
  */
 export function fitPlattScaling(data: PlattData, options: PlattScalingOptions = {}): PlattFit {
   const fn = "fitPlattScaling";

@@ -48,6 +48,8 @@ export interface TemperatureFit {
  *
  * Logits must be finite, except -Infinity for a class that is not the row's label (probability 0); a label
  * whose logit is -Infinity has an infinite loss at every T: a RangeError, as are bad ids and weights.
+ *
+ * @example fitTemperatureScaling([0, 1, 1], [2, 0, 0, 1, 1, 0], { classes: 2 }).temperature // 1.322213320769231
  */
 export function fitTemperatureScaling(labels: ArrayLike<number>, logits: ArrayLike<number>, options: TemperatureScalingOptions): TemperatureFit {
   const fn = "fitTemperatureScaling";
