@@ -75,6 +75,15 @@ export type {
   OptimizeResult,
   StopReason,
 } from "./model/optimization.js";
+// Recalibration (issue 11): Platt scaling, temperature scaling, and the calibration file.
+export { fitPlattScaling } from "./model/plattScaling.js";
+export type { PlattData, PlattFit, PlattScalingOptions } from "./model/plattScaling.js";
+export { PlattScoreCounts } from "./model/plattScoreCounts.js";
+export type { PlattScoreCountsJSON } from "./model/plattScoreCounts.js";
+export { fitTemperatureScaling } from "./model/temperatureScaling.js";
+export type { TemperatureFit, TemperatureScalingOptions } from "./model/temperatureScaling.js";
+export { calibrationFromJSON, calibrationToJSON, plattCalibratedLogit, temperatureScaledLogits } from "./model/calibration.js";
+export type { Calibration } from "./model/calibration.js";
 export { parseCsvDataset } from "./io/parseCsvDataset.js";
 export type { Dataset, ParseCsvDatasetOptions } from "./io/parseCsvDataset.js";
 export { loadDataset, datasetNames } from "./io/datasets.js";

@@ -6,6 +6,7 @@ import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
+import { calibratedSink, describeCalibration, loadCalibration } from "./calibrationFile.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
@@ -24,6 +25,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
+  { name: "calibration", type: "string", value: "FILE", help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
 ];
@@ -90,6 +92,13 @@ export const evalCommand: Command = {
     if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
     if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
     const clip = parseClip(o.clip as string | undefined, scale);
+    // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
+    const calibrationPath = o.calibration as string | undefined;
+    const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
+    if (calibration !== null) {
+      if (clip !== null) throw usage("--clip is for probabilities as given; with --calibration the scores are calibrated logits");
+      if ((calibration.method === "platt") === multiclass) throw usage(`--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`);
+    }
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
     let handler: BinaryHandler | MulticlassHandler;
@@ -97,13 +106,25 @@ export const evalCommand: Command = {
     let table: TableHandler;
     if (multiclass) {
       const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true, clip);
+      let calibrated: EvalRun | null = null;
+      if (calibration !== null) {
+        const header = h.header.bind(h);
+        h.header = (cols) => {
+          const first = h.run === null;
+          header(cols);
+          if (first) {
+            calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null);
+            h.run = calibratedSink(calibrated, calibration, scale);
+          }
+        };
+      }
       handler = h;
-      runOf = () => h.run!;
+      runOf = () => calibrated ?? h.run!;
       table = h;
     } else {
-      const run = new EvalRun({ kind: "binary", scale }, by, weight !== null, clip);
+      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit" }, by, weight !== null, clip);
       const h = new BinaryHandler(
-        run,
+        calibration === null ? run : calibratedSink(run, calibration, scale),
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
         scale,
         labels !== "auto",
@@ -120,7 +141,13 @@ export const evalCommand: Command = {
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
     const report = run.report();
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
-    await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
+    let text = o.json === true ? reportJson(report) : reportText(report);
+    if (calibration !== null) {
+      // Say so in the output: a line above the table; in JSON, a "calibration" field.
+      const line = describeCalibration(calibrationPath!, calibration);
+      text = o.json === true ? JSON.stringify({ ...(JSON.parse(text) as object), calibration: { file: calibrationPath, description: line } }, null, 2) + "\n" : `${line}\n${text}`;
+    }
+    await writeOut(io.stdout, text);
     return 0;
   },
 };

@@ -5,12 +5,15 @@ import { type ColumnResolver, type RowView, type TableFormat } from "../io/table
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
 import { type LoadedModel, loadModel } from "./modelFile.js";
+import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
+import { type Calibration } from "../index.js";
 import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
   { name: "prefix", type: "string", value: "PREFIX", help: "name the output columns PREFIX + class (default p_), e.g. to keep another model's p_ columns beside" },
+  { name: "calibration", type: "string", value: "FILE", help: "recalibrate the model's logits by FILE (from xent calibrate): Platt for a binary model, temperature for a multi-class one" },
   { name: "replace", type: "boolean", help: "when the input already has output columns (a scored file), overwrite their values in place instead of failing" },
   ...readInputOptions,
 ];
@@ -56,6 +59,8 @@ class Predictor {
     private readonly m: LoadedModel,
     private readonly out: OutStream,
     private readonly output: PredictOutput,
+    /** `--calibration FILE`: the probabilities are those of the recalibrated logits. */
+    private readonly calibration: Calibration | null = null,
   ) {
     this.x = new Float64Array(BATCH * m.file.features.length);
     this.names = m.model.classes.map((c) => `${output.prefix}${String(c)}`);
@@ -133,7 +138,7 @@ class Predictor {
     const d = this.cols.length;
     const X = { data: this.x.subarray(0, n * d), nFeatures: d };
     const Xs = this.m.scaler === null ? X : this.m.scaler.transform(X);
-    const proba = this.m.model.predictProba(Xs);
+    const proba = this.calibration === null ? this.m.model.predictProba(Xs) : calibratedProba(this.m.model, Xs, this.calibration);
     const k = this.names.length;
     let text = "";
     for (let i = 0; i < n; i++) {
@@ -192,6 +197,7 @@ Examples:
   xent predict model.json scored.csv --replace > rescored.csv      # new values in the p_CLASS columns
   xent predict model.json eu.csv --delimiter ';' > scored.csv      # semicolon CSV in and out
   xent predict model.json new.parquet > scored.csv    # the output is CSV
+  xent predict model.json new.csv --calibration calibration.json   # recalibrated (see xent calibrate)
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
@@ -202,13 +208,15 @@ Examples:
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
     const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
+    const calibration = typeof o.calibration === "string" ? loadCalibration(o.calibration) : null;
+    if (calibration !== null) checkCalibrationFits(o.calibration as string, calibration, m.model.classes.length);
     let out: OutStream = io.stdout;
     let file: ReturnType<typeof createWriteStream> | null = null;
     if (typeof o.out === "string") {
       file = createWriteStream(o.out);
       out = file;
     }
-    const p = new Predictor(m, out, { prefix, replace: o.replace === true, delimiter });
+    const p = new Predictor(m, out, { prefix, replace: o.replace === true, delimiter }, calibration);
     const readOptions = { format, delimiter, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true, allColumns: true };
     let ok = false;
     try {
