@@ -22,7 +22,7 @@ function track(name: string, e: number): number {
   return e;
 }
 
-// Bounds in ulps: the measured maxima (printed by the last test; recorded in the README's multi-class Accuracy
+// Bounds in ulps: the measured maxima (printed by the last test; recorded in docs/multiclass.md's Accuracy
 // section) rounded up. Neither grows with gamma: the base of the power is carried in double-double.
 const BINARY = 4.5;
 const CATEGORICAL = 3;

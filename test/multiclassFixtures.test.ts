@@ -57,7 +57,7 @@ function rowLoss(c: Case): number {
   return categoricalCrossEntropyWithLogits(labels, c.logits, options);
 }
 
-// The bounds, in ulps: the measured maxima (printed by the last test, recorded in the README's multi-class Accuracy section) rounded
+// The bounds, in ulps: the measured maxima (printed by the last test, recorded in docs/multiclass.md, Accuracy) rounded
 // up with a little margin, all within the project's bar of 8.
 const LOSS_TOLERANCE: Record<string, number> = { random: 2, dominant: 2, spread: 2, soft: 2, classWeights: 2 };
 
