@@ -20,6 +20,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "class-ids", type: "boolean", help: "multi-class: labels are positions 0..k-1 in the column order, not class names" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
+  { name: "pos-label", type: "string", value: "NAME", help: "binary labels are text (yes/no, True/False, class names): NAME is 1, the one other value 0" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
   { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
@@ -62,6 +63,7 @@ Examples:
   xent eval preds.tsv.gz --label y --logit score --by country --json
   cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
+  xent eval preds.csv --label churned --prob p --pos-label yes    # labels yes/no
   xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
@@ -89,6 +91,9 @@ export const evalCommand: Command = {
     const multiclass = o.probs !== undefined || o.logits !== undefined;
     if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
     if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
+    const posLabel = (o["pos-label"] as string | undefined) ?? null;
+    if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
+    if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
     const clip = parseClip(o.clip as string | undefined, scale);
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
@@ -109,6 +114,7 @@ export const evalCommand: Command = {
         labels !== "auto",
         labels === "auto" ? null : (labels as "01" | "pm1"),
         o["skip-invalid"] === true,
+        posLabel,
       );
       handler = h;
       runOf = () => run;
