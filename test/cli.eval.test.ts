@@ -120,7 +120,7 @@ describe("xent eval, binary", () => {
     }
     expect(out.rows).toBe(200);
     const table = xent(tmp.dir, ["eval", csvPath, "--label", "y", "--prob", "p", "--by", "g"]);
-    expect(table.stdout.split("\n")[0]).toMatch(/^g\s+rows\s+weight\s+log loss\s+accuracy\s+brier\s+roc auc$/);
+    expect(table.stdout.split("\n")[0]).toMatch(/^g\s+rows\s+weight\s+log loss\s+accuracy\s+brier\s+roc auc\s+avg prec\s+norm ent\s+ece\s+f1$/);
     expect(table.stdout).toMatch(/^\(all\)\s+200\s/m);
   });
 

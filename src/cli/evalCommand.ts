@@ -21,6 +21,8 @@ export const evalOptions: OptionSpec[] = [
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
   { name: "pos-label", type: "string", value: "NAME", help: "binary labels are text (yes/no, True/False, class names): NAME is 1, the one other value 0" },
+  { name: "threshold", type: "string", value: "T", help: "binary: scores above T are predicted 1, for the confusion matrix, precision, recall and F1 (default 0.5, logits 0)" },
+  { name: "bins", type: "string", value: "B", help: "binary: equal-width probability bins of the ECE/MCE/RMS calibration errors (default 15)" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
   { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
@@ -37,6 +39,13 @@ of the argmax and the multi-class Brier score (probability rows must sum to 1 wi
 JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
 own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
+
+Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
+scores, as the AUC), base rate, normalized entropy (log loss / entropy of the base rate), the weighted
+confusion matrix with precision, recall and F1 at --threshold, the calibration ratio (sum p / sum y), ECE,
+MCE and RMS calibration error over --bins equal-width bins, and two decompositions: Brier = REL - RES + UNC
+(Murphy) and log loss = MCB - DSC + UNC (CORP: isotonic recalibration), over the distinct scores (marked
+"(bins)" when over histogram bins past 65536 distinct scores). Text labels: --pos-label NAME.
 
 Infinite losses: a probability of 0 or 1 (or an infinite logit) on the wrong side of the label makes the
 log loss Infinity, never a clipped number: the rows are counted and the first five shown as file:line.
@@ -94,6 +103,7 @@ export const evalCommand: Command = {
     const posLabel = (o["pos-label"] as string | undefined) ?? null;
     if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
     if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
+    if (multiclass && (o.threshold !== undefined || o.bins !== undefined)) throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
     const clip = parseClip(o.clip as string | undefined, scale);
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
@@ -106,7 +116,7 @@ export const evalCommand: Command = {
       runOf = () => h.run!;
       table = h;
     } else {
-      const run = new EvalRun({ kind: "binary", scale }, by, weight !== null, clip);
+      const run = new EvalRun({ kind: "binary", scale, ...parseThresholdAndBins(o.threshold as string | undefined, o.bins as string | undefined, scale) }, by, weight !== null, clip);
       const h = new BinaryHandler(
         run,
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
@@ -143,6 +153,23 @@ function parseClip(value: string | undefined, scale: ScoreScale): number | null 
   const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
   if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
   return eps;
+}
+
+/** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */
+function parseThresholdAndBins(threshold: string | undefined, bins: string | undefined, scale: ScoreScale): { threshold?: number; bins?: number } {
+  const out: { threshold?: number; bins?: number } = {};
+  if (threshold !== undefined) {
+    const t = threshold.trim() === "" ? NaN : Number(threshold);
+    const ok = scale === "probability" ? t >= 0 && t <= 1 : Number.isFinite(t);
+    if (!ok) throw new UsageError("eval", `--threshold ${JSON.stringify(threshold)} is not ${scale === "probability" ? "a probability in [0, 1]" : "a finite logit"}`);
+    out.threshold = t;
+  }
+  if (bins !== undefined) {
+    const b = Number(bins);
+    if (!(Number.isInteger(b) && b >= 1 && b <= 10000)) throw new UsageError("eval", `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
+    out.bins = b;
+  }
+  return out;
 }
 
 export function writeState(path: string, state: unknown): void {

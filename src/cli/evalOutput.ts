@@ -7,6 +7,39 @@ function aucCell(m: Metrics): string {
   return `${formatFigure(m.rocAuc)} ±${m.rocAucErrorBound.toPrecision(2)}`;
 }
 
+/** A figure with its error bound ("0.7489 ±1.2e-05"), or the figure alone when exact. */
+function bounded(x: number | null, bound: number | null): string {
+  if (x === null) return "-";
+  if (bound === 0 || bound === null) return formatFigure(x);
+  return `${formatFigure(x)} ±${bound.toPrecision(2)}`;
+}
+
+/** The binary figures beyond the first five, as "name  value" pairs (text report without --by). */
+function binaryPairs(m: Metrics): [string, string][] {
+  if (!("averagePrecision" in m)) return [];
+  const f = formatFigure;
+  const pairs: [string, string][] = [
+    ["average precision", bounded(m.averagePrecision, m.averagePrecisionErrorBound)],
+    ["base rate", f(m.baseRate)],
+    ["normalized entropy", f(m.normalizedEntropy)],
+  ];
+  const c = m.confusion;
+  if (c !== null) {
+    pairs.push([`at threshold ${c.threshold}`, `TP ${f(c.truePositive)}  FP ${f(c.falsePositive)}  FN ${f(c.falseNegative)}  TN ${f(c.trueNegative)}`]);
+    pairs.push(["precision / recall / F1", `${f(c.precision)} / ${f(c.recall)} / ${f(c.f1)}`]);
+  }
+  const k = m.calibration;
+  if (k !== null) {
+    pairs.push(["calibration ratio", f(k.calibrationRatio)]);
+    pairs.push([`ECE / MCE / RMS (${k.bins} bins)`, `${f(k.ece)} / ${f(k.mce)} / ${f(k.rms)}`]);
+  }
+  const b = m.brierDecomposition;
+  if (b !== null) pairs.push([`brier = REL - RES + UNC${b.exact ? "" : " (bins)"}`, `${f(b.reliability)} - ${f(b.resolution)} + ${f(b.uncertainty)}`]);
+  const d = m.logLossDecomposition;
+  if (d !== null) pairs.push([`log loss = MCB - DSC + UNC${d.exact ? "" : " (bins)"}`, `${f(d.miscalibration)} - ${f(d.discrimination)} + ${f(d.uncertainty)}`]);
+  return pairs;
+}
+
 function skippedText(skipped: Record<string, number>): string | null {
   const entries = Object.entries(skipped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (entries.length === 0) return null;
@@ -48,6 +81,9 @@ export function reportText(report: EvalReport): string {
     const skipped = skippedText(report.skipped);
     if (skipped !== null) pairs.push(["skipped", skipped]);
     lines.push(renderPairs(pairs));
+    // The ranking and calibration figures: a second block (its own alignment) after a blank line.
+    const more = binary ? binaryPairs(m) : [];
+    if (more.length > 0) lines.push("", renderPairs(more));
   } else {
     const row = (name: string, m: Metrics) => [
       name,
@@ -56,9 +92,11 @@ export function reportText(report: EvalReport): string {
       formatFigure(m.logLoss),
       formatFigure(m.accuracy),
       formatFigure(m.brier),
-      ...(binary ? [aucCell(m)] : []),
+      ...(binary && "averagePrecision" in m
+        ? [aucCell(m), bounded(m.averagePrecision, m.averagePrecisionErrorBound), formatFigure(m.normalizedEntropy), formatFigure(m.calibration?.ece ?? null), formatFigure(m.confusion?.f1 ?? null)]
+        : []),
     ];
-    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
+    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : [])]];
     for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
@@ -82,7 +120,25 @@ function metricsJson(m: Metrics): Record<string, unknown> {
     accuracy: jsonFigure(m.accuracy),
     brier: jsonFigure(m.brier),
     ...("rocAuc" in m ? { rocAuc: jsonFigure(m.rocAuc), rocAucErrorBound: jsonFigure(m.rocAucErrorBound) } : {}),
+    ...("averagePrecision" in m
+      ? {
+          averagePrecision: jsonFigure(m.averagePrecision),
+          averagePrecisionErrorBound: jsonFigure(m.averagePrecisionErrorBound),
+          baseRate: jsonFigure(m.baseRate),
+          // Infinite with the log loss (null, with logLossInfinite above).
+          normalizedEntropy: jsonFigure(m.normalizedEntropy),
+          confusion: m.confusion === null ? null : figures(m.confusion),
+          calibration: m.calibration === null ? null : figures(m.calibration),
+          brierDecomposition: m.brierDecomposition === null ? null : figures(m.brierDecomposition),
+          logLossDecomposition: m.logLossDecomposition === null ? null : figures(m.logLossDecomposition),
+        }
+      : {}),
   };
+}
+
+/** An object of figures with each number made a JSON figure (non-finite: null). */
+function figures(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? jsonFigure(v) : v]));
 }
 
 /**

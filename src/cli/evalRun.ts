@@ -14,7 +14,7 @@ import { InputError } from "../io/inputError.js";
 const BATCH = 4096;
 
 /** What is evaluated: binary scores (one per row) or rows of `classes` scores. */
-export type EvalKind = { kind: "binary"; scale: ScoreScale } | { kind: "multiclass"; scale: ScoreScale; classes: number };
+export type EvalKind = { kind: "binary"; scale: ScoreScale; threshold?: number; bins?: number } | { kind: "multiclass"; scale: ScoreScale; classes: number };
 
 export type Metrics = BinaryMetrics | MulticlassMetrics;
 
@@ -74,7 +74,9 @@ export interface EvalStateFile {
 }
 
 function newEvaluation(what: EvalKind): Evaluation {
-  return what.kind === "binary" ? new BinaryEvaluation(what.scale) : new MulticlassEvaluation(what.classes, what.scale);
+  if (what.kind === "multiclass") return new MulticlassEvaluation(what.classes, what.scale);
+  const options = { ...(what.threshold === undefined ? {} : { threshold: what.threshold }), ...(what.bins === undefined ? {} : { bins: what.bins }) };
+  return new BinaryEvaluation(what.scale, options);
 }
 
 /**
@@ -141,10 +143,22 @@ export class ClippedLoss {
   }
 }
 
-/** Metrics whose log loss is the clipped one (`clipped` null: as they are). */
+/**
+ * Metrics whose log loss is the clipped one (`clipped` null: as they are), with the figures made from the
+ * log loss (normalized entropy, the CORP miscalibration) made from the clipped one too.
+ */
 function withClippedLoss(m: Metrics, clipped: ClippedLoss | null): Metrics {
   if (clipped === null) return m;
-  return { ...m, logLoss: m.weight > 0 ? clipped.loss.value() / m.weight : null };
+  const logLoss = m.weight > 0 ? clipped.loss.value() / m.weight : null;
+  if (!("logLossDecomposition" in m) || m.logLossDecomposition === null || logLoss === null) return { ...m, logLoss };
+  const d = m.logLossDecomposition;
+  // S(p_recal) = UNC - DSC; MCB = S(p) - S(p_recal).
+  return {
+    ...m,
+    logLoss,
+    normalizedEntropy: d.uncertainty > 0 ? logLoss / d.uncertainty : null,
+    logLossDecomposition: { ...d, miscalibration: logLoss - (d.uncertainty - d.discrimination) },
+  };
 }
 
 class Batch {

@@ -37,7 +37,7 @@ export interface BinaryMetrics {
   baseRate: number | null;
   /** Log loss over the entropy of the base rate (1: no better than always predicting the base rate). */
   normalizedEntropy: number | null;
-  /** The weighted confusion matrix, precision, recall and F1 at the threshold (null for a state without it). */
+  /** The weighted confusion matrix, precision, recall and F1 at the threshold (null without weight, or for a state without it). */
   confusion: ThresholdMetrics | null;
   /** ECE, MCE, RMS calibration error over equal-width bins and the calibration ratio (null without weight). */
   calibration: (CalibrationErrors & { bins: number }) | null;
@@ -175,7 +175,7 @@ export class BinaryEvaluation {
     const murphy = means.brier === null ? null : brierDecomposition(sorted.pos, sorted.neg, forecasts, means.brier);
     const corp = means.logLoss === null ? null : corpDecomposition(sorted.pos, sorted.neg, means.logLoss);
     const errors = this.calibration?.errors() ?? null;
-    const positives = this.counts === null ? null : this.counts.metrics();
+    const positives = this.counts === null || !(means.weight > 0) ? null : this.counts.metrics();
     let baseRate: number | null = null;
     if (murphy !== null) {
       let p = 0;
