@@ -93,6 +93,7 @@ export { corpDecomposition } from "./core/metrics/corpDecomposition.js";
 export type { LogLossDecomposition } from "./core/metrics/corpDecomposition.js";
 export type { CalibrationErrors } from "./core/metrics/calibrationBins.js";
 export type { ThresholdMetrics } from "./core/metrics/thresholdCounts.js";
+export type { OneVsRestMetrics, ClassReport } from "./core/metrics/oneVsRest.js";
 export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";
 export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
 export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";

@@ -56,7 +56,8 @@ describe("--pos-label", () => {
 // The scikit-learn figures (test/fixtures/generate_sklearn_metrics.py); relative tolerance 1e-12 (naive numpy
 // sums against our compensated ones).
 const fixtures = join(import.meta.dirname, "fixtures");
-const ref = (JSON.parse(readFileSync(join(fixtures, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any> }).binary;
+const all = JSON.parse(readFileSync(join(fixtures, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any>; multiclass: Record<string, any> };
+const ref = all.binary;
 const textFile = join(fixtures, "metrics", "binary_text.csv");
 
 function close(got: number | null, want: number, rel = 1e-12): void {
@@ -106,5 +107,33 @@ describe("xent eval: the metrics of issue 11 against scikit-learn", () => {
     for (const k of ["average precision", "normalized entropy", "precision / recall / F1", "ECE / MCE / RMS (15 bins)", "brier = REL - RES + UNC", "log loss = MCB - DSC + UNC"]) expect(run.stdout).toContain(k);
     expect((await xentInProcess(["eval", textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--threshold", "2"])).code).toBe(2);
     expect((await xentInProcess(["eval", textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--bins", "0"])).code).toBe(2);
+  });
+});
+
+describe("xent eval, multi-class: one-vs-rest AUC and the per-class report against scikit-learn", () => {
+  const file = join(fixtures, "metrics", "multiclass.csv");
+  const want = all.multiclass["multiclass.csv"];
+  it("--json, text, and sharded --state-out + merge", async () => {
+    const args = ["--label", "animal", "--probs", "p_", "--weight", "w"];
+    const out = await evalJson([file, ...args]);
+    close(out.oneVsRest.rocAucMacro, want.rocAucMacro);
+    close(out.oneVsRest.rocAucWeighted, want.rocAucWeighted);
+    expect(out.oneVsRest.perClass.map((c: any) => c.class)).toEqual(["cat", "dog", "bird"]);
+    want.perClass.forEach((c: any, j: number) => {
+      for (const k of ["precision", "recall", "f1", "support", "rocAuc"]) close(out.oneVsRest.perClass[j][k], c[k]);
+    });
+    const text = await xentInProcess(["eval", file, ...args, "--no-progress"]);
+    expect(text.stdout).toMatch(/^class\s+support\s+precision\s+recall\s+f1\s+roc auc ovr$/m);
+    expect(text.stdout).toMatch(/^bird\s+721\.53\s/m);
+    const [header, ...lines] = readFileSync(file, "utf8").trim().split("\n");
+    const states = [0, 1].map((s) => join(tmp.dir, `m${s}.json`));
+    for (const s of [0, 1]) {
+      const part = tmp.file(`mpart${s}.csv`, [header, ...lines.filter((_, i) => i % 2 === s)].join("\n") + "\n");
+      await evalJson([part, ...args, "--state-out", states[s]!]);
+    }
+    const merged = JSON.parse((await xentInProcess(["merge", ...states, "--json"])).stdout) as Record<string, any>;
+    close(merged.oneVsRest.rocAucMacro, want.rocAucMacro);
+    expect(merged.oneVsRest.perClass[2].class).toBe("bird");
+    close(merged.oneVsRest.perClass[2].f1, want.perClass[2].f1);
   });
 });

@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BinaryEvaluation, type BinaryEvaluationOptions, logit } from "xent";
+import { BinaryEvaluation, type BinaryEvaluationOptions, MulticlassEvaluation, logit } from "xent";
 
 const dir = join(import.meta.dirname, "fixtures");
-const fixtures = JSON.parse(readFileSync(join(dir, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any> };
+const fixtures = JSON.parse(readFileSync(join(dir, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any>; multiclass: Record<string, any> };
 
 function load(name: string): { y: number[]; p: number[]; w: number[] | undefined } {
   const [header, ...lines] = readFileSync(join(dir, "metrics", name), "utf8").trim().split("\n");
@@ -108,3 +108,38 @@ for (const [name, ref] of Object.entries(fixtures.binary)) {
     });
   });
 }
+
+describe("MulticlassEvaluation one-vs-rest figures on multiclass.csv (scikit-learn 1.2.1)", () => {
+  const ref = fixtures.multiclass["multiclass.csv"];
+  const [, ...lines] = readFileSync(join(dir, "metrics", "multiclass.csv"), "utf8").trim().split("\n");
+  const rows = lines.map((l) => l.split(","));
+  const y = rows.map((r) => (ref.classes as string[]).indexOf(r[0]!));
+  const p = rows.flatMap((r) => [Number(r[1]), Number(r[2]), Number(r[3])]);
+  const w = rows.map((r) => Number(r[4]));
+
+  function check(o: any): void {
+    close(o.rocAucMacro, ref.rocAucMacro);
+    close(o.rocAucWeighted, ref.rocAucWeighted);
+    expect(o.rocAucErrorBound).toBe(0);
+    ref.perClass.forEach((c: any, j: number) => {
+      for (const k of ["precision", "recall", "f1", "support", "rocAuc"]) close(o.perClass[j][k], c[k]);
+    });
+  }
+
+  it("OvR ROC AUC macro and weighted, per-class precision, recall, F1, support, AUC", () => {
+    check(new MulticlassEvaluation(3).add(y, p, w).metrics().oneVsRest);
+    // Logits: the AUCs rank the softmax probabilities, the predictions are the argmax: the same figures.
+    const z = p.map((x) => Math.log(Math.max(x, 1e-300)));
+    const o = new MulticlassEvaluation(3, "logit").add(y, z, w).metrics().oneVsRest!;
+    for (const k of ["precision", "recall", "f1"] as const) close(o.perClass[0]![k], ref.perClass[0][k]);
+  });
+
+  it("sharded and merged through JSON gives the whole-data figures", () => {
+    const shards = [0, 1].map((s) => {
+      const idx = y.map((_, i) => i).filter((i) => i % 2 === s);
+      const e = new MulticlassEvaluation(3).add(idx.map((i) => y[i]!), idx.flatMap((i) => [p[3 * i]!, p[3 * i + 1]!, p[3 * i + 2]!]), idx.map((i) => w[i]!));
+      return MulticlassEvaluation.fromJSON(JSON.parse(JSON.stringify(e.toJSON())));
+    });
+    check(shards[0]!.merge(shards[1]!).metrics().oneVsRest);
+  });
+});

@@ -35,7 +35,8 @@ export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --
 
 Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier score and ROC AUC of a
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
-of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
+of the argmax, the multi-class Brier score, one-vs-rest ROC AUC (macro and weighted) and a per-class
+report (support, precision, recall, F1, AUC) (probability rows must sum to 1 within 0.01). CSV, TSV or
 JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
 own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.

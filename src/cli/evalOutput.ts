@@ -1,3 +1,4 @@
+import { type OneVsRestMetrics } from "../index.js";
 import { type EvalReport, type Metrics } from "./evalRun.js";
 import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
 
@@ -40,6 +41,19 @@ function binaryPairs(m: Metrics): [string, string][] {
   return pairs;
 }
 
+function classNames(report: EvalReport): string[] {
+  const w = report.what;
+  return w.kind === "multiclass" ? (w.names ?? Array.from({ length: w.classes }, (_, j) => String(j))) : [];
+}
+
+/** The per-class report: support, precision, recall, F1 (argmax) and one-vs-rest AUC. */
+function classTable(o: OneVsRestMetrics, names: string[]): string {
+  const f = formatFigure;
+  const rows = [["class", "support", "precision", "recall", "f1", "roc auc ovr"]];
+  o.perClass.forEach((c, j) => rows.push([names[j] ?? String(j), f(c.support), f(c.precision), f(c.recall), f(c.f1), bounded(c.rocAuc, c.rocAucErrorBound)]));
+  return renderTable(rows);
+}
+
 function skippedText(skipped: Record<string, number>): string | null {
   const entries = Object.entries(skipped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (entries.length === 0) return null;
@@ -73,7 +87,13 @@ export function reportText(report: EvalReport): string {
       ["brier", formatFigure(m.brier)],
     ];
     if (binary) pairs.push(["roc auc", aucCell(m)]);
-    else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+    else {
+      pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+      if ("oneVsRest" in m && m.oneVsRest !== null) {
+        const o = m.oneVsRest;
+        pairs.push(["roc auc ovr", `macro ${bounded(o.rocAucMacro, o.rocAucErrorBound)}, weighted ${bounded(o.rocAucWeighted, o.rocAucErrorBound)}`]);
+      }
+    }
     const infinite = infiniteText(report.infiniteLoss);
     if (infinite !== null) pairs.push(["infinite loss", infinite]);
     const clipped = clipText(report.clip);
@@ -84,7 +104,9 @@ export function reportText(report: EvalReport): string {
     // The ranking and calibration figures: a second block (its own alignment) after a blank line.
     const more = binary ? binaryPairs(m) : [];
     if (more.length > 0) lines.push("", renderPairs(more));
+    if ("oneVsRest" in m && m.oneVsRest !== null) lines.push("", classTable(m.oneVsRest, classNames(report)));
   } else {
+    const ovr = (m: Metrics) => ("oneVsRest" in m && m.oneVsRest !== null ? [bounded(m.oneVsRest.rocAucMacro, m.oneVsRest.rocAucErrorBound)] : ["-"]);
     const row = (name: string, m: Metrics) => [
       name,
       formatFigure(m.rows),
@@ -94,9 +116,11 @@ export function reportText(report: EvalReport): string {
       formatFigure(m.brier),
       ...(binary && "averagePrecision" in m
         ? [aucCell(m), bounded(m.averagePrecision, m.averagePrecisionErrorBound), formatFigure(m.normalizedEntropy), formatFigure(m.calibration?.ece ?? null), formatFigure(m.confusion?.f1 ?? null)]
-        : []),
+        : binary
+          ? []
+          : ovr(m)),
     ];
-    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : [])]];
+    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : ["auc ovr macro"])]];
     for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
@@ -110,7 +134,7 @@ export function reportText(report: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
-function metricsJson(m: Metrics): Record<string, unknown> {
+function metricsJson(m: Metrics, names: string[]): Record<string, unknown> {
   return {
     rows: m.rows,
     weight: jsonFigure(m.weight),
@@ -133,6 +157,17 @@ function metricsJson(m: Metrics): Record<string, unknown> {
           logLossDecomposition: m.logLossDecomposition === null ? null : figures(m.logLossDecomposition),
         }
       : {}),
+    ...("oneVsRest" in m
+      ? {
+          oneVsRest:
+            m.oneVsRest === null
+              ? null
+              : {
+                  ...figures({ rocAucMacro: m.oneVsRest.rocAucMacro, rocAucWeighted: m.oneVsRest.rocAucWeighted, rocAucErrorBound: m.oneVsRest.rocAucErrorBound }),
+                  perClass: m.oneVsRest.perClass.map((c, j) => ({ class: names[j] ?? String(j), ...figures(c) })),
+                },
+        }
+      : {}),
   };
 }
 
@@ -152,14 +187,14 @@ export function reportJson(report: EvalReport): string {
     input: report.what.scale,
     ...(report.what.kind === "multiclass" ? { classes: report.what.classes } : {}),
     files: report.files,
-    ...metricsJson(report.total),
+    ...metricsJson(report.total, classNames(report)),
     infiniteLoss: report.infiniteLoss,
     ...(report.clip === null ? {} : { clip: report.clip }),
     skipped: { total: skippedTotal, byReason: report.skipped },
   };
   if (report.groups !== null) {
     out.by = report.by;
-    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics) }));
+    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics, classNames(report)) }));
   }
   return JSON.stringify(out, null, 2) + "\n";
 }
