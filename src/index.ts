@@ -92,6 +92,8 @@ export type { BrierDecomposition } from "./core/metrics/brierDecomposition.js";
 export { corpDecomposition } from "./core/metrics/corpDecomposition.js";
 export type { LogLossDecomposition } from "./core/metrics/corpDecomposition.js";
 export type { CalibrationErrors } from "./core/metrics/calibrationBins.js";
+export { equalMassCalibration } from "./core/metrics/equalMassCalibration.js";
+export type { EqualMassCalibration } from "./core/metrics/equalMassCalibration.js";
 export type { ThresholdMetrics } from "./core/metrics/thresholdCounts.js";
 export type { OneVsRestMetrics, ClassReport } from "./core/metrics/oneVsRest.js";
 export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";

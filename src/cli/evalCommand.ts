@@ -44,7 +44,8 @@ compensated, so the figures are within a few ulps of exact arithmetic.
 Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
 scores, as the AUC), base rate, normalized entropy (log loss / entropy of the base rate), the weighted
 confusion matrix with precision, recall and F1 at --threshold, the calibration ratio (sum p / sum y), ECE,
-MCE and RMS calibration error over --bins equal-width bins, and two decompositions: Brier = REL - RES + UNC
+MCE and RMS calibration error over --bins equal-width bins (and equal-mass bins while the scores are
+kept exactly), and two decompositions: Brier = REL - RES + UNC
 (Murphy) and log loss = MCB - DSC + UNC (CORP: isotonic recalibration), over the distinct scores (marked
 "(bins)" when over histogram bins past 65536 distinct scores). Text labels: --pos-label NAME.
 

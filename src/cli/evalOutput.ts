@@ -34,6 +34,8 @@ function binaryPairs(m: Metrics): [string, string][] {
     pairs.push(["calibration ratio", f(k.calibrationRatio)]);
     pairs.push([`ECE / MCE / RMS (${k.bins} bins)`, `${f(k.ece)} / ${f(k.mce)} / ${f(k.rms)}`]);
   }
+  const e = m.equalMassCalibration;
+  if (e !== null) pairs.push([`ECE / MCE / RMS (equal mass)`, `${f(e.ece)} / ${f(e.mce)} / ${f(e.rms)}`]);
   const b = m.brierDecomposition;
   if (b !== null) pairs.push([`brier = REL - RES + UNC${b.exact ? "" : " (bins)"}`, `${f(b.reliability)} - ${f(b.resolution)} + ${f(b.uncertainty)}`]);
   const d = m.logLossDecomposition;
@@ -153,6 +155,7 @@ function metricsJson(m: Metrics, names: string[]): Record<string, unknown> {
           normalizedEntropy: jsonFigure(m.normalizedEntropy),
           confusion: m.confusion === null ? null : figures(m.confusion),
           calibration: m.calibration === null ? null : figures(m.calibration),
+          equalMassCalibration: m.equalMassCalibration === null ? null : figures(m.equalMassCalibration),
           brierDecomposition: m.brierDecomposition === null ? null : figures(m.brierDecomposition),
           logLossDecomposition: m.logLossDecomposition === null ? null : figures(m.logLossDecomposition),
         }

@@ -11,6 +11,7 @@ import { type AveragePrecisionResult, averagePrecision } from "./metrics/average
 import { type BrierDecomposition, brierDecomposition } from "./metrics/brierDecomposition.js";
 import { type CalibrationBinsState, type CalibrationErrors, CalibrationBins } from "./metrics/calibrationBins.js";
 import { type LogLossDecomposition, corpDecomposition } from "./metrics/corpDecomposition.js";
+import { type EqualMassCalibration, equalMassCalibration } from "./metrics/equalMassCalibration.js";
 import { type ThresholdCountsState, type ThresholdMetrics, ThresholdCounts } from "./metrics/thresholdCounts.js";
 
 /** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
@@ -41,6 +42,8 @@ export interface BinaryMetrics {
   confusion: ThresholdMetrics | null;
   /** ECE, MCE, RMS calibration error over equal-width bins and the calibration ratio (null without weight). */
   calibration: (CalibrationErrors & { bins: number }) | null;
+  /** ECE, MCE, RMS over equal-mass bins (as many as `calibration.bins`); null in histogram mode (see `equalMassCalibration`). */
+  equalMassCalibration: EqualMassCalibration | null;
   /** Murphy's Brier decomposition; `exact` false when computed over histogram bins (see `brierDecomposition`). */
   brierDecomposition: (BrierDecomposition & { exact: boolean }) | null;
   /** The CORP log-loss decomposition; `exact` false when over histogram bins (see `corpDecomposition`). */
@@ -197,6 +200,7 @@ export class BinaryEvaluation {
       normalizedEntropy: corp === null || means.logLoss === null || !(corp.uncertainty > 0) ? null : means.logLoss / corp.uncertainty,
       confusion: positives,
       calibration: errors === null ? null : { ...errors, bins: this.calibration!.bins },
+      equalMassCalibration: this.calibration === null ? null : equalMassCalibration(sorted.pos, sorted.neg, forecasts, this.calibration.bins),
       brierDecomposition: murphy === null ? null : { ...murphy, exact: sorted.exact },
       logLossDecomposition: corp === null ? null : { ...corp, exact: sorted.exact },
     };
