@@ -1,9 +1,9 @@
 // AssemblyScript: the WebAssembly kernel of the logit-form binary cross-entropy (binaryCrossEntropyWithLogits,
 // logisticLoss) without per-sample weights. Built by `npm run build:wasm` (scripts/build-wasm.mjs) into
-// src/core/binaryKernelWasm.ts; loaded by src/core/binaryWasm.ts.
+// src/core/kernels/binaryKernelWasm.ts; loaded by src/core/kernels/binaryWasm.ts.
 //
 // Every operation below is the same IEEE double operation, in the same order, as the JavaScript path
-// (src/core/fastExp.ts, fastLog1p.ts, binaryTerms.ts: logitLoss, logitGrad, and the loop in binaryBatch.ts),
+// (src/core/numerics/fastExp.ts, fastLog1p.ts, binaryTerms.ts: logitLoss, logitGrad, and the loop in binaryBatch.ts),
 // and WebAssembly has no fused multiply-add or other contraction: so the two paths give bit-identical
 // results, which the tests check. See those files for the derivations; only the memory layout is new here.
 //

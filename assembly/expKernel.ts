@@ -1,5 +1,5 @@
 // AssemblyScript: the exp kernel shared by both WebAssembly modules (inlined into each; nothing here is a
-// module export). src/core/fastExp.ts `expNonPositive`, operation for operation, as a scalar and as f64x2:
+// module export). src/core/numerics/fastExp.ts `expNonPositive`, operation for operation, as a scalar and as f64x2:
 // Tang's reduction x = (128 n + j) ln2/128 + r, the table value 2^(j/128) = hi + lo, a degree-5 polynomial
 // for e^r - 1, and the scale 2^n. Each module lays out its own memory, so the table addresses (and, for the
 // vector form, the splatted constants, loaded once per call by the caller) are parameters.

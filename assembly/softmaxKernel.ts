@@ -1,6 +1,6 @@
-// AssemblyScript: the WebAssembly kernel of the softmax rows (src/core/softmaxRow.ts `scanRow`) for a whole
-// batch of logit rows. Built by `npm run build` (scripts/build-wasm.mjs) into src/core/softmaxKernelWasm.ts;
-// loaded by src/core/softmaxWasm.ts.
+// AssemblyScript: the WebAssembly kernel of the softmax rows (src/core/categorical/softmaxRow.ts `scanRow`) for a whole
+// batch of logit rows. Built by `npm run build` (scripts/build-wasm.mjs) into src/core/kernels/softmaxKernelWasm.ts;
+// loaded by src/core/kernels/softmaxWasm.ts.
 //
 // Per row it computes what scanRow computes (the maximum, its first column, the compensated tail
 // T = sum_{j != argmax} exp(z_j - m) with the TwoSum corrections, and exp(z_j - m) corrected into the

@@ -1,7 +1,7 @@
 /** The binary cross-entropy with logits cases: loss only (mean) and loss+gradient, Float32Array and Float64Array. */
 import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../src/index.js";
-import { logitBatchReference } from "../src/core/binaryBatchReference.js";
-import { setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { logitBatchReference } from "../src/core/binary/binaryBatchReference.js";
+import { setBinaryWasmEnabled } from "../src/core/kernels/binaryWasm.js";
 import { binaryThreadsInfo, setBinaryThreadsMinSamples, startBinaryThreads } from "../src/parallel/binaryThreads.js";
 import { careful, mathFloor, memoryFloor, naive } from "./binaryPeers.js";
 import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, type Implementation, TFJS_LOSS_TOLERANCE } from "./harness.js";

@@ -1,4 +1,5 @@
-// Throughput of `xent eval` on a generated CSV of label,probability rows: MB/s and rows/s, one core.
+// Throughput of `xent eval` on a generated CSV of label,probability rows: MB/s and rows/s, one core; and
+// DuckDB's time for the same file with xent's SQL (logLossSql) and with the naive query.
 //
 //   npm run bench:eval              1 GB file (the real measurement; needs ~1 GB in the temp dir)
 //   (that is `tsx bench/eval.bench.ts`: the CLI's `main` from the sources, in this process)
@@ -7,6 +8,7 @@
 //   --file PATH reuses a file made before with --keep (label,probability rows)
 //   --decimals N prints the probabilities with N decimals (default 7: the AUC goes to its histogram; with 3,
 //     at most 1001 distinct scores, it stays exact)
+//   --no-duckdb leaves out DuckDB's time on the same file (read_csv + xent's SQL, and the naive query)
 //   profile with: node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/eval.bench.ts --quick
 //
 // The file goes to the OS temp dir (never the repository) and is deleted afterwards. The result is checked
@@ -99,6 +101,50 @@ console.log(
     `  log loss ${out.logLoss}, AUC ${out.rocAuc} ± ${out.rocAucErrorBound}\n` +
     `  peak resident memory of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (bounded: independent of the file size)`,
 );
+// DuckDB on the same file: read_csv + xent's metrics query (log loss, Brier, accuracy, counts), xent's state
+// query (the same sums plus the ROC AUC histogram: everything `xent eval` computes), and the naive log loss,
+// with one thread (like xent eval) and with DuckDB's default (every core). CPU time is this process's, which
+// runs DuckDB's threads. `--no-duckdb` leaves it out.
+if (!args.includes("--no-duckdb")) {
+  const { logLossSql } = await import("../src/index.js");
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const source = `(SELECT label, probability FROM read_csv('${file.replaceAll("'", "''")}', header = true, columns = {'label': 'INTEGER', 'probability': 'DOUBLE'}))`;
+  const queries = logLossSql({ dialect: "duckdb", table: source, label: "label", prob: "probability" });
+  const naive = `SELECT -avg(label * ln(probability) + (1 - label) * ln(1 - probability)) AS log_loss FROM ${source} AS t`;
+  console.log(`DuckDB on the same file (ratio: DuckDB's time / xent eval's):`);
+  for (const threads of [1, 0]) {
+    const instance = await DuckDBInstance.create(":memory:", threads > 0 ? { threads: String(threads) } : {});
+    const connection = await instance.connect();
+    const threadCount = (await connection.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0]!.t;
+    for (const [name, sql] of [
+      ["xent metrics query", queries.metrics],
+      ["xent state query (+ AUC bins)", queries.state],
+      ["naive log loss", naive],
+    ] as const) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const rowsOut = (await connection.runAndReadAll(sql)).getRowObjectsJS();
+      const wall = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      const cpuS = (c.user + c.system) / 1e6;
+      let value = "";
+      if (name !== "xent state query (+ AUC bins)") {
+        const loss = Number(rowsOut[0]!.log_loss);
+        if (check === check && Math.abs(loss - check / rows) > 1e-9) {
+          console.error(`DuckDB ${name}: wrong result ${loss}, expected ${check / rows}`);
+          process.exit(1);
+        }
+        value = `, log loss ${loss}`;
+      }
+      console.log(
+        `  ${`${name}, ${String(threadCount)} thread${threadCount === 1n || threadCount === 1 ? "" : "s"}:`.padEnd(44)}` +
+          `wall ${wall.toFixed(2)} s (x${(wall / seconds).toFixed(2)}), cpu ${cpuS.toFixed(2)} s (x${(cpuS / cpuSeconds).toFixed(2)})${value}`,
+      );
+    }
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
 // A reused file is the caller's; a generated one is removed unless --keep.
 if (dir !== null && !keep) rmSync(dir, { recursive: true, force: true });
 else if (dir !== null) console.log(`kept ${file}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the WebAssembly kernels (assembly/*.ts, AssemblyScript) and writes each as a TypeScript module
-// holding the .wasm bytes in base64 (src/core/*Wasm.ts), so that the library loads them synchronously,
+// holding the .wasm bytes in base64 (src/core/kernels/*KernelWasm.ts), so that the library loads them synchronously,
 // from its own code, in Node and in browsers (no file to fetch, no bundler plugin). Run by `npm run build`;
 // the output is deterministic and committed, so that `npm test` and type checks work before a build too.
 import { execFileSync } from "node:child_process";
@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const kernels = [
-  { source: "assembly/binaryKernel.ts", out: "src/core/binaryKernelWasm.ts", name: "BINARY_KERNEL_WASM" },
-  { source: "assembly/softmaxKernel.ts", out: "src/core/softmaxKernelWasm.ts", name: "SOFTMAX_KERNEL_WASM" },
+  { source: "assembly/binaryKernel.ts", out: "src/core/kernels/binaryKernelWasm.ts", name: "BINARY_KERNEL_WASM" },
+  { source: "assembly/softmaxKernel.ts", out: "src/core/kernels/softmaxKernelWasm.ts", name: "SOFTMAX_KERNEL_WASM" },
 ];
 const asc = path.join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 const dir = mkdtempSync(path.join(tmpdir(), "xent-wasm-"));

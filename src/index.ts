@@ -1,50 +1,50 @@
 // The public API of xent: re-exports only.
-export { sigmoid } from "./core/sigmoid.js";
-export { logSigmoid } from "./core/logSigmoid.js";
-export { softplus } from "./core/softplus.js";
-export { logit } from "./core/logit.js";
-export { binaryCrossEntropy, binaryCrossEntropyGrad, binaryCrossEntropyAndGrad } from "./core/binaryCrossEntropy.js";
+export { sigmoid } from "./core/scalar/sigmoid.js";
+export { logSigmoid } from "./core/scalar/logSigmoid.js";
+export { softplus } from "./core/scalar/softplus.js";
+export { logit } from "./core/scalar/logit.js";
+export { binaryCrossEntropy, binaryCrossEntropyGrad, binaryCrossEntropyAndGrad } from "./core/binary/binaryCrossEntropy.js";
 export {
   binaryCrossEntropyWithLogits,
   binaryCrossEntropyWithLogitsGrad,
   binaryCrossEntropyWithLogitsAndGrad,
-} from "./core/binaryCrossEntropyWithLogits.js";
-export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/logisticLoss.js";
-export { CompensatedSum, compensatedSum } from "./core/compensatedSum.js";
-export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binaryBatch.js";
-export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/reduction.js";
+} from "./core/binary/binaryCrossEntropyWithLogits.js";
+export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/binary/logisticLoss.js";
+export { CompensatedSum, compensatedSum } from "./core/numerics/compensatedSum.js";
+export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binary/binaryBatch.js";
+export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/common/reduction.js";
 
-// Multi-class cross-entropy (issue 3): log-sum-exp, softmax, categorical and focal losses, entropies.
+// Multi-class cross-entropy: log-sum-exp, softmax, categorical and focal losses, entropies.
 export {
   categoricalCrossEntropyWithLogits,
   categoricalCrossEntropyWithLogitsAndGrad,
-} from "./core/categoricalCrossEntropyWithLogits.js";
+} from "./core/categorical/categoricalCrossEntropyWithLogits.js";
 export type {
   CategoricalLossOptions,
   CategoricalCrossEntropyOptions,
   CategoricalProbabilityOptions,
   CategoricalFocalLossOptions,
-} from "./core/categoricalBatch.js";
-export { logSumExp } from "./core/logSumExp.js";
-export { softmax } from "./core/softmax.js";
-export { logSoftmax } from "./core/logSoftmax.js";
-export type { RowOptions } from "./core/softmaxRow.js";
-export { categoricalCrossEntropy, categoricalCrossEntropyAndGrad } from "./core/categoricalCrossEntropy.js";
-export { focalLoss } from "./core/focalLoss.js";
-export type { FocalLossOptions } from "./core/focalLoss.js";
-export { categoricalFocalLoss } from "./core/categoricalFocalLoss.js";
-export { entropy } from "./core/entropy.js";
-export { crossEntropy } from "./core/crossEntropy.js";
-export { klDivergence } from "./core/klDivergence.js";
-export type { InformationOptions } from "./core/distributions.js";
+} from "./core/categorical/categoricalBatch.js";
+export { logSumExp } from "./core/categorical/logSumExp.js";
+export { softmax } from "./core/categorical/softmax.js";
+export { logSoftmax } from "./core/categorical/logSoftmax.js";
+export type { RowOptions } from "./core/categorical/softmaxRow.js";
+export { categoricalCrossEntropy, categoricalCrossEntropyAndGrad } from "./core/categorical/categoricalCrossEntropy.js";
+export { focalLoss } from "./core/binary/focalLoss.js";
+export type { FocalLossOptions } from "./core/binary/focalLoss.js";
+export { categoricalFocalLoss } from "./core/categorical/categoricalFocalLoss.js";
+export { entropy } from "./core/information/entropy.js";
+export { crossEntropy } from "./core/information/crossEntropy.js";
+export { klDivergence } from "./core/information/klDivergence.js";
+export type { InformationOptions } from "./core/information/distributions.js";
 
-// The explainer's comparison (issue 6): the squared error of a sigmoid output, and the gradient-descent race.
-export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/sigmoidSquaredError.js";
-export type { SigmoidSquaredErrorOptions } from "./core/sigmoidSquaredError.js";
+// The explainer's comparison: the squared error of a sigmoid output, and the gradient-descent race.
+export { sigmoidSquaredError, sigmoidSquaredErrorGrad, sigmoidSquaredErrorAndGrad } from "./core/binary/sigmoidSquaredError.js";
+export type { SigmoidSquaredErrorOptions } from "./core/binary/sigmoidSquaredError.js";
 export { GradientDescentRace } from "./model/gradientDescentRace.js";
 export type { RaceLoss, RaceFeatures, RaceProgress, GradientDescentRaceOptions } from "./model/gradientDescentRace.js";
 
-// Logistic regression (issue 4): the model, its optimizers, the scaler and label encoder, and the data sets.
+// Logistic regression: the model, its optimizers, the scaler and label encoder, and the data sets.
 export { LogisticRegression } from "./model/logisticRegression.js";
 export type {
   LogisticRegressionOptions,
@@ -52,6 +52,7 @@ export type {
   FitOptions,
   FitHistory,
   Solver,
+  ClassWeight,
 } from "./model/logisticRegression.js";
 export { StandardScaler } from "./model/standardScaler.js";
 export type { StandardScalerOptions, StandardScalerJSON } from "./model/standardScaler.js";
@@ -63,6 +64,8 @@ export { lbfgs } from "./model/lbfgs.js";
 export type { LbfgsOptions } from "./model/lbfgs.js";
 export { newtonCg } from "./model/newtonCg.js";
 export type { NewtonCgOptions } from "./model/newtonCg.js";
+export { owlqn } from "./model/owlqn.js";
+export type { OwlqnOptions } from "./model/owlqn.js";
 export { strongWolfeLineSearch } from "./model/lineSearch.js";
 export type { LineSearchOptions, LineSearchResult } from "./model/lineSearch.js";
 export type {
@@ -72,19 +75,28 @@ export type {
   OptimizeResult,
   StopReason,
 } from "./model/optimization.js";
+// Recalibration (issue 11): Platt scaling, temperature scaling, and the calibration file.
+export { fitPlattScaling } from "./model/plattScaling.js";
+export type { PlattData, PlattFit, PlattScalingOptions } from "./model/plattScaling.js";
+export { PlattScoreCounts } from "./model/plattScoreCounts.js";
+export type { PlattScoreCountsJSON } from "./model/plattScoreCounts.js";
+export { fitTemperatureScaling } from "./model/temperatureScaling.js";
+export type { TemperatureFit, TemperatureScalingOptions } from "./model/temperatureScaling.js";
+export { calibrationFromJSON, calibrationToJSON, plattCalibratedLogit, temperatureScaledLogits } from "./model/calibration.js";
+export type { Calibration } from "./model/calibration.js";
 export { parseCsvDataset } from "./io/parseCsvDataset.js";
 export type { Dataset, ParseCsvDatasetOptions } from "./io/parseCsvDataset.js";
 export { loadDataset, datasetNames } from "./io/datasets.js";
 export type { DatasetName } from "./io/datasets.js";
 
-// Evaluation metrics and mergeable evaluation states (issue 5, the CLI's library side).
-export { brierScore } from "./core/brierScore.js";
-export { accuracy } from "./core/accuracy.js";
-export type { AccuracyOptions } from "./core/accuracy.js";
-export { rocAuc, RocAucAccumulator } from "./core/rocAuc.js";
-export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/rocAuc.js";
-export { BinaryEvaluation } from "./core/binaryEvaluation.js";
-export type { BinaryMetrics, BinaryEvaluationOptions, BinaryEvaluationState } from "./core/binaryEvaluation.js";
+// Evaluation metrics and mergeable evaluation states (the library side of `xent eval` and `xent merge`).
+export { brierScore } from "./core/metrics/brierScore.js";
+export { accuracy } from "./core/metrics/accuracy.js";
+export type { AccuracyOptions } from "./core/metrics/accuracy.js";
+export { rocAuc, RocAucAccumulator } from "./core/metrics/rocAuc.js";
+export type { ScoreScale, RocAucOptions, RocAucResult, RocAucState } from "./core/metrics/rocAuc.js";
+export { BinaryEvaluation } from "./core/metrics/binaryEvaluation.js";
+export type { BinaryMetrics, BinaryEvaluationOptions, BinaryEvaluationState } from "./core/metrics/binaryEvaluation.js";
 export { averagePrecision } from "./core/metrics/averagePrecision.js";
 export type { AveragePrecisionResult } from "./core/metrics/averagePrecision.js";
 export { brierDecomposition } from "./core/metrics/brierDecomposition.js";
@@ -96,12 +108,12 @@ export { equalMassCalibration } from "./core/metrics/equalMassCalibration.js";
 export type { EqualMassCalibration } from "./core/metrics/equalMassCalibration.js";
 export type { ThresholdMetrics } from "./core/metrics/thresholdCounts.js";
 export type { OneVsRestMetrics, ClassReport } from "./core/metrics/oneVsRest.js";
-export { categoricalBrierScore, categoricalAccuracy } from "./core/categoricalMetrics.js";
-export type { CategoricalMetricOptions } from "./core/categoricalMetrics.js";
-export { MulticlassEvaluation } from "./core/multiclassEvaluation.js";
-export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/multiclassEvaluation.js";
+export { categoricalBrierScore, categoricalAccuracy } from "./core/metrics/categoricalMetrics.js";
+export type { CategoricalMetricOptions } from "./core/metrics/categoricalMetrics.js";
+export { MulticlassEvaluation } from "./core/metrics/multiclassEvaluation.js";
+export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/metrics/multiclassEvaluation.js";
 
-// SQL for the warehouses (issue 12): the exact log loss, Brier, accuracy and the ROC AUC bins as queries.
+// SQL for the warehouses: the exact log loss, Brier, accuracy and the ROC AUC bins as queries.
 export { logLossSql, SQL_DIALECTS } from "./sql/logLossSql.js";
 export type { SqlDialect, LogLossSqlOptions, LogLossSqlQueries } from "./sql/logLossSql.js";
 export { stateFromSqlRows } from "./sql/sqlRowsState.js";

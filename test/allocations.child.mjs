@@ -5,7 +5,7 @@
 // Prints JSON: { bytes, loss, expectedLoss, gradSame, outReturned }.
 import v8 from "node:v8";
 import * as xent from "../dist/index.js";
-import { setSoftmaxWasmEnabled } from "../dist/core/softmaxWasm.js";
+import { setSoftmaxWasmEnabled } from "../dist/core/kernels/softmaxWasm.js";
 
 const [form, rowsArg, kArg, reduction, mode] = process.argv.slice(2);
 const rows = Number(rowsArg);

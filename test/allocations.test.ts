@@ -1,6 +1,6 @@
 /**
  * Zero allocations per loss-and-gradient call when the caller passes the gradient buffer (`gradOut`) and
- * the result object (`out`): the issue's bar, measured with V8's heap statistics.
+ * the result object (`out`), measured with V8's heap statistics.
  *
  * ## The measurement
  * V8 allocates in the young generation by bumping a pointer, so the bytes in use grow by exactly what was
@@ -24,7 +24,7 @@ import {
   logisticLossAndGrad,
   type LossAndGrad,
 } from "xent";
-import { CHUNK, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { CHUNK, setBinaryWasmEnabled } from "../src/core/kernels/binaryWasm.js";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;

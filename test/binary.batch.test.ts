@@ -1,7 +1,7 @@
 /**
  * Batches of the binary losses: reductions, weights, posWeight, label smoothing, epsilon clipping, the gradient
  * buffer, compensated sums (1e7 equal losses, order independence), empty and zero-weight batches, and the
- * exact limits of the issue. (The doc-comment examples are run by docExamples.test.ts.)
+ * exact limits at 0, 1 and infinite logits. (The doc-comment examples are run by docExamples.test.ts.)
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -395,7 +395,7 @@ describe("empty batches and zero total weight", () => {
 });
 
 describe("exact limits", () => {
-  test("from the issue", () => {
+  test("BCE(0, 0) = 0, BCE(1, 0) = Infinity, and the logit forms at infinite logits", () => {
     expect(same(binaryCrossEntropy(0, 0), 0)).toBe(true);
     expect(binaryCrossEntropy(1, 0)).toBe(Infinity);
     expect(same(binaryCrossEntropyWithLogits(1, Infinity), 0)).toBe(true);

@@ -110,7 +110,7 @@ describe.each(BATCH)("$name on batches", ({ name, input, labels, inputs, label, 
         throwsExactly(() => f(make(ys), make(inputs)), RangeError, `${name}: labels[1] = ${y} ${label}`);
       }
     }
-    // The issue's own example, at index 17.
+    // A bad label at index 17 of a longer batch.
     const many = Array.from({ length: 20 }, (_, i) => labels[i % 3]!);
     const inputsMany = Array.from({ length: 20 }, (_, i) => inputs[i % 3]!);
     many[17] = 2;

@@ -34,7 +34,7 @@
  * (e^-|s| terms), 0, 1 or |s|, and all were bit-exact.)
  *
  * Bounds tested below: the measured max over all regimes rounded up to the next half ulp, all within the
- * issue's bar of 4 ulps.
+ * project's bar of 4 ulps.
  *
  * Soft-label gradient of the logit form, `sigmoid(s) - y` (recorded separately, fixture
  * binaryCrossEntropyWithLogitsGrad.soft): it has a true zero at s = logit(y), where it is ill-conditioned

@@ -89,7 +89,7 @@ const CASES: Naive[] = [
   },
 ];
 
-/** The naive value is wrong in the way the issue names: 0, Infinity or NaN where the truth is finite and normal. */
+/** The naive value is wrong in the ways that matter: 0, Infinity or NaN where the truth is finite and normal. */
 function brokenAt(point: FixturePoint, got: number): boolean {
   const normal = Number.isFinite(point.hi) && Math.abs(point.hi) >= 2 ** -1022;
   return normal && (got === 0 || !Number.isFinite(got));

@@ -2,7 +2,7 @@
  * Identities of the binary functions, as fast-check properties.
  *
  * Tolerances are derived, not tuned: they use the ulp bounds that binary.fixtures.test.ts measured and
- * tests (sigmoid 2 ulps, logit 2.5, the losses 2.5, the gradients 2; we use the issue's bar of 4 where a bound
+ * tests (sigmoid 2 ulps, logit 2.5, the losses 2.5, the gradients 2; we use the project's bar of 4 where a bound
  * enters a finite-difference tolerance, which only makes those tolerances looser by a factor 2 on a term
  * that is far from binding).
  */
@@ -18,7 +18,7 @@ const softLabel = fc.double({ min: 0, max: 1, noNaN: true });
 
 describe("form one equals form two", () => {
   test("binaryCrossEntropyWithLogits(y, s) === logisticLoss(2y - 1, s) for y in {0, 1}, bit for bit", () => {
-    // One shared kernel: the 1-ulp bar of the issue holds with equality.
+    // One shared kernel: the 1-ulp bar holds with equality.
     fc.assert(
       fc.property(hardLabel, anyLogit, (y, s) => {
         expect(Object.is(xent.binaryCrossEntropyWithLogits(y, s), xent.logisticLoss(2 * y - 1, s))).toBe(true);

@@ -138,7 +138,12 @@ describe("progress of a gzip file", () => {
 describe("a fit stopped by --max-iter", () => {
   it("warns on stderr naming the iteration count and the fixes, writes the model, exits 0", async () => {
     const out = join(tmp.dir, "short.json");
-    const run = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--out", out]);
+    // The default (exact) fit: the library's message, its rule and budget, once.
+    const exact = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--out", out]);
+    expect(exact.code).toBe(0);
+    expect(exact.stderr).toMatch(/^xent train: warning: LogisticRegression\.fit: not converged: stopped at maxIter = 2 iterations before meeting the default rule .*raise --max-iter, or standardize the features\.\n$/);
+    // With --tol (scikit-learn's rule): the options to change.
+    const run = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--tol", "1e-4", "--out", out]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
       "xent train: warning: the fit stopped at --max-iter 2 iterations before the gradient reached --tol 0.0001: the model was written, " +

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LogisticRegression, StandardScaler } from "xent";
-import { tempDir, ulps, xent } from "./cliHelpers.js";
+import { tempDir, ulps, xent, xentInProcess } from "./cliHelpers.js";
 import { rng } from "./rng.js";
 
 const tmp = tempDir();
@@ -21,6 +21,14 @@ const rows = Array.from({ length: 300 }, () => {
 const train = tmp.file("train.csv", "a,b,y\n" + rows.map((x) => `${x.a},${x.b},${x.y}`).join("\n") + "\n");
 
 describe("xent train", () => {
+  it("says on stderr when the fit stops at --max-iter without converging (and still writes the model)", async () => {
+    const model = join(tmp.dir, "short.json");
+    const run = await xentInProcess(["train", train, "--label", "y", "--max-iter", "2", "--no-progress", "--out", model]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^xent train: warning: LogisticRegression\.fit: not converged: stopped at maxIter = 2 iterations/m);
+    expect(existsSync(model)).toBe(true);
+  });
+
   it("fits the library's model on standardized features and writes it with its training curve", () => {
     const model = join(tmp.dir, "model.json");
     const run = xent(tmp.dir, ["train", train, "--label", "y", "--out", model]);

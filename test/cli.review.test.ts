@@ -1,4 +1,4 @@
-// Fixes from a user's review of the command line, each pinned by a test (in process: `main` from src/cli).
+// Command-line behaviours a user's review asked for, each pinned by a test (in process: `main` from src/cli).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -4,7 +4,7 @@ import { datasetNames, loadDataset, parseCsvDataset } from "xent";
 
 describe("built-in data sets", () => {
   it("load with their shapes and labels", () => {
-    expect([...datasetNames]).toEqual(["breast-cancer", "iris", "wine"]);
+    expect([...datasetNames]).toEqual(["breast-cancer", "iris", "wine", "digits"]);
     const bc = loadDataset("breast-cancer");
     expect([bc.nSamples, bc.nFeatures, bc.X.data.length]).toEqual([569, 30, 569 * 30]);
     expect(bc.targetName).toBe("benign");
@@ -17,7 +17,12 @@ describe("built-in data sets", () => {
     const wine = loadDataset("wine");
     expect([wine.nSamples, wine.nFeatures]).toEqual([178, 13]);
     expect(new Set<number | string>(wine.y)).toEqual(new Set([0, 1, 2]));
-    expect(() => loadDataset("mnist" as "iris")).toThrow(/name = "mnist" is not one of "breast-cancer", "iris", "wine"/);
+    const digits = loadDataset("digits");
+    expect([digits.nSamples, digits.nFeatures]).toEqual([1797, 64]);
+    expect(new Set<number | string>(digits.y)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(digits.featureNames[9]).toBe("pixel_1_1");
+    expect(Math.max(...digits.X.data)).toBe(16);
+    expect(() => loadDataset("mnist" as "iris")).toThrow(/name = "mnist" is not one of "breast-cancer", "iris", "wine", "digits"/);
   });
 
   it("parse from text exactly as loaded (the browser path)", () => {

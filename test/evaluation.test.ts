@@ -13,7 +13,7 @@ import {
   categoricalBrierScore,
   rocAuc,
 } from "xent";
-import { binaryScoreSums } from "../src/core/binaryScoreSums.js";
+import { binaryScoreSums } from "../src/core/metrics/binaryScoreSums.js";
 import { ulps } from "./cliHelpers.js";
 import { rng } from "./rng.js";
 

@@ -1,6 +1,6 @@
 /**
  * Batch reductions at the edges of the double range: a weighted sum that overflows although the mean is
- * finite (recovered by re-summing exactly scaled terms, src/core/extremeSums.ts), weights whose sum
+ * finite (recovered by re-summing exactly scaled terms, src/core/numerics/extremeSums.ts), weights whose sum
  * overflows, and subnormal weights whose products with the losses would underflow.
  */
 import fc from "fast-check";

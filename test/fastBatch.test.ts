@@ -17,8 +17,8 @@ import {
   logisticLossAndGrad,
   type BinaryLossOptions,
 } from "xent";
-import { logitBatchReference } from "../src/core/binaryBatchReference.js";
-import { binaryKernel, CHUNK, setBinaryWasmEnabled } from "../src/core/binaryWasm.js";
+import { logitBatchReference } from "../src/core/binary/binaryBatchReference.js";
+import { binaryKernel, CHUNK, setBinaryWasmEnabled } from "../src/core/kernels/binaryWasm.js";
 import { same, show, ulp } from "./ulp.js";
 import { rng } from "./rng.js";
 

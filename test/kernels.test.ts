@@ -1,5 +1,5 @@
 /**
- * xent's own exp and log1p kernels (src/core/fastExp.ts, src/core/fastLog1p.ts) against mpmath
+ * xent's own exp and log1p kernels (src/core/numerics/fastExp.ts, src/core/numerics/fastLog1p.ts) against mpmath
  * (test/fixtures/kernels.json, written by test/fixtures/generate_kernels.py), and their tables against the
  * generator's literals. The batch paths (JavaScript and WebAssembly) and the scalar losses use these two
  * kernels; test/fastBatch.test.ts checks the losses built on them.
@@ -20,9 +20,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { expNonPositive } from "../src/core/fastExp.js";
-import { log1pNonNegative, log1pUnit } from "../src/core/fastLog1p.js";
-import { EXP2, INV_LN2_128, LN2_128_HI, LN2_128_LO, LOG } from "../src/core/kernelTables.js";
+import { expNonPositive } from "../src/core/numerics/fastExp.js";
+import { log1pNonNegative, log1pUnit } from "../src/core/numerics/fastLog1p.js";
+import { EXP2, INV_LN2_128, LN2_128_HI, LN2_128_LO, LOG } from "../src/core/numerics/kernelTables.js";
 import { ulpError } from "./ulp.js";
 
 interface KernelFixture {
@@ -90,7 +90,7 @@ describe("special values", () => {
 
 describe("tables", () => {
   test("the exp kernel's literal constants are the generator's (fastExp.ts keeps them as literals for speed)", () => {
-    const source = readFileSync(new URL("../src/core/fastExp.ts", import.meta.url), "utf8");
+    const source = readFileSync(new URL("../src/core/numerics/fastExp.ts", import.meta.url), "utf8");
     for (const [name, value] of Object.entries({ INV_LN2_128, LN2_128_HI, LN2_128_LO })) {
       expect(source).toContain(`const ${name} = ${String(value)};`);
     }

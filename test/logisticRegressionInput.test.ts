@@ -45,7 +45,7 @@ describe("LogisticRegression: bad input", () => {
     for (const C of [0, -1, NaN, Infinity]) {
       expect(() => new LogisticRegression({ C })).toThrow(new RangeError(`LogisticRegression: options.C = ${C} is not a finite number > 0`));
     }
-    expect(() => new LogisticRegression({ penalty: "l1" as "l2" })).toThrow(/options.penalty = "l1" is not "l2" or "none"/);
+    expect(() => new LogisticRegression({ penalty: "l3" as "l2" })).toThrow(/options.penalty = "l3" is not "l2", "l1", "elasticnet" or "none"/);
     expect(() => new LogisticRegression({ solver: "sag" as "lbfgs" })).toThrow(/options.solver = "sag"/);
     expect(() => new LogisticRegression({ tol: -1 })).toThrow(/options.tol = -1/);
     expect(() => new LogisticRegression({ maxIter: 1.5 })).toThrow(/options.maxIter = 1.5/);

@@ -36,7 +36,7 @@ describe("types", () => {
   });
 
   it("data sets and optimizers", () => {
-    expectTypeOf(loadDataset).parameter(0).toEqualTypeOf<"breast-cancer" | "iris" | "wine">();
+    expectTypeOf(loadDataset).parameter(0).toEqualTypeOf<"breast-cancer" | "iris" | "wine" | "digits">();
     expectTypeOf(parseCsvDataset("a,y\n1,0")).toEqualTypeOf<Dataset>();
     expectTypeOf(lbfgs).returns.toEqualTypeOf<OptimizeResult>();
   });

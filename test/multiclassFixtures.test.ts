@@ -58,7 +58,7 @@ function rowLoss(c: Case): number {
 }
 
 // The bounds, in ulps: the measured maxima (printed by the last test, recorded in the README's multi-class Accuracy section) rounded
-// up with a little margin, all within the 8.
+// up with a little margin, all within the project's bar of 8.
 const LOSS_TOLERANCE: Record<string, number> = { random: 2, dominant: 2, spread: 2, soft: 2, classWeights: 2 };
 
 describe("categorical cross-entropy against mpmath (60 digits)", () => {

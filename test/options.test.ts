@@ -1,6 +1,6 @@
 /**
  * Unknown options (a misspelling, or an option of another function) throw a RangeError that names the option
- * and lists the allowed ones, instead of being silently ignored (src/core/checks.ts, checkOptions).
+ * and lists the allowed ones, instead of being silently ignored (src/core/common/checks.ts, checkOptions).
  */
 import { describe, expect, test } from "vitest";
 import * as xent from "xent";
@@ -46,7 +46,7 @@ describe("unknown options", () => {
 
   test("the model classes and optimizers check their options", () => {
     expect(() => new xent.LogisticRegression({ c: 1 } as never)).toThrow(
-      new RangeError('LogisticRegression: unknown option "c" (allowed: C, penalty, fitIntercept, solver, tol, maxIter)'),
+      new RangeError('LogisticRegression: unknown option "c" (allowed: C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart)'),
     );
     expect(() => new xent.LogisticRegression().fit([[0], [1]], [0, 1], { sampleWeights: [1, 1] } as never)).toThrow(
       unknown("LogisticRegression.fit", "sampleWeights"),

@@ -26,7 +26,7 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/sigmoidSquaredError.
 
 // The bounds each group achieves (measured, then recorded here), in ulps.
 const bounds: Record<string, { loss: number; grad: number }> = {
-  // 3.32 since e = exp(-|s|) comes from xent's own exp kernel (src/core/fastExp.ts, shared with
+  // 3.32 since e = exp(-|s|) comes from xent's own exp kernel (src/core/numerics/fastExp.ts, shared with
   // cross-entropy so that the loss stays the square of its gradient bit for bit); 2.9 with Math.exp.
   "hard labels, |s| <= 8": { loss: 3.5, grad: 4.5 },
   "hard labels, saturation band": { loss: 2, grad: 2.5 },

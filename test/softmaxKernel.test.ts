@@ -1,12 +1,12 @@
 /**
- * The softmax rows' WebAssembly kernel (assembly/softmaxKernel.ts, src/core/softmaxWasm.ts) against the
+ * The softmax rows' WebAssembly kernel (assembly/softmaxKernel.ts, src/core/kernels/softmaxWasm.ts) against the
  * JavaScript scan (softmaxRow.ts scanRow), bit for bit: the categorical cross-entropy with logits with the
  * kernel on and off, on batches that mix ordinary rows with every row the kernel hands back to JavaScript
  * (a NaN, ±Infinity, differences below -700), with the options of the categorical losses.
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { categoricalCrossEntropyWithLogits, categoricalCrossEntropyWithLogitsAndGrad, categoricalFocalLoss } from "xent";
-import { setSoftmaxWasmEnabled } from "../src/core/softmaxWasm.js";
+import { setSoftmaxWasmEnabled } from "../src/core/kernels/softmaxWasm.js";
 import { rng } from "./rng.js";
 
 afterEach(() => setSoftmaxWasmEnabled(true));

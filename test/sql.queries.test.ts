@@ -96,14 +96,3 @@ describe("logLossSql: identifiers and options", () => {
     expect(() => logLossSql({ ...base, clip: 1e-15 } as never)).toThrow(/unknown option "clip"/);
   });
 });
-
-describe("src/sql is a browser-safe layer beside src/io", () => {
-  it("imports only its own files and src/core, nothing from node:", async () => {
-    const { readdirSync } = await import("node:fs");
-    const dir = join(import.meta.dirname, "..", "src", "sql");
-    for (const file of readdirSync(dir)) {
-      const text = readFileSync(join(dir, file), "utf8");
-      for (const m of text.matchAll(/from\s+"([^"]+)"/g)) expect(`${file}: ${m[1]}`).toMatch(/: (\.\/[A-Za-z]+\.js|\.\.\/core\/[A-Za-z]+\.js)$/);
-    }
-  });
-});

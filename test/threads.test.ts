@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import * as xent from "../dist/index.js";
-import { CHUNK } from "../dist/core/binaryWasm.js";
+import { CHUNK } from "../dist/core/kernels/binaryWasm.js";
 import { existsSync, readdirSync } from "node:fs";
 import { binaryThreadsInfo, setBinaryThreadsMinSamples, startBinaryThreads, stopBinaryThreads } from "../dist/parallel/binaryThreads.js";
 import { rng } from "./rng.js";

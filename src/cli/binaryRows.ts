@@ -100,7 +100,7 @@ export class BinaryHandler {
     }
     // An infinite loss: a probability of 0 or 1, or an infinite logit, on the wrong side of the label (a row of
     // weight 0 adds nothing, not even an infinity).
-    if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.file, v.line);
+    if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.location());
     this.run.push(label, s, w, group);
     this.rows++;
   }
@@ -135,7 +135,7 @@ export class BinaryHandler {
 
   private setConvention(convention: "01" | "pm1", v: RowView): void {
     this.convention = convention;
-    this.conventionAt = `${v.file}:${v.line}`;
+    this.conventionAt = v.location();
   }
 
   private labelProblem(text: string, y: number | undefined): string {

@@ -1,14 +1,15 @@
 import { writeFileSync } from "node:fs";
 import { type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
-import { type TableFormat, type TableHandler } from "../io/tableReader.js";
+import { type TableHandler } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
+import { calibratedSink, describeCalibration, loadCalibration } from "./calibrationFile.js";
 import { EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
-import { readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 export const evalOptions: OptionSpec[] = [
@@ -27,6 +28,7 @@ export const evalOptions: OptionSpec[] = [
   { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
+  { name: "calibration", type: "string", value: "FILE", help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones" },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
 ];
@@ -37,8 +39,8 @@ Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier 
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
 of the argmax, the multi-class Brier score, one-vs-rest ROC AUC (macro and weighted) and a per-class
 report (support, precision, recall, F1, AUC) (probability rows must sum to 1 within 0.01). CSV, TSV or
-JSON Lines, optionally gzip-compressed; "-" reads stdin. Several files are evaluated as one (each with its
-own header). Memory stays bounded whatever the file size; sums are
+JSON Lines, optionally gzip-compressed, Parquet or Arrow IPC; "-" reads stdin. Several files are
+evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
 
 Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
@@ -54,6 +56,8 @@ log loss Infinity, never a clipped number: the rows are counted and the first fi
 With --clip EPS the log loss is instead that of the probabilities clipped to [EPS, 1 - EPS] (the Brier
 score, accuracy and AUC stay those of the probabilities as given), and the clipped rows are counted.
 In --json, an infinite log loss is null with "logLossInfinite": true (JSON numbers have no Infinity).
+
+${columnarHelp}
 
 Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
 list, the longest prefix common to the listed names that does not split a word or a number: p0,p1,p2 ->
@@ -72,14 +76,13 @@ is not valid).
 Examples:
   xent eval preds.csv --label y --prob p
   xent eval preds.tsv.gz --label y --logit score --by country --json
+  xent eval preds.parquet --label y --prob p    # Parquet (or Arrow IPC): detected from the bytes
   cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
   xent eval preds.csv --label churned --prob p --pos-label yes    # labels yes/no
   xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
-
-const FORMATS = ["csv", "tsv", "jsonl"];
 
 export const evalCommand: Command = {
   name: "eval",
@@ -93,8 +96,7 @@ export const evalCommand: Command = {
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     const given = ["prob", "logit", "probs", "logits"].filter((k) => o[k] !== undefined);
     if (given.length !== 1) throw usage("give exactly one of --prob, --logit (binary), --probs, --logits (multi-class)");
-    const format = o.format as string | undefined;
-    if (format !== undefined && !FORMATS.includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const format = parseFormatOption("eval", o.format);
     const labels = (o.labels as string | undefined) ?? "auto";
     if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
     if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
@@ -107,6 +109,13 @@ export const evalCommand: Command = {
     if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
     if (multiclass && (o.threshold !== undefined || o.bins !== undefined)) throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
     const clip = parseClip(o.clip as string | undefined, scale);
+    // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
+    const calibrationPath = o.calibration as string | undefined;
+    const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
+    if (calibration !== null) {
+      if (clip !== null) throw usage("--clip is for probabilities as given; with --calibration the scores are calibrated logits");
+      if ((calibration.method === "platt") === multiclass) throw usage(`--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`);
+    }
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
     let handler: BinaryHandler | MulticlassHandler;
@@ -114,13 +123,30 @@ export const evalCommand: Command = {
     let table: TableHandler;
     if (multiclass) {
       const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true, clip);
+      let calibrated: EvalRun | null = null;
+      if (calibration !== null) {
+        const header = h.header.bind(h);
+        h.header = (cols) => {
+          const first = h.run === null;
+          header(cols);
+          if (first) {
+            calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null);
+            h.run = calibratedSink(calibrated, calibration, scale);
+          }
+        };
+      }
       handler = h;
-      runOf = () => h.run!;
+      runOf = () => calibrated ?? h.run!;
       table = h;
     } else {
-      const run = new EvalRun({ kind: "binary", scale, ...parseThresholdAndBins(o.threshold as string | undefined, o.bins as string | undefined, scale) }, by, weight !== null, clip);
+      const metricOptions = parseThresholdAndBins(o.threshold as string | undefined, o.bins as string | undefined, scale);
+      // With --calibration the run sees calibrated logits: a probability threshold becomes its logit.
+      if (calibration !== null && scale === "probability" && metricOptions.threshold !== undefined) {
+        metricOptions.threshold = Math.log(metricOptions.threshold) - Math.log1p(-metricOptions.threshold);
+      }
+      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip);
       const h = new BinaryHandler(
-        run,
+        calibration === null ? run : calibratedSink(run, calibration, scale),
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
         scale,
         labels !== "auto",
@@ -132,13 +158,19 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const readOptions = { format: format as TableFormat | undefined, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = { format, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
     const report = run.report();
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
-    await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
+    let text = o.json === true ? reportJson(report) : reportText(report);
+    if (calibration !== null) {
+      // Say so in the output: a line above the table; in JSON, a "calibration" field.
+      const line = describeCalibration(calibrationPath!, calibration);
+      text = o.json === true ? JSON.stringify({ ...(JSON.parse(text) as object), calibration: { file: calibrationPath, description: line } }, null, 2) + "\n" : `${line}\n${text}`;
+    }
+    await writeOut(io.stdout, text);
     return 0;
   },
 };

@@ -257,8 +257,9 @@ export class EvalRun {
   }
 
   /** Notes a row (pushed, weight > 0) whose loss is infinite, at `file:line`. */
-  infinite(file: string, line: number): void {
-    if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(`${file}:${line}`);
+  /** `where`: the row's `location()` (`file:line`, or `file row N` for Parquet and Arrow). */
+  infinite(where: string): void {
+    if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(where);
     this.infiniteLoss.rows++;
   }
 

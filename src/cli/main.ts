@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../io/inputError.js";
 import { optionsHelp } from "./args.js";
+import { calibrateCommand } from "./calibrateCommand.js";
 import { type CliIO, type Command } from "./cliIO.js";
 import { evalCommand } from "./evalCommand.js";
 import { lossCommand } from "./lossCommand.js";
@@ -13,7 +14,7 @@ import { UsageError } from "./usageError.js";
 
 export type { CliIO } from "./cliIO.js";
 
-const commands: Command[] = [evalCommand, mergeCommand, sqlCommand, lossCommand, trainCommand, predictCommand, plotCommand];
+const commands: Command[] = [evalCommand, mergeCommand, sqlCommand, lossCommand, trainCommand, predictCommand, calibrateCommand, plotCommand];
 
 function version(): string {
   try {

@@ -141,7 +141,7 @@ export class MulticlassHandler {
     // An infinite loss: probability 0 for the label; for logits (only when one is infinite, which is rare), the
     // library's loss of the row, whose limits decide it (see categoricalCrossEntropyWithLogits).
     if (w > 0 && (probability ? this.values[y] === 0 : infinite && categoricalCrossEntropyWithLogits([y], this.values, { classes: k, reduction: "sum" }) === Infinity)) {
-      this.run!.infinite(v.file, v.line);
+      this.run!.infinite(v.location());
     }
     this.run!.pushRow(y, this.values, w, group);
     this.rows++;

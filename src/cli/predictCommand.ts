@@ -5,12 +5,15 @@ import { type ColumnResolver, type RowView, type TableFormat } from "../io/table
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
 import { type LoadedModel, loadModel } from "./modelFile.js";
-import { parseDelimiter, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
+import { type Calibration } from "../index.js";
+import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
   { name: "prefix", type: "string", value: "PREFIX", help: "name the output columns PREFIX + class (default p_), e.g. to keep another model's p_ columns beside" },
+  { name: "calibration", type: "string", value: "FILE", help: "recalibrate the model's logits by FILE (from xent calibrate): Platt for a binary model, temperature for a multi-class one" },
   { name: "replace", type: "boolean", help: "when the input already has output columns (a scored file), overwrite their values in place instead of failing" },
   ...readInputOptions,
 ];
@@ -56,6 +59,8 @@ class Predictor {
     private readonly m: LoadedModel,
     private readonly out: OutStream,
     private readonly output: PredictOutput,
+    /** `--calibration FILE`: the probabilities are those of the recalibrated logits. */
+    private readonly calibration: Calibration | null = null,
   ) {
     this.x = new Float64Array(BATCH * m.file.features.length);
     this.names = m.model.classes.map((c) => `${output.prefix}${String(c)}`);
@@ -133,7 +138,7 @@ class Predictor {
     const d = this.cols.length;
     const X = { data: this.x.subarray(0, n * d), nFeatures: d };
     const Xs = this.m.scaler === null ? X : this.m.scaler.transform(X);
-    const proba = this.m.model.predictProba(Xs);
+    const proba = this.calibration === null ? this.m.model.predictProba(Xs) : calibratedProba(this.m.model, Xs, this.calibration);
     const k = this.names.length;
     let text = "";
     for (let i = 0; i < n; i++) {
@@ -167,18 +172,21 @@ export const predictCommand: Command = {
   options: predictOptions,
   help: `xent predict MODEL.json FILE... [--out FILE] [--prefix PREFIX] [--replace]
 
-Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin) through a model written by
-xent train and writes each row as it was, plus one column p_CLASS per class with the predicted probability
-(CSV/TSV: appended columns, with the header extended; JSON Lines: added keys). The feature columns are the
-model's, by name (with --no-header, by position: a model trained with --no-header --features 1,2,3). A CSV
-read with --delimiter is written with the same delimiter. Memory stays bounded (batches of 4096 rows). A bad
-row stops with exit code 1; with --out the partial file is removed; on stdout every row before the bad one
-has been written (with its columns).
+Streams the rows of FILE (CSV, TSV or JSON Lines, gzip or not, "-" for stdin; Parquet; Arrow IPC) through
+a model written by xent train and writes each row as it was, plus one column p_CLASS per class with the
+predicted probability (CSV/TSV: appended columns, with the header extended; JSON Lines: added keys;
+Parquet and Arrow: written as CSV, every column of the file then the p_CLASS columns, null as an empty
+field). The feature columns are the model's, by name (with --no-header, by position: a model trained with
+--no-header --features 1,2,3). A CSV read with --delimiter is written with the same delimiter. Memory
+stays bounded (batches of 4096 rows). A bad row stops with exit code 1; with --out the partial file is
+removed; on stdout every row before the bad one has been written (with its columns).
 
 A scored file: when the input already has an output column (p_CLASS, or PREFIX + CLASS), predict stops
 with exit code 1 naming the columns, rather than write a second column of the same name. Pass --replace
 to overwrite their values in place (the other fields are written again, quoted where needed), or --prefix
 to write the new predictions beside the old ones.
+
+${columnarHelp}
 
 Options:
 {{options}}
@@ -188,27 +196,28 @@ Examples:
   xent predict model2.json scored.csv --prefix q_ > both.csv       # a second model's q_CLASS beside p_CLASS
   xent predict model.json scored.csv --replace > rescored.csv      # new values in the p_CLASS columns
   xent predict model.json eu.csv --delimiter ';' > scored.csv      # semicolon CSV in and out
+  xent predict model.json new.parquet > scored.csv    # the output is CSV
+  xent predict model.json new.csv --calibration calibration.json   # recalibrated (see xent calibrate)
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
     if (positionals.length < 2) throw new UsageError("predict", "give a model file and at least one input file");
-    const format = o.format as TableFormat | undefined;
-    if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) {
-      throw new UsageError("predict", `--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
-    }
+    const format = parseFormatOption("predict", o.format);
     const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
     const prefix = (o.prefix as string | undefined) ?? "p_";
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
     const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
+    const calibration = typeof o.calibration === "string" ? loadCalibration(o.calibration) : null;
+    if (calibration !== null) checkCalibrationFits(o.calibration as string, calibration, m.model.classes.length);
     let out: OutStream = io.stdout;
     let file: ReturnType<typeof createWriteStream> | null = null;
     if (typeof o.out === "string") {
       file = createWriteStream(o.out);
       out = file;
     }
-    const p = new Predictor(m, out, { prefix, replace: o.replace === true, delimiter });
-    const readOptions = { format, delimiter, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const p = new Predictor(m, out, { prefix, replace: o.replace === true, delimiter }, calibration);
+    const readOptions = { format, delimiter, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true, allColumns: true };
     let ok = false;
     try {
       await readInputFiles("predict", files, readOptions, io, p, () => p.rows, () => p.pending);

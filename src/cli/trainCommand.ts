@@ -2,12 +2,12 @@ import { writeFileSync } from "node:fs";
 import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
+import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
-import { readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -17,8 +17,8 @@ const trainOptions: OptionSpec[] = [
   { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
   { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
   { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
-  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 100); a fit stopped there is written, with a warning on stderr" },
-  { name: "tol", type: "number", value: "TOL", help: "the gradient tolerance (default 1e-4, scikit-learn's scale)" },
+  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 1000 for the exact fit, 100 with --tol); a fit stopped there is written, with a warning on stderr" },
+  { name: "tol", type: "number", value: "TOL", help: "stop at scikit-learn 1.2's lbfgs tolerance instead of the optimum (default: the exact optimum, see the README)" },
   { name: "multinomial", type: "boolean", help: "the softmax (multinomial) model; used for 3 or more classes in any case" },
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
@@ -124,9 +124,12 @@ Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C 
 cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
 features unless --no-standardize, prints the objective per iteration and the training-set figures, and
 writes the model (with its scaler, feature names and training curve) as JSON. The table is held in memory
-(rows x features doubles). Any bad value stops with exit code 1 and file:line:column. A fit that stops
+(rows x features doubles). Any bad value stops with exit code 1 and file:line:column (Parquet, Arrow:
+file, row and column). Input: CSV, TSV, JSON Lines (gzip or not), Parquet, Arrow IPC. A fit that stops
 before the gradient reaches --tol (at --max-iter, or when no step lowers the objective) still writes the
 model and exits 0, with a warning on stderr naming the options to change ("converged": false in --json).
+
+${columnarHelp}
 
 Options:
 {{options}}
@@ -134,6 +137,7 @@ Options:
 Examples:
   xent train iris.csv --label species --out iris-model.json
   xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
+  xent train clicks.parquet --label clicked --out model.json
   xent plot iris-model.json > curve.svg
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
@@ -142,8 +146,7 @@ Examples:
     if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
-    const format = o.format as TableFormat | undefined;
-    if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+    const format = parseFormatOption("train", o.format);
     const penalty = (o.penalty as string | undefined) ?? "l2";
     if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
     const solver = (o.solver as string | undefined) ?? "lbfgs";
@@ -172,9 +175,19 @@ Examples:
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });
-    model.fit(Xs, y, data.weights === null ? {} : { sampleWeight: data.weights });
+    // A fit that does not converge says so on stderr, once, and still writes the model: with --tol, the
+    // options to change; with the default exact fit, the library's message (its rule and budget).
+    let libraryWarning = "";
+    const onWarning = (message: string) => (libraryWarning = message);
+    model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
     const classes = model.classes;
-    if (!model.converged) io.stderr.write(convergenceWarning(model, maxIter ?? 100, tol ?? 1e-4, o["no-standardize"] === true));
+    if (!model.converged) {
+      io.stderr.write(
+        tol !== undefined
+          ? convergenceWarning(model, maxIter ?? 100, tol, o["no-standardize"] === true)
+          : `xent train: warning: ${libraryWarning.replace("raise maxIter", "raise --max-iter")}\n`,
+      );
+    }
     if (o.multinomial === true && classes.length === 2) {
       io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
     }

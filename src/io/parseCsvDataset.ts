@@ -1,4 +1,4 @@
-import { checkOptions } from "../core/checks.js";
+import { checkOptions } from "../core/common/checks.js";
 import { type DenseMatrix } from "../model/denseMatrix.js";
 
 /** A labelled data set: a row-major feature matrix, a label per row, and the column names. */

@@ -2,15 +2,19 @@ import { type Readable } from "node:stream";
 import { type ByteSource, openByteSource } from "./byteSource.js";
 import { InputError, quoteText } from "./inputError.js";
 import { parseNumberBytes, parseNumberInto, parseNumberText, parsed } from "./parseNumber.js";
+import { type BinaryFormat, binaryFormatOf, fileMagic } from "./tableMagic.js";
 
-/** The table formats read by xent. */
-export type TableFormat = "csv" | "tsv" | "jsonl";
+/** The table formats read by xent: text (CSV, TSV, JSON Lines) and columnar (Parquet, Arrow IPC file or stream). */
+export type TableFormat = "csv" | "tsv" | "jsonl" | "parquet" | "arrow";
+
+/** Every `TableFormat`, as `--format` takes them. */
+export const TABLE_FORMATS: readonly TableFormat[] = ["csv", "tsv", "jsonl", "parquet", "arrow"];
 
 /** The columns of a table, resolved by name once per file before its rows. */
 export interface ColumnResolver {
   readonly file: string;
   readonly format: TableFormat;
-  /** The header's names (CSV/TSV), or null (JSON Lines: any key may appear in any row). */
+  /** The header's names (CSV/TSV; Parquet, Arrow: the schema's top-level columns), or null (JSON Lines: any key may appear in any row). */
   readonly names: readonly string[] | null;
   /** The index of a column; a missing column throws an InputError naming the file and the columns there are. */
   index(name: string): number;
@@ -19,8 +23,10 @@ export interface ColumnResolver {
 /** One row, valid only during the `row` callback (the reader reuses it). Columns are resolver indices. */
 export interface RowView {
   readonly file: string;
-  /** Line of the row's first character (1-based). */
+  /** Line of the row's first character (1-based); Parquet and Arrow: the row number (data rows from 1). */
   readonly line: number;
+  /** Where the row is, for messages: `file:line`, or `file row N` for Parquet and Arrow. */
+  location(): string;
   /** The row's structural problem (wrong number of fields, bad JSON), or null. */
   malformed(): InputError | null;
   /** True when the value is absent: an empty field, a missing or null JSON key. */
@@ -35,7 +41,10 @@ export interface RowView {
   text(i: number): string;
   /** An InputError pointing at column i of this row, quoting its text. */
   error(i: number, reason: string, detail: string): InputError;
-  /** The row as written, without its line end (CSV/TSV: the record; JSON Lines: the line). */
+  /**
+   * The row as written, without its line end (CSV/TSV: the record; JSON Lines: the line; Parquet and Arrow:
+   * the row as a CSV record of the columns read, see `TableInput.allColumns`).
+   */
   raw(): string;
 }
 
@@ -48,8 +57,17 @@ export interface TableInput {
   /** A path, or "-" for stdin. */
   path: string;
   stdin?: Readable;
-  /** Default: from the extension (.csv, .tsv/.tab, .jsonl/.ndjson/.json, each optionally .gz), else sniffed. */
+  /**
+   * Default: Parquet and Arrow IPC from the magic bytes (whatever the name); text formats from the extension
+   * (.csv, .tsv/.tab, .jsonl/.ndjson/.json, each optionally .gz), else sniffed. A format given here that the
+   * magic bytes contradict (Parquet read as CSV, CSV as Parquet) is an InputError.
+   */
   format?: TableFormat;
+  /**
+   * Parquet and Arrow: read every column (for `raw()`), not only the columns the handler resolved in
+   * `header` (the default: a file's other columns are never decoded).
+   */
+  allColumns?: boolean;
   /** CSV/TSV: whether the first row names the columns (default true); without it, columns are named 1, 2, ... */
   header?: boolean;
   /**
@@ -58,7 +76,7 @@ export interface TableInput {
    * except JSON Lines (an error).
    */
   delimiter?: string;
-  /** Called after each chunk with the source (for progress). */
+  /** Called after each chunk (Parquet: row group; Arrow: record batch) with the source (for progress). */
   onChunk?: (source: ByteSource) => void;
   /** Awaited after each chunk: lets a consumer that writes output wait for it to drain (bounded memory). */
   afterChunk?: () => Promise<void>;
@@ -87,37 +105,101 @@ function sniffFormat(first: Buffer): TableFormat {
 }
 
 /**
- * Reads a table file (CSV, TSV or JSON Lines; plain or gzip; a path or "-" for stdin) in bounded memory,
- * calling `handler.header` once and `handler.row` for each row. Blank lines are not rows and are passed over.
- * Errors from the handler propagate; reading stops there.
+ * Reads a table file (CSV, TSV or JSON Lines, plain or gzip; Parquet; Arrow IPC; a path or "-" for stdin)
+ * in bounded memory, calling `handler.header` once and `handler.row` for each row. Blank lines are not rows
+ * and are passed over. Errors from the handler propagate; reading stops there. Parquet and the Arrow file
+ * format need random access: from a path only (stdin is refused with an InputError); the Arrow stream
+ * format is read from stdin too.
  */
 export async function readTable(input: TableInput, handler: TableHandler): Promise<void> {
   const delimiter = delimiterByte(input.delimiter);
+  if (input.path !== "-") {
+    // A regular file is sniffed before it is streamed: Parquet and Arrow files are read by random access.
+    const magic = fileMagic(input.path);
+    if (magic === "parquet" || magic === "arrow-file") {
+      checkFormat(input, magic, input.path);
+      if (magic === "parquet") {
+        const { readParquetTable } = await import("./parquetTable.js");
+        return readParquetTable(input, handler);
+      }
+      const { readArrowFile } = await import("./arrowTable.js");
+      return readArrowFile(input, handler);
+    }
+  }
   const source = openByteSource(input.path, input.stdin);
-  let parser: DelimitedParser | JsonLinesParser | null = null;
-  for await (const chunk of source.chunks) {
+  const chunks = source.chunks[Symbol.asyncIterator]();
+  try {
+    // The first bytes decide a binary format: at least 8 of them unless the input is shorter.
+    let head: Buffer | null = null;
+    while (head === null || head.length < 8) {
+      const r = await chunks.next();
+      if (r.done) break;
+      head = head === null ? r.value : Buffer.concat([head, r.value]);
+    }
+    const magic = head === null ? null : binaryFormatOf(head);
+    if (magic !== null) checkFormat(input, magic, source.name);
+    if (magic === "parquet" || magic === "arrow-file") {
+      const what = magic === "parquet" ? "Parquet" : "an Arrow IPC file (the file format)";
+      const hint = magic === "parquet" ? "give the file's path" : "give the file's path, or send the Arrow stream format";
+      throw new InputError(source.name, 0, 0, "unreadable", `this is ${what}, which is read by random access: it cannot be read from a stream${source.gzip() ? " (here gzip-compressed)" : ""}; ${hint}`, false);
+    }
+    if (magic === "arrow-stream") {
+      const { readArrowStream } = await import("./arrowTable.js");
+      return await readArrowStream(input, handler, source, head!, chunks);
+    }
+    if (input.format === "parquet" || input.format === "arrow") checkFormat(input, null, source.name);
+    let parser: DelimitedParser | JsonLinesParser | null = null;
+    for (let chunk = head; chunk !== null; ) {
+      if (parser === null) {
+        const named = input.format ?? formatFromName(input.path);
+        const format = delimiter >= 0 && named !== "jsonl" ? "csv" : (named ?? sniffFormat(chunk));
+        if (format === "jsonl" && input.header === false) {
+          // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
+          throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
+        }
+        if (format === "jsonl" && delimiter >= 0) {
+          throw new InputError(source.name, 1, 1, "format", "this is JSON Lines: a field delimiter is for CSV only", false);
+        }
+        parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
+      }
+      parser.feed(chunk, false);
+      input.onChunk?.(source);
+      if (input.afterChunk !== undefined) await input.afterChunk();
+      const r = await chunks.next();
+      chunk = r.done ? null : r.value;
+    }
     if (parser === null) {
-      const named = input.format ?? formatFromName(input.path);
-      const format = delimiter >= 0 && named !== "jsonl" ? "csv" : (named ?? sniffFormat(chunk));
-      if (format === "jsonl" && input.header === false) {
-        // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
-        throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
-      }
-      if (format === "jsonl" && delimiter >= 0) {
-        throw new InputError(source.name, 1, 1, "format", "this is JSON Lines: a field delimiter is for CSV only", false);
-      }
+      // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
+      const format = delimiter >= 0 ? "csv" : (input.format ?? formatFromName(input.path) ?? "csv");
       parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
     }
-    parser.feed(chunk, false);
-    input.onChunk?.(source);
-    if (input.afterChunk !== undefined) await input.afterChunk();
+    parser.feed(Buffer.alloc(0), true);
+  } finally {
+    // Stopped early (a bad row) or done: closes the file (as a for-await loop would).
+    await chunks.return?.();
   }
-  if (parser === null) {
-    // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
-    const format = delimiter >= 0 ? "csv" : (input.format ?? formatFromName(input.path) ?? "csv");
-    parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
+}
+
+const FORMAT_NAMES: Record<BinaryFormat, string> = { parquet: "Parquet", "arrow-file": "Arrow IPC (file format)", "arrow-stream": "Arrow IPC (stream format)" };
+
+/**
+ * A `--format` that the magic bytes contradict is an InputError; so is `--no-header` for a columnar file.
+ * `magic` null: the file is not Parquet or Arrow, which a `--format` of parquet or arrow contradicts.
+ */
+function checkFormat(input: TableInput, magic: BinaryFormat | null, name: string): void {
+  const f = input.format;
+  if (magic === null) {
+    if (f === "parquet") throw new InputError(name, 0, 0, "format", 'not a Parquet file (--format parquet): it does not start with the magic bytes "PAR1"', false);
+    if (f === "arrow") throw new InputError(name, 0, 0, "format", 'not an Arrow IPC file (--format arrow): it starts neither with "ARROW1" (file format) nor with the stream format\'s 0xFFFFFFFF', false);
+    return;
   }
-  parser.feed(Buffer.alloc(0), true);
+  const want = magic === "parquet" ? "parquet" : "arrow";
+  if (f !== undefined && f !== want) {
+    throw new InputError(name, 0, 0, "format", `this is ${FORMAT_NAMES[magic]} (from its magic bytes), not ${f}: pass --format ${want}, or no --format`, false);
+  }
+  if (input.header === false) {
+    throw new InputError(name, 0, 0, "format", `this is ${FORMAT_NAMES[magic]}, whose columns are named: a header-less table (no header) is CSV or TSV only`, false);
+  }
 }
 
 /** The byte of a `delimiter` option, or -1 when none is given; a RangeError for one that cannot separate CSV fields. */
@@ -396,6 +478,10 @@ class DelimitedParser implements RowView, ColumnResolver {
   }
 
   // RowView
+  location(): string {
+    return `${this.file}:${this.line}`;
+  }
+
   malformed(): InputError | null {
     // A malformed record whose quoted field spans lines is likely a stray quote that swallowed the lines up
     // to the next quote, rows among them: skipping it as one row would drop those uncounted, so it is not
@@ -541,6 +627,10 @@ class JsonLinesParser implements RowView, ColumnResolver {
     let i = this.keys.indexOf(name);
     if (i < 0) i = this.keys.push(name) - 1;
     return i;
+  }
+
+  location(): string {
+    return `${this.file}:${this.line}`;
   }
 
   malformed(): InputError | null {

@@ -1,7 +1,7 @@
-import { checkOptions } from "../core/checks.js";
-import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../core/binaryCrossEntropyWithLogits.js";
-import { CompensatedSum } from "../core/compensatedSum.js";
-import { sigmoidSquaredError, sigmoidSquaredErrorAndGrad } from "../core/sigmoidSquaredError.js";
+import { checkOptions } from "../core/common/checks.js";
+import { binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
+import { CompensatedSum } from "../core/numerics/compensatedSum.js";
+import { sigmoidSquaredError, sigmoidSquaredErrorAndGrad } from "../core/binary/sigmoidSquaredError.js";
 import { type Features, toMatrix } from "./denseMatrix.js";
 
 /**

@@ -1,4 +1,4 @@
-import { checkOptions } from "../core/checks.js";
+import { checkOptions } from "../core/common/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import { OptimizerRun } from "./optimizerRun.js";
 import {

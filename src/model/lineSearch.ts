@@ -1,4 +1,4 @@
-import { checkOptions } from "../core/checks.js";
+import { checkOptions } from "../core/common/checks.js";
 import { type DifferentiableObjective, dot } from "./optimization.js";
 
 /** Parameters of the strong Wolfe line search. */

@@ -1,9 +1,12 @@
-import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binaryCrossEntropyWithLogits.js";
+import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
 import { type Matrix } from "./denseMatrix.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
-/** The penalty on the coefficients: scikit-learn's `"l2"` (0.5 ||W||^2) or none. */
-export type Penalty = "l2" | "none";
+/**
+ * The penalty on the coefficients, scikit-learn's: `"l2"` (0.5 ||W||^2), `"l1"` (||W||_1), `"elasticnet"`
+ * ((1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1) or `"none"` (and then C is ignored).
+ */
+export type Penalty = "l2" | "l1" | "elasticnet" | "none";
 
 /** @internal A training problem, validated: features, class ids in [0, nClasses), weights, C. */
 export interface LogisticProblem {
@@ -14,7 +17,19 @@ export interface LogisticProblem {
   sampleWeight: Float64Array | undefined;
   C: number;
   penalty: Penalty;
+  /** The elastic-net mixing (used with `penalty: "elasticnet"` only; default 0). */
+  l1Ratio?: number;
   fitIntercept: boolean;
+}
+
+/** @internal The strength of the smooth penalty `l2 / 2 ||W||^2`: 1 for "l2", 1 - l1Ratio for "elasticnet", else 0. */
+export function l2Strength(problem: LogisticProblem): number {
+  return problem.penalty === "l2" ? 1 : problem.penalty === "elasticnet" ? 1 - (problem.l1Ratio ?? 0) : 0;
+}
+
+/** @internal The strength of the L1 penalty `l1 ||W||_1`: 1 for "l1", l1Ratio for "elasticnet", else 0. */
+export function l1Strength(problem: LogisticProblem): number {
+  return problem.penalty === "l1" ? 1 : problem.penalty === "elasticnet" ? (problem.l1Ratio ?? 0) : 0;
 }
 
 /**
@@ -27,11 +42,11 @@ export function parameterCount(rows: number, cols: number, fitIntercept: boolean
 }
 
 /**
- * @internal The weight of each sample's loss in the objective: `C w_i` with the L2 penalty, `w_i` without
+ * @internal The weight of each sample's loss in the objective: `C w_i` with a penalty, `w_i` without
  * (scikit-learn ignores C then). Undefined when every weight is 1.
  */
 export function lossWeights(problem: LogisticProblem): Float64Array | undefined {
-  const scale = problem.penalty === "l2" ? problem.C : 1;
+  const scale = problem.penalty === "none" ? 1 : problem.C;
   const w = problem.sampleWeight;
   if (w === undefined) return scale === 1 ? undefined : new Float64Array(problem.X.rows).fill(scale);
   return scale === 1 ? w : w.map((v) => v * scale);
@@ -39,14 +54,14 @@ export function lossWeights(problem: LogisticProblem): Float64Array | undefined 
 
 /**
  * The binary logistic-regression objective, exactly scikit-learn's (`LogisticRegression` with the lbfgs and
- * newton-cg solvers):
- *   f(w, b) = 0.5 ||w||^2 + C sum_i w_i L(y_i, x_i . w + b),
+ * newton-cg solvers), or its smooth part with an L1 term (`l2Strength`: 1 - l1Ratio for the elastic net, 0 for L1):
+ *   f(w, b) = l2 / 2 ||w||^2 + C sum_i w_i L(y_i, x_i . w + b),
  * L the binary cross-entropy of a logit (`binaryCrossEntropyWithLogitsAndGrad`, which forms it without ever
  * rounding sigmoid(s)), y_i in {0, 1}; the intercept b is not penalized, and with `penalty: "none"` the
  * first term and C are dropped. Parameters: [w_1..w_d, b].
  *
- * Gradient: `X^T r + w` with `r_i = C w_i (sigmoid(s_i) - y_i)` from the loss pass, and `sum_i r_i` for b.
- * Hessian: `X^T D X + I` (no identity on b) with `D_ii = C w_i sigmoid(s_i) (1 - sigmoid(s_i))`, the exact
+ * Gradient: `X^T r + l2 w` with `r_i = C w_i (sigmoid(s_i) - y_i)` from the loss pass, and `sum_i r_i` for b.
+ * Hessian: `X^T D X + l2 I` (no identity on b) with `D_ii = C w_i sigmoid(s_i) (1 - sigmoid(s_i))`, the exact
  * Hessian; `sigmoid(s)(1 - sigmoid(s)) = e / (1 + e)^2` with `e = exp(-|s|)` is formed without the
  * cancellation of `1 - sigmoid(s)` (it stays accurate to 745 in |s|, where it underflows).
  */
@@ -58,10 +73,12 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
   private readonly residual: Float64Array;
   private readonly curvature: Float64Array;
   private readonly hv: Float64Array;
+  private readonly l2: number;
 
   constructor(private readonly problem: LogisticProblem) {
     const { X, classIds, fitIntercept } = problem;
     this.dimension = parameterCount(1, X.cols, fitIntercept);
+    this.l2 = l2Strength(problem);
     this.labels = Float64Array.from(classIds);
     this.weights = lossWeights(problem);
     this.logits = new Float64Array(X.rows);
@@ -71,7 +88,7 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
-    const { X, penalty, fitIntercept } = this.problem;
+    const { X, fitIntercept } = this.problem;
     linearPredictor(X, theta, 1, fitIntercept, this.logits);
     const { loss } = binaryCrossEntropyWithLogitsAndGrad(this.labels, this.logits, {
       weights: this.weights,
@@ -79,12 +96,12 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
       gradOut: this.residual,
     });
     transposeTimes(X, this.residual, 1, fitIntercept, grad);
-    if (penalty === "l2") return loss + addPenalty(theta, grad, X.cols);
-    return loss;
+    return this.l2 > 0 ? loss + addPenalty(theta, grad, X.cols, this.l2) : loss;
   }
 
   hessianAt(theta: Float64Array): (v: Float64Array, out: Float64Array) => void {
-    const { X, penalty, fitIntercept } = this.problem;
+    const { X, fitIntercept } = this.problem;
+    const l2 = this.l2;
     linearPredictor(X, theta, 1, fitIntercept, this.logits);
     const weights = this.weights;
     for (let i = 0; i < X.rows; i++) {
@@ -96,7 +113,7 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
       linearPredictor(X, v, 1, fitIntercept, this.hv);
       for (let i = 0; i < X.rows; i++) this.hv[i]! *= this.curvature[i]!;
       transposeTimes(X, this.hv, 1, fitIntercept, out);
-      if (penalty === "l2") for (let j = 0; j < X.cols; j++) out[j]! += v[j]!;
+      if (l2 > 0) for (let j = 0; j < X.cols; j++) out[j]! += l2 * v[j]!;
     };
   }
 }
@@ -139,13 +156,13 @@ export function transposeTimes(X: Matrix, R: Float64Array, rows: number, fitInte
   }
 }
 
-/** @internal Adds the penalty's gradient (the coefficients themselves) and returns 0.5 ||coef||^2. */
-export function addPenalty(theta: Float64Array, grad: Float64Array, nCoefficients: number): number {
+/** @internal Adds the penalty's gradient (`l2` times the coefficients) and returns `l2 / 2 ||coef||^2`. */
+export function addPenalty(theta: Float64Array, grad: Float64Array, nCoefficients: number, l2: number): number {
   let squares = 0;
   for (let j = 0; j < nCoefficients; j++) {
     const w = theta[j]!;
     squares += w * w;
-    grad[j]! += w;
+    grad[j]! += l2 * w;
   }
-  return 0.5 * squares;
+  return 0.5 * l2 * squares;
 }

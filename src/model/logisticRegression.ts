@@ -1,6 +1,6 @@
-import { checkOptions } from "../core/checks.js";
-import { sigmoidUnchecked } from "../core/sigmoid.js";
-import { softmax } from "../core/softmax.js";
+import { checkOptions } from "../core/common/checks.js";
+import { sigmoidUnchecked } from "../core/scalar/sigmoid.js";
+import { softmax } from "../core/categorical/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
@@ -8,36 +8,57 @@ import {
   BinaryLogisticObjective,
   type LogisticProblem,
   type Penalty,
+  l1Strength,
   linearPredictor,
   parameterCount,
 } from "./logisticObjective.js";
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
-import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective } from "./optimization.js";
+import { newtonPolish } from "./newtonPolish.js";
+import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective, maxAbs } from "./optimization.js";
+import { owlqn } from "./owlqn.js";
 import { finiteArray } from "./standardScaler.js";
 import { versionedJson } from "./versionedJson.js";
 
-/** The optimizers: L-BFGS with a strong Wolfe line search (default), or Newton-CG with the exact Hessian. */
+/**
+ * The optimizers: `"lbfgs"` (default): L-BFGS with a strong Wolfe line search, or OWL-QN (its orthant-wise
+ * form) when the penalty has an L1 term; `"newton-cg"`: Newton-CG with the exact Hessian (L2 or none).
+ */
 export type Solver = "lbfgs" | "newton-cg";
 
-/** Options of `LogisticRegression`, with scikit-learn's names and defaults. */
+/** Class weights: a map label -> weight (missing classes weigh 1), or `"balanced"`: n / (K * count of the class). */
+export type ClassWeight = "balanced" | Readonly<Record<string, number>>;
+
+/** Options of `LogisticRegression`, with scikit-learn's names and defaults (except `tol` and `maxIter`, see there). */
 export interface LogisticRegressionOptions {
   /** Inverse regularization strength, finite and > 0; default 1. Ignored with `penalty: "none"`. */
   C?: number;
-  /** `"l2"` (default): 0.5 ||W||^2 is added to the objective; `"none"`: no penalty. */
+  /**
+   * `"l2"` (default): 0.5 ||W||^2 is added to the objective; `"l1"`: ||W||_1; `"elasticnet"`:
+   * (1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1; `"none"`: no penalty.
+   */
   penalty?: Penalty;
+  /** The elastic-net mixing in [0, 1], required with `penalty: "elasticnet"` (only then); default null. */
+  l1Ratio?: number | null;
   /** Fit an intercept (never penalized); default true. */
   fitIntercept?: boolean;
-  /** `"lbfgs"` (default) or `"newton-cg"` (exact Hessian-vector products; best for few features). */
+  /** `"lbfgs"` (default; OWL-QN with an L1 term) or `"newton-cg"` (exact Hessian-vector products; L2 or none). */
   solver?: Solver;
   /**
-   * Stopping tolerance on the gradient, as scikit-learn's lbfgs: stop when the largest absolute component of
-   * the gradient of the objective divided by `C * sum_i w_i` (the mean-loss scale scikit-learn optimizes in;
-   * `sum_i w_i` alone without a penalty) is at most `tol`. Default 1e-4.
+   * null (default): fit to the optimum (the solver, then Newton polishing until Newton's step changes no
+   * logit by more than 1e-6 and the objective by 1e-11 relative; see `newtonPolish`).
+   * A number: scikit-learn's lbfgs rule (1.2), the solver alone: stop when the largest absolute component of
+   * the (projected, for L1: pseudo-) gradient of the objective divided by `C * sum_i w_i` (the mean-loss
+   * scale scikit-learn optimizes in; `sum_i w_i` alone without a penalty; w_i without class weights) is at
+   * most `tol`.
    */
-  tol?: number;
-  /** The most iterations of the solver; default 100. */
-  maxIter?: number;
+  tol?: number | null;
+  /** The most iterations (solver plus polishing); default null: 100 when `tol` is given, else 1000. */
+  maxIter?: number | null;
+  /** Weights per class, multiplying the sample weights (scikit-learn's `class_weight`); default null (all 1). */
+  classWeight?: ClassWeight | null;
+  /** Start `fit` from the previous fit's coefficients when their shape matches; default false. */
+  warmStart?: boolean;
 }
 
 /** Options of `fit`. */
@@ -46,13 +67,18 @@ export interface FitOptions {
   sampleWeight?: ArrayLike<number>;
   /** The number of features when X is a flat Float64Array. */
   nFeatures?: number;
+  /**
+   * Called with the message when the fit does not converge (also kept in `warning`); default `console.warn`,
+   * as scikit-learn's ConvergenceWarning. Pass `() => {}` to keep it quiet.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** The fit history: one entry for the start and one per iteration. */
 export interface FitHistory {
-  /** The objective `0.5 ||W||^2 + C sum_i w_i L_i`. */
+  /** The objective `C sum_i w_i L_i + (1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1`. */
   objective: number[];
-  /** The infinity norm of its gradient. */
+  /** The infinity norm of its gradient (of its pseudo-gradient with an L1 term). */
   gradientNorm: number[];
 }
 
@@ -83,8 +109,8 @@ interface Fitted {
 
 /**
  * Logistic regression fitted by minimizing the cross-entropy, with scikit-learn's objective, so that both
- * reach the same optimum:
- *   f(W, b) = 0.5 ||W||^2 + C sum_i w_i L_i
+ * reach the same optimum (by default to the optimum itself: see `tol`):
+ *   f(W, b) = C sum_i w_i L_i + (1 - l1Ratio) / 2 ||W||^2 + l1Ratio ||W||_1   (l1Ratio: 0 for "l2", 1 for "l1")
  * with the intercept b not penalized, w_i the sample weights and L_i the cross-entropy of sample i: binary
  * (one coefficient row, `P(y = classes[1]) = sigmoid(x . w + b)`) for two classes, and the full K-class
  * softmax (K rows, over-parametrized, as scikit-learn's lbfgs) for more.
@@ -104,27 +130,42 @@ export class LogisticRegression {
     stopReason: StopReason;
     objective: number;
     history: FitHistory;
+    warning: string | null;
   } | null = null;
 
   constructor(options: LogisticRegressionOptions = {}) {
     const fn = "LogisticRegression";
     if (options == null || typeof options !== "object") throw new TypeError(`${fn}: options is not an object`);
-    checkOptions(fn, options, ["C", "penalty", "fitIntercept", "solver", "tol", "maxIter"]);
+    checkOptions(fn, options, ["C", "penalty", "l1Ratio", "fitIntercept", "solver", "tol", "maxIter", "classWeight", "warmStart"]);
     const C = options.C ?? 1;
     if (typeof C !== "number" || !(C > 0 && C < Infinity)) throw new RangeError(`${fn}: options.C = ${String(C)} is not a finite number > 0`);
     const penalty = options.penalty ?? "l2";
-    if (penalty !== "l2" && penalty !== "none") throw new RangeError(`${fn}: options.penalty = ${JSON.stringify(penalty)} is not "l2" or "none"`);
+    if (penalty !== "l2" && penalty !== "l1" && penalty !== "elasticnet" && penalty !== "none") {
+      throw new RangeError(`${fn}: options.penalty = ${JSON.stringify(penalty)} is not "l2", "l1", "elasticnet" or "none"`);
+    }
+    const l1Ratio = options.l1Ratio ?? null;
+    if (penalty === "elasticnet") {
+      if (typeof l1Ratio !== "number" || !(l1Ratio >= 0 && l1Ratio <= 1)) {
+        throw new RangeError(`${fn}: options.l1Ratio = ${String(l1Ratio)} is not a number in [0, 1] (required with penalty "elasticnet")`);
+      }
+    } else if (l1Ratio !== null) throw new RangeError(`${fn}: options.l1Ratio is only used with penalty "elasticnet" (penalty is ${JSON.stringify(penalty)})`);
     const solver = options.solver ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cg") {
       throw new RangeError(`${fn}: options.solver = ${JSON.stringify(solver)} is not "lbfgs" or "newton-cg"`);
     }
-    const tol = options.tol ?? 1e-4;
-    if (typeof tol !== "number" || !(tol >= 0 && tol < Infinity)) throw new RangeError(`${fn}: options.tol = ${String(tol)} is not a finite number >= 0`);
-    const maxIter = options.maxIter ?? 100;
-    if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new RangeError(`${fn}: options.maxIter = ${String(maxIter)} is not an integer >= 0`);
+    if (solver === "newton-cg" && (penalty === "l1" || penalty === "elasticnet")) {
+      throw new RangeError(`${fn}: solver "newton-cg" supports penalty "l2" or "none" (as scikit-learn's); use solver "lbfgs" (OWL-QN) for ${JSON.stringify(penalty)}`);
+    }
+    const tol = options.tol ?? null;
+    if (tol !== null && (typeof tol !== "number" || !(tol >= 0 && tol < Infinity))) throw new RangeError(`${fn}: options.tol = ${String(tol)} is not a finite number >= 0`);
+    const maxIter = options.maxIter ?? null;
+    if (maxIter !== null && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new RangeError(`${fn}: options.maxIter = ${String(maxIter)} is not an integer >= 0`);
     const fitIntercept = options.fitIntercept ?? true;
     if (typeof fitIntercept !== "boolean") throw new TypeError(`${fn}: options.fitIntercept = ${String(fitIntercept)} is not a boolean`);
-    this.options = Object.freeze({ C, penalty, fitIntercept, solver, tol, maxIter });
+    const classWeight = checkClassWeight(fn, options.classWeight ?? null);
+    const warmStart = options.warmStart ?? false;
+    if (typeof warmStart !== "boolean") throw new TypeError(`${fn}: options.warmStart = ${String(warmStart)} is not a boolean`);
+    this.options = Object.freeze({ C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart });
   }
 
   /** The classes, sorted; `classes[1]` is the positive class of a binary model. */
@@ -153,9 +194,14 @@ export class LogisticRegression {
     return this.fitResult("nIter").nIter;
   }
 
-  /** Whether the last fit reached the gradient tolerance. */
+  /** Whether the last fit met its stopping rule (the optimum by default, else the gradient tolerance `tol`). */
   get converged(): boolean {
     return this.fitResult("converged").converged;
+  }
+
+  /** Why the last fit is not converged (null when it is): the message also given to `onWarning`. */
+  get warning(): string | null {
+    return this.fitResult("warning").warning;
   }
 
   /** Why the last fit stopped: `"gradient"` (converged), `"maxIterations"` or `"noProgress"`. */
@@ -174,10 +220,12 @@ export class LogisticRegression {
     return { objective: [...h.objective], gradientNorm: [...h.gradientNorm] };
   }
 
-  /** Fits the model, starting from zero coefficients. Returns the model. */
+  /** Fits the model, starting from zero coefficients (or, with `warmStart`, the previous ones). Returns the model. */
   fit(X: Features, y: Labels, options: FitOptions = {}): this {
     const fn = "LogisticRegression.fit";
-    checkOptions(fn, options, ["sampleWeight", "nFeatures"]);
+    checkOptions(fn, options, ["sampleWeight", "nFeatures", "onWarning"]);
+    const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
+    if (typeof onWarning !== "function") throw new TypeError(`${fn}: options.onWarning is not a function`);
     const m = toMatrix(fn, "X", X, options.nFeatures);
     if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
     if (y.length !== m.rows) throw new RangeError(`${fn}: X has ${m.rows} rows but y has ${y.length} labels`);
@@ -187,37 +235,86 @@ export class LogisticRegression {
       throw new RangeError(`${fn}: y has a single class (${JSON.stringify(classes[0])}); at least 2 are needed`);
     }
     const classIds = encoder.transform(y, fn, "y");
-    const sampleWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
-    const { C, penalty, fitIntercept, solver, tol, maxIter } = this.options;
-    const problem: LogisticProblem = { X: m, classIds, nClasses: classes.length, sampleWeight, C, penalty, fitIntercept };
+    const givenWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
+    const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
+    const sampleWeight = withClassWeights(fn, givenWeight, classWeight, classIds, classes);
+    const problem: LogisticProblem = {
+      X: m, classIds, nClasses: classes.length, sampleWeight, C, penalty, l1Ratio: l1Ratio ?? 0, fitIntercept,
+    };
     const binary = classes.length === 2;
     const rows = binary ? 1 : classes.length;
     const objective: TwiceDifferentiableObjective = binary
       ? new BinaryLogisticObjective(problem)
       : new MultinomialLogisticObjective(problem);
+    const l1 = l1Strength(problem);
+    const penalized = rows * m.cols;
 
-    // scikit-learn's lbfgs optimizes f / (C sum w) and stops on its gradient: the same test, scaled.
+    // scikit-learn's lbfgs optimizes f / (C sum w) (w before class weights) and stops on its gradient: the same
+    // test, scaled.
     let weightSum = m.rows;
-    if (sampleWeight !== undefined) {
+    if (givenWeight !== undefined) {
       weightSum = 0;
-      for (let i = 0; i < sampleWeight.length; i++) weightSum += sampleWeight[i]!;
+      for (let i = 0; i < givenWeight.length; i++) weightSum += givenWeight[i]!;
     }
-    const scale = (penalty === "l2" ? C : 1) * weightSum;
-    const settings = { gradientTolerance: tol * scale, maxIterations: maxIter };
+    const scale = (penalty === "none" ? 1 : C) * weightSum;
+    const budget = maxIter ?? (tol === null ? 1000 : 100);
     const x0 = new Float64Array(parameterCount(rows, m.cols, fitIntercept));
-    const run: OptimizeResult = solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
+    const previous = this.state;
+    if (warmStart && previous !== null && previous.rows === rows && previous.nFeatures === m.cols) {
+      x0.set(previous.coef);
+      if (fitIntercept) x0.set(previous.intercept, penalized);
+    }
+    const firstStage = (gradientTolerance: number): OptimizeResult => {
+      const settings = { gradientTolerance, maxIterations: budget };
+      if (l1 > 0) return owlqn(objective, x0, { ...settings, l1, penalized });
+      return solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
+    };
+    let run: OptimizeResult;
+    if (tol !== null) run = firstStage(tol * scale);
+    else {
+      // To the optimum: the solver to near convergence (newton-cg: none), then Newton polishing (its rule).
+      const first = solver === "lbfgs" ? firstStage(1e-5 * scale) : null;
+      const logits = new Float64Array(m.rows * rows);
+      const polish = newtonPolish(objective, first?.x ?? x0, {
+        l1,
+        penalized,
+        maxIterations: budget - (first?.iterations ?? 0),
+        predictorChange: (p) => {
+          // The largest spread of a sample's logit changes (binary: |change|): a softmax (sigmoid) output moves
+          // by at most a quarter of it, p_c (1 - p_c) times; a common shift of all classes moves nothing.
+          linearPredictor(m, p, rows, fitIntercept, logits);
+          if (rows === 1) return maxAbs(logits);
+          let spread = 0;
+          for (let i = 0; i < m.rows; i++) {
+            let lo = Infinity;
+            let hi = -Infinity;
+            for (let c = 0; c < rows; c++) {
+              const v = logits[i * rows + c]!;
+              if (v < lo) lo = v;
+              if (v > hi) hi = v;
+            }
+            if (hi - lo > spread) spread = hi - lo;
+          }
+          return spread;
+        },
+      });
+      run = first === null ? polish : joinRuns(first, polish);
+    }
 
     const coef = run.x.slice(0, rows * m.cols);
     const intercept = fitIntercept ? run.x.slice(rows * m.cols) : new Float64Array(rows);
     if (!binary) centerClasses(coef, intercept, rows, m.cols, penalty === "none");
     this.state = { encoder, classes, nFeatures: m.cols, rows, coef, intercept };
+    const warning = run.converged ? null : notConvergedMessage(run, budget, tol, scale);
     this.result = {
       nIter: run.iterations,
       converged: run.converged,
       stopReason: run.stopReason,
       objective: run.value,
       history: { objective: run.objectiveHistory, gradientNorm: run.gradientNormHistory },
+      warning,
     };
+    if (warning !== null) onWarning(warning);
     return this;
   }
 
@@ -336,6 +433,7 @@ export class LogisticRegression {
       stopReason: o.stopReason ?? "maxIterations",
       objective,
       history: { objective: [], gradientNorm: [] },
+      warning: o.converged === true ? null : "LogisticRegression: the saved model was not converged when it was fitted",
     };
     return model;
   }
@@ -349,6 +447,80 @@ export class LogisticRegression {
     this.fitted(what);
     return this.result!;
   }
+}
+
+/** The record of two stages run one after the other (the second from the first's point). */
+function joinRuns(a: OptimizeResult, b: OptimizeResult): OptimizeResult {
+  return {
+    ...b,
+    iterations: a.iterations + b.iterations,
+    evaluations: a.evaluations + b.evaluations,
+    objectiveHistory: [...a.objectiveHistory, ...b.objectiveHistory.slice(1)],
+    gradientNormHistory: [...a.gradientNormHistory, ...b.gradientNormHistory.slice(1)],
+  };
+}
+
+/** The warning of a fit that did not converge: why it stopped and how far from stationary it is. */
+function notConvergedMessage(run: OptimizeResult, budget: number, tol: number | null, scale: number): string {
+  const why =
+    run.stopReason === "maxIterations"
+      ? `stopped at maxIter = ${budget} iterations`
+      : "stopped: no step lowers the objective any more (within its rounding)";
+  const rule = tol === null ? "the default rule (Newton's step below 1e-6 in every logit)" : `tol = ${tol}`;
+  return (
+    `LogisticRegression.fit: not converged: ${why} before meeting ${rule}; the largest |gradient| component ` +
+    `(projected for L1) of f / (C sum w) is ${(run.gradientNorm / scale).toPrecision(3)}. The model is not at the ` +
+    "optimum: raise maxIter, or standardize the features."
+  );
+}
+
+/** @internal Checks `classWeight`: "balanced", null, or an object of finite weights >= 0. */
+function checkClassWeight(fn: string, w: unknown): ClassWeight | null {
+  if (w === null || w === "balanced") return w;
+  if (typeof w !== "object" || Array.isArray(w)) throw new TypeError(`${fn}: options.classWeight is not "balanced", null or an object label -> weight`);
+  const out: Record<string, number> = {};
+  for (const [label, v] of Object.entries(w as Record<string, unknown>)) {
+    if (typeof v !== "number" || !(v >= 0 && v < Infinity)) throw new RangeError(`${fn}: options.classWeight[${JSON.stringify(label)}] = ${String(v)} is not a finite number >= 0`);
+    out[label] = v;
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * The sample weights times the class weights, scikit-learn's `class_weight`: for "balanced", class c weighs
+ * n / (K * n_c) with n_c its number of samples (unweighted, as `compute_class_weight`); a map gives each
+ * class (by `String(label)`) its weight, 1 if absent. Undefined if all weights are 1.
+ */
+function withClassWeights(
+  fn: string,
+  w: Float64Array | undefined,
+  classWeight: ClassWeight | null,
+  classIds: Int32Array,
+  classes: Label[],
+): Float64Array | undefined {
+  if (classWeight === null) return w;
+  const k = classes.length;
+  const perClass = new Float64Array(k).fill(1);
+  if (classWeight === "balanced") {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < classIds.length; i++) counts[classIds[i]!]!++;
+    for (let c = 0; c < k; c++) perClass[c] = classIds.length / (k * counts[c]!);
+  } else {
+    const names = classes.map((c) => String(c));
+    for (const [label, v] of Object.entries(classWeight)) {
+      const c = names.indexOf(label);
+      if (c < 0) throw new RangeError(`${fn}: options.classWeight has class ${JSON.stringify(label)}, which is not in y (classes: ${JSON.stringify(classes)})`);
+      perClass[c] = v;
+    }
+  }
+  const out = new Float64Array(classIds.length);
+  let positive = false;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (w === undefined ? 1 : w[i]!) * perClass[classIds[i]!]!;
+    if (out[i]! > 0) positive = true;
+  }
+  if (!positive) throw new RangeError(`${fn}: the sample weights times options.classWeight sum to 0`);
+  return out;
 }
 
 /** Scores of every sample: one logit per sample (binary) or K per sample (multinomial). */

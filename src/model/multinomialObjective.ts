@@ -1,11 +1,12 @@
-import { type CategoricalCrossEntropyOptions } from "../core/categoricalBatch.js";
-import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categoricalCrossEntropyWithLogits.js";
-import { type LossAndGrad } from "../core/reduction.js";
-import { softmax } from "../core/softmax.js";
+import { type CategoricalCrossEntropyOptions } from "../core/categorical/categoricalBatch.js";
+import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/categoricalCrossEntropyWithLogits.js";
+import { type LossAndGrad } from "../core/common/reduction.js";
+import { softmax } from "../core/categorical/softmax.js";
 import {
   type LogisticProblem,
   addPenalty,
   linearPredictor,
+  l2Strength,
   lossWeights,
   parameterCount,
   transposeTimes,
@@ -17,7 +18,7 @@ import { type TwiceDifferentiableObjective } from "./optimization.js";
  * classes and the lbfgs or newton-cg solver): the full K-class softmax, one coefficient row and intercept per
  * class (over-parametrized: adding a vector to every row changes no probability; the penalty picks the
  * solution whose rows sum to 0),
- *   f(W, b) = 0.5 ||W||_F^2 + C sum_i w_i L(y_i, W x_i + b),
+ *   f(W, b) = l2 / 2 ||W||_F^2 + C sum_i w_i L(y_i, W x_i + b)   (l2 = `l2Strength`: 1 for "l2"),
  * L the softmax cross-entropy of the logits (`categoricalCrossEntropyWithLogitsAndGrad`, exact even for a
  * confidently right row), the intercepts b not penalized; with `penalty: "none"` the first term and C are
  * dropped. Parameters: [W (K x d, row-major), b (K)].
@@ -34,6 +35,7 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
   private readonly logits: Float64Array;
   private readonly residual: Float64Array;
   private readonly hv: Float64Array;
+  private readonly l2: number;
   /**
    * The loss pass's options, made once: its gradient goes into `residual`, its result into `step`, so an
    * evaluation allocates nothing for them.
@@ -46,6 +48,7 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
     this.k = nClasses;
     this.dimension = parameterCount(nClasses, X.cols, fitIntercept);
     this.weights = lossWeights(problem);
+    this.l2 = l2Strength(problem);
     const size = X.rows * nClasses;
     this.logits = new Float64Array(size);
     this.residual = new Float64Array(size);
@@ -55,17 +58,17 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
-    const { X, classIds, penalty, fitIntercept } = this.problem;
+    const { X, classIds, fitIntercept } = this.problem;
     linearPredictor(X, theta, this.k, fitIntercept, this.logits);
     const { loss } = categoricalCrossEntropyWithLogitsAndGrad(classIds, this.logits, this.lossOptions);
     transposeTimes(X, this.residual, this.k, fitIntercept, grad);
-    if (penalty === "l2") return loss + addPenalty(theta, grad, this.k * X.cols);
-    return loss;
+    return this.l2 > 0 ? loss + addPenalty(theta, grad, this.k * X.cols, this.l2) : loss;
   }
 
   hessianAt(theta: Float64Array): (v: Float64Array, out: Float64Array) => void {
-    const { X, penalty, fitIntercept } = this.problem;
+    const { X, fitIntercept } = this.problem;
     const k = this.k;
+    const l2 = this.l2;
     linearPredictor(X, theta, k, fitIntercept, this.logits);
     const p = softmax(this.logits, { classes: k });
     const weights = this.weights;
@@ -80,7 +83,7 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
         for (let c = 0; c < k; c++) u[base + c] = w * p[base + c]! * (u[base + c]! - pu);
       }
       transposeTimes(X, u, k, fitIntercept, out);
-      if (penalty === "l2") for (let j = 0; j < k * X.cols; j++) out[j]! += v[j]!;
+      if (l2 > 0) for (let j = 0; j < k * X.cols; j++) out[j]! += l2 * v[j]!;
     };
   }
 }

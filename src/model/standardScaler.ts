@@ -1,5 +1,5 @@
-import { checkOptions } from "../core/checks.js";
-import { CompensatedSum } from "../core/compensatedSum.js";
+import { checkOptions } from "../core/common/checks.js";
+import { CompensatedSum } from "../core/numerics/compensatedSum.js";
 import { type DenseMatrix, type Features, type Matrix, likeInput, toMatrix } from "./denseMatrix.js";
 import { versionedJson } from "./versionedJson.js";
 

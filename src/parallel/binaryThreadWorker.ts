@@ -5,7 +5,7 @@
  * so its gradient and lane sums are the same bits.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { beginBatch, binaryKernel, endBatch, runChunk } from "../core/binaryWasm.js";
+import { beginBatch, binaryKernel, endBatch, runChunk } from "../core/kernels/binaryWasm.js";
 import {
   BAD,
   controlWords,

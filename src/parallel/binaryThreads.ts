@@ -19,7 +19,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type BinaryBatchRunner, setBinaryBatchRunner } from "../core/binaryBatchRunner.js";
+import { type BinaryBatchRunner, setBinaryBatchRunner } from "../core/binary/binaryBatchRunner.js";
 import {
   beginBatch,
   binaryKernel,
@@ -30,9 +30,9 @@ import {
   endBatch,
   runBinaryKernel,
   runChunk,
-} from "../core/binaryWasm.js";
-import { addChunk, resetChunked } from "../core/chunkedSum.js";
-import { checkOptions, fail, failType } from "../core/checks.js";
+} from "../core/kernels/binaryWasm.js";
+import { addChunk, resetChunked } from "../core/numerics/chunkedSum.js";
+import { checkOptions, fail, failType } from "../core/common/checks.js";
 import {
   BAD,
   controlWords,

@@ -1,4 +1,4 @@
-import { CHUNK } from "../core/binaryWasm.js";
+import { CHUNK } from "../core/kernels/binaryWasm.js";
 
 /**
  * @internal The shared memory between the calling thread and one worker (binaryThreads.ts,

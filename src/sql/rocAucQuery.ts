@@ -2,7 +2,7 @@ import { scoredRowsCtes } from "./scoredRows.js";
 import { type SqlPlan } from "./sqlOptions.js";
 import { toDouble } from "./stableTerms.js";
 
-/** RocAucAccumulator's defaults (src/core/rocAuc.ts): exact up to this many distinct scores. */
+/** RocAucAccumulator's defaults (src/core/metrics/rocAuc.ts): exact up to this many distinct scores. */
 export const MAX_DISTINCT = 65536;
 /** The histogram's last bin: 2 * 64 * 256 + 2 bins, numbered from 0. */
 const LAST_BIN = 2 * 64 * 256 + 1;

@@ -40,7 +40,7 @@ export function scoredRowsCtes(plan: SqlPlan): string {
     // Both are sums of two non-negative terms (nothing cancels), exp never overflows (its argument is <= 0)
     // and never underflows into an error (guarded, see expMinusAbs); p = sigmoid(s) for the Brier score is
     // 1 / (1 + e) or e / (1 + e), without cancellation either. Infinite logits take the exact limits.
-    terms = `xent_e AS (
+    terms = `xent_e AS ${d.materialized}(
   SELECT ${g}ok, y, s, w, ${expMinusAbs(d, "s")} AS e
   FROM xent_rows
 ),

@@ -1,5 +1,5 @@
-import { BinaryEvaluation } from "../core/binaryEvaluation.js";
-import { encodeNumber } from "../core/stateJson.js";
+import { BinaryEvaluation } from "../core/metrics/binaryEvaluation.js";
+import { encodeNumber } from "../core/metrics/stateJson.js";
 import { MAX_DISTINCT } from "./rocAucQuery.js";
 
 /** One result row of the state query, as a CSV reader (strings) or a JSON Lines reader (values) gives it. */

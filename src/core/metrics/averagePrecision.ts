@@ -1,4 +1,4 @@
-import { CompensatedSum } from "../compensatedSum.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
 
 /** Average precision, and the half-width of the interval that holds the exact value (0 when exact). */
 export interface AveragePrecisionResult {

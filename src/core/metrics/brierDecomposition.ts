@@ -1,4 +1,4 @@
-import { CompensatedSum } from "../compensatedSum.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
 
 /** Murphy's decomposition of the Brier score: `brier = reliability - resolution + uncertainty`. */
 export interface BrierDecomposition {

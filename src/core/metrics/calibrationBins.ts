@@ -1,6 +1,6 @@
-import { CompensatedSum } from "../compensatedSum.js";
-import { type NumericArray } from "../reduction.js";
-import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from "../stateJson.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
+import { type NumericArray } from "../common/reduction.js";
+import { type JsonNumber, decodeSum, encodeSum, expectCount, expectObject } from "./stateJson.js";
 
 /** Calibration errors over equal-width probability bins (null without weight). */
 export interface CalibrationErrors {

@@ -1,4 +1,4 @@
-import { CompensatedSum } from "../compensatedSum.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
 
 /** The CORP decomposition of the log loss: `logLoss = miscalibration - discrimination + uncertainty`. */
 export interface LogLossDecomposition {

@@ -1,4 +1,4 @@
-import { CompensatedSum } from "../compensatedSum.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
 
 /** Calibration errors over equal-mass bins (see `equalMassCalibration`). */
 export interface EqualMassCalibration {

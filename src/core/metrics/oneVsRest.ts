@@ -1,7 +1,7 @@
-import { CompensatedSum } from "../compensatedSum.js";
-import { type NumericArray } from "../reduction.js";
-import { type RocAucState, RocAucAccumulator } from "../rocAuc.js";
-import { decodeSum, encodeSum, expectObject, type JsonNumber } from "../stateJson.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
+import { type NumericArray } from "../common/reduction.js";
+import { type RocAucState, RocAucAccumulator } from "./rocAuc.js";
+import { decodeSum, encodeSum, expectObject, type JsonNumber } from "./stateJson.js";
 
 /** One class's figures: one-vs-rest ROC AUC, and precision / recall / F1 of the argmax prediction. */
 export interface ClassReport {

@@ -1,6 +1,6 @@
-import { CompensatedSum } from "../compensatedSum.js";
-import { type NumericArray } from "../reduction.js";
-import { type JsonNumber, decodeNumber, decodeSum, encodeNumber, encodeSum, expectObject } from "../stateJson.js";
+import { CompensatedSum } from "../numerics/compensatedSum.js";
+import { type NumericArray } from "../common/reduction.js";
+import { type JsonNumber, decodeNumber, decodeSum, encodeNumber, encodeSum, expectObject } from "./stateJson.js";
 
 /** The weighted confusion matrix at a threshold, and the figures from it (null when undefined: 0 / 0). */
 export interface ThresholdMetrics {
