@@ -41,9 +41,9 @@ describe("--pos-label", () => {
     const f = tmp.file("three.csv", "y,p\nTrue,0.5\nFalse,0.2\nmaybe,0.3\n");
     const run = await xentInProcess(["eval", f, "--label", "y", "--prob", "p", "--pos-label", "True", "--no-progress"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(':4:');
-    expect(run.stderr).toContain('third class');
-    expect(run.stderr).toContain('three.csv:3');
+    expect(run.stderr).toContain(":4:");
+    expect(run.stderr).toContain("third class");
+    expect(run.stderr).toContain("three.csv:3");
   });
 
   it("is a usage error with --labels or multi-class scores", async () => {
@@ -56,7 +56,10 @@ describe("--pos-label", () => {
 // The scikit-learn figures (test/fixtures/generate_sklearn_metrics.py); relative tolerance 1e-12 (naive numpy
 // sums against our compensated ones).
 const fixtures = join(import.meta.dirname, "fixtures");
-const all = JSON.parse(readFileSync(join(fixtures, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any>; multiclass: Record<string, any> };
+const all = JSON.parse(readFileSync(join(fixtures, "sklearn_metrics.json"), "utf8")) as {
+  binary: Record<string, any>;
+  multiclass: Record<string, any>;
+};
 const ref = all.binary;
 const textFile = join(fixtures, "metrics", "binary_text.csv");
 
@@ -68,13 +71,28 @@ function close(got: number | null, want: number, rel = 1e-12): void {
 describe("xent eval: the metrics of issue 11 against scikit-learn", () => {
   it("--json has AP, base rate, normalized entropy, confusion at --threshold, calibration errors, decompositions", async () => {
     const want = ref["binary_text.csv"];
-    const out = await evalJson([textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--weight", "w", "--threshold", "0.3", "--bins", "10"]);
+    const out = await evalJson([
+      textFile,
+      "--label",
+      "churned",
+      "--prob",
+      "p_yes",
+      "--pos-label",
+      "yes",
+      "--weight",
+      "w",
+      "--threshold",
+      "0.3",
+      "--bins",
+      "10",
+    ]);
     close(out.averagePrecision, want.averagePrecision);
     expect(out.averagePrecisionErrorBound).toBe(0);
     close(out.baseRate, want.baseRate);
     close(out.normalizedEntropy, want.normalizedEntropy);
     expect(out.confusion.threshold).toBe(0.3);
-    for (const k of ["truePositive", "falsePositive", "falseNegative", "trueNegative", "precision", "recall", "f1"]) close(out.confusion[k], want.confusion["0.3"][k]);
+    for (const k of ["truePositive", "falsePositive", "falseNegative", "trueNegative", "precision", "recall", "f1"])
+      close(out.confusion[k], want.confusion["0.3"][k]);
     expect(out.calibration.bins).toBe(10);
     for (const k of ["ece", "mce", "rms"]) close(out.calibration[k], want.calibration["10"][k]);
     close(out.calibration.calibrationRatio, want.calibrationRatio);
@@ -104,7 +122,15 @@ describe("xent eval: the metrics of issue 11 against scikit-learn", () => {
   it("prints the figures for people, and rejects a bad --threshold or --bins", async () => {
     const run = await xentInProcess(["eval", textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--no-progress"]);
     expect(run.code).toBe(0);
-    for (const k of ["average precision", "normalized entropy", "precision / recall / F1", "ECE / MCE / RMS (15 bins)", "brier = REL - RES + UNC", "log loss = MCB - DSC + UNC"]) expect(run.stdout).toContain(k);
+    for (const k of [
+      "average precision",
+      "normalized entropy",
+      "precision / recall / F1",
+      "ECE / MCE / RMS (15 bins)",
+      "brier = REL - RES + UNC",
+      "log loss = MCB - DSC + UNC",
+    ])
+      expect(run.stdout).toContain(k);
     expect((await xentInProcess(["eval", textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--threshold", "2"])).code).toBe(2);
     expect((await xentInProcess(["eval", textFile, "--label", "churned", "--prob", "p_yes", "--pos-label", "yes", "--bins", "0"])).code).toBe(2);
   });

@@ -8,10 +8,15 @@ import { describe, expect, it } from "vitest";
 import { BinaryEvaluation, type BinaryEvaluationOptions, MulticlassEvaluation, logit } from "xent";
 
 const dir = join(import.meta.dirname, "fixtures");
-const fixtures = JSON.parse(readFileSync(join(dir, "sklearn_metrics.json"), "utf8")) as { binary: Record<string, any>; multiclass: Record<string, any> };
+const fixtures = JSON.parse(readFileSync(join(dir, "sklearn_metrics.json"), "utf8")) as {
+  binary: Record<string, any>;
+  multiclass: Record<string, any>;
+};
 
 function load(name: string): { y: number[]; p: number[]; w: number[] | undefined } {
-  const [header, ...lines] = readFileSync(join(dir, "metrics", name), "utf8").trim().split("\n");
+  const [header, ...lines] = readFileSync(join(dir, "metrics", name), "utf8")
+    .trim()
+    .split("\n");
   const cols = header!.split(",");
   const rows = lines.map((l) => l.split(","));
   const y = rows.map((r) => (r[0] === "yes" || r[0] === "1" ? 1 : 0));
@@ -48,10 +53,17 @@ for (const [name, ref] of Object.entries(fixtures.binary)) {
         const want = ref.confusion[String(t)];
         const options: BinaryEvaluationOptions = t === 0.5 ? {} : { threshold: t };
         const c = new BinaryEvaluation("probability", options).add(y, p, w).metrics().confusion!;
-        for (const k of ["truePositive", "falsePositive", "falseNegative", "trueNegative", "precision", "recall", "f1"]) close((c as any)[k], want[k]);
+        for (const k of ["truePositive", "falsePositive", "falseNegative", "trueNegative", "precision", "recall", "f1"])
+          close((c as any)[k], want[k]);
       }
       // Logits: the default threshold 0 is p = 0.5 (logit(0.5) = 0 exactly, predicted negative on both scales).
-      const c = new BinaryEvaluation("logit").add(y, p.map((x) => logit(x)), w).metrics().confusion!;
+      const c = new BinaryEvaluation("logit")
+        .add(
+          y,
+          p.map((x) => logit(x)),
+          w,
+        )
+        .metrics().confusion!;
       close(c.f1, ref.confusion["0.5"].f1);
     });
 
@@ -65,7 +77,9 @@ for (const [name, ref] of Object.entries(fixtures.binary)) {
         close(c.rms, want.rms);
         // Equal-mass bins: our own Python reference (the same definition; the bin boundaries fall on sums of
         // weights, so a rounding difference could move a group: the data sets avoid that, as the match shows).
-        const e = new BinaryEvaluation("probability", bins === 15 ? {} : ({ bins } as BinaryEvaluationOptions)).add(y, p, w).metrics().equalMassCalibration!;
+        const e = new BinaryEvaluation("probability", bins === 15 ? {} : ({ bins } as BinaryEvaluationOptions))
+          .add(y, p, w)
+          .metrics().equalMassCalibration!;
         const r = ref.equalMassCalibration[String(bins)];
         close(e.ece, r.ece, 1e-10);
         close(e.mce, r.mce, 1e-10);
@@ -103,7 +117,11 @@ for (const [name, ref] of Object.entries(fixtures.binary)) {
       const whole = new BinaryEvaluation().add(y, p, w).metrics();
       const shards = [0, 1, 2].map((s) => {
         const idx = y.map((_, i) => i).filter((i) => i % 3 === s);
-        const e = new BinaryEvaluation().add(idx.map((i) => y[i]!), idx.map((i) => p[i]!), w === undefined ? undefined : idx.map((i) => w[i]!));
+        const e = new BinaryEvaluation().add(
+          idx.map((i) => y[i]!),
+          idx.map((i) => p[i]!),
+          w === undefined ? undefined : idx.map((i) => w[i]!),
+        );
         return BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(e.toJSON())));
       });
       const merged = shards[0]!.merge(shards[1]!).merge(shards[2]!).metrics();
@@ -118,7 +136,9 @@ for (const [name, ref] of Object.entries(fixtures.binary)) {
 
 describe("MulticlassEvaluation one-vs-rest figures on multiclass.csv (scikit-learn 1.2.1)", () => {
   const ref = fixtures.multiclass["multiclass.csv"];
-  const [, ...lines] = readFileSync(join(dir, "metrics", "multiclass.csv"), "utf8").trim().split("\n");
+  const [, ...lines] = readFileSync(join(dir, "metrics", "multiclass.csv"), "utf8")
+    .trim()
+    .split("\n");
   const rows = lines.map((l) => l.split(","));
   const y = rows.map((r) => (ref.classes as string[]).indexOf(r[0]!));
   const p = rows.flatMap((r) => [Number(r[1]), Number(r[2]), Number(r[3])]);
@@ -144,7 +164,11 @@ describe("MulticlassEvaluation one-vs-rest figures on multiclass.csv (scikit-lea
   it("sharded and merged through JSON gives the whole-data figures", () => {
     const shards = [0, 1].map((s) => {
       const idx = y.map((_, i) => i).filter((i) => i % 2 === s);
-      const e = new MulticlassEvaluation(3).add(idx.map((i) => y[i]!), idx.flatMap((i) => [p[3 * i]!, p[3 * i + 1]!, p[3 * i + 2]!]), idx.map((i) => w[i]!));
+      const e = new MulticlassEvaluation(3).add(
+        idx.map((i) => y[i]!),
+        idx.flatMap((i) => [p[3 * i]!, p[3 * i + 1]!, p[3 * i + 2]!]),
+        idx.map((i) => w[i]!),
+      );
       return MulticlassEvaluation.fromJSON(JSON.parse(JSON.stringify(e.toJSON())));
     });
     check(shards[0]!.merge(shards[1]!).metrics().oneVsRest);

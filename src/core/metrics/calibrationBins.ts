@@ -37,7 +37,8 @@ export class CalibrationBins {
   private scratch: Float64Array;
 
   constructor(bins = 15) {
-    if (!(Number.isSafeInteger(bins) && bins >= 1 && bins <= 1e6)) throw new RangeError(`CalibrationBins: bins = ${bins} is not an integer in [1, 1e6]`);
+    if (!(Number.isSafeInteger(bins) && bins >= 1 && bins <= 1e6))
+      throw new RangeError(`CalibrationBins: bins = ${bins} is not an integer in [1, 1e6]`);
     this.bins = bins;
     this.weight = Array.from({ length: bins }, () => new CompensatedSum());
     this.probability = Array.from({ length: bins }, () => new CompensatedSum());

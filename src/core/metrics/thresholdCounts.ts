@@ -59,7 +59,8 @@ export class ThresholdCounts {
   }
 
   merge(other: ThresholdCounts): void {
-    if (other.threshold !== this.threshold) throw new RangeError(`ThresholdCounts.merge: threshold ${other.threshold} differs from ${this.threshold}`);
+    if (other.threshold !== this.threshold)
+      throw new RangeError(`ThresholdCounts.merge: threshold ${other.threshold} differs from ${this.threshold}`);
     this.sums.forEach((s, k) => s.merge(other.sums[k]!));
   }
 
