@@ -192,6 +192,8 @@ describe("BinaryEvaluation", () => {
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({
       rows: 0, weight: 0, logLoss: null, accuracy: null, brier: null, rocAuc: null, rocAucErrorBound: null,
+      averagePrecision: null, averagePrecisionErrorBound: null, baseRate: null, normalizedEntropy: null,
+      confusion: null, calibration: null, equalMassCalibration: null, brierDecomposition: null, logLossDecomposition: null,
     });
   });
   it("rejects malformed states with a TypeError naming the field", () => {

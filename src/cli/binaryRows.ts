@@ -12,6 +12,9 @@ export class BinaryHandler {
   private group = -1;
   private convention: "01" | "pm1" | null;
   private conventionAt = "";
+  /** With `--pos-label`: the other label text seen first (the negative class), and where. */
+  private negativeText: string | null = null;
+  private negativeAt = "";
   rows = 0;
 
   constructor(
@@ -21,6 +24,8 @@ export class BinaryHandler {
     private readonly fixedConvention: boolean,
     convention: "01" | "pm1" | null,
     private readonly skipInvalid: boolean,
+    /** `--pos-label NAME`: labels are text, NAME is 1 and the one other text 0 (null: numeric labels). */
+    private readonly posLabel: string | null = null,
   ) {
     this.convention = convention;
   }
@@ -43,9 +48,14 @@ export class BinaryHandler {
     const c = this.columns;
     // The label, in the convention of the file.
     const li = this.label;
+    let label: number;
+    if (this.posLabel !== null) {
+      const r = this.textLabel(v, li);
+      if (r < 0) return;
+      label = r;
+    } else {
     // parse() leaves the number in parsed[0] (no boxing on this hot path).
     const y = v.parse(li) ? parsed[0]! : undefined;
-    let label: number;
     if (y === 1) label = 1;
     else if (y === 0 && this.convention !== "pm1") {
       label = 0;
@@ -56,6 +66,7 @@ export class BinaryHandler {
     } else if (y === undefined && v.missing(li)) {
       return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
     } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
+    }
     // The score. (Checking for an empty field only after a failed parse keeps the common path short.)
     const si = this.score;
     if (!v.parse(si)) {
@@ -92,6 +103,34 @@ export class BinaryHandler {
     if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.location());
     this.run.push(label, s, w, group);
     this.rows++;
+  }
+
+  /**
+   * `--pos-label NAME`: 1 for the text NAME, 0 for the one other text (as scikit-learn's pos_label: two
+   * classes, the negative one being whatever is not NAME); a third text is bad input naming the first two.
+   * Returns -1 after rejecting the row.
+   */
+  private textLabel(v: RowView, li: number): number {
+    if (v.missing(li)) {
+      this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
+      return -1;
+    }
+    const text = v.text(li);
+    if (text === this.posLabel) return 1;
+    if (text === this.negativeText) return 0;
+    if (this.negativeText === null) {
+      this.negativeText = text;
+      this.negativeAt = `${v.file}:${v.line}`;
+      return 0;
+    }
+    this.reject(
+      v.error(
+        li,
+        "invalid label",
+        `label ${quoteText(text)} is a third class: --pos-label ${quoteText(this.posLabel!)} is 1 and ${quoteText(this.negativeText)} (first at ${this.negativeAt}) is 0`,
+      ),
+    );
+    return -1;
   }
 
   private setConvention(convention: "01" | "pm1", v: RowView): void {

@@ -21,6 +21,9 @@ export const evalOptions: OptionSpec[] = [
   { name: "class-ids", type: "boolean", help: "multi-class: labels are positions 0..k-1 in the column order, not class names" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
+  { name: "pos-label", type: "string", value: "NAME", help: "binary labels are text (yes/no, True/False, class names): NAME is 1, the one other value 0" },
+  { name: "threshold", type: "string", value: "T", help: "binary: scores above T are predicted 1, for the confusion matrix, precision, recall and F1 (default 0.5, logits 0)" },
+  { name: "bins", type: "string", value: "B", help: "binary: equal-width probability bins of the ECE/MCE/RMS calibration errors (default 15)" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
   { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
@@ -34,10 +37,19 @@ export const evalHelp = `xent eval FILE... --label COLUMN (--prob | --logit | --
 
 Log loss (binary cross-entropy), rows, total weight, accuracy at p = 0.5, Brier score and ROC AUC of a
 file of predictions; for multi-class files (--probs or --logits), the categorical cross-entropy, accuracy
-of the argmax and the multi-class Brier score (probability rows must sum to 1 within 0.01). CSV, TSV or
+of the argmax, the multi-class Brier score, one-vs-rest ROC AUC (macro and weighted) and a per-class
+report (support, precision, recall, F1, AUC) (probability rows must sum to 1 within 0.01). CSV, TSV or
 JSON Lines, optionally gzip-compressed, Parquet or Arrow IPC; "-" reads stdin. Several files are
 evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
 compensated, so the figures are within a few ulps of exact arithmetic.
+
+Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
+scores, as the AUC), base rate, normalized entropy (log loss / entropy of the base rate), the weighted
+confusion matrix with precision, recall and F1 at --threshold, the calibration ratio (sum p / sum y), ECE,
+MCE and RMS calibration error over --bins equal-width bins (and equal-mass bins while the scores are
+kept exactly), and two decompositions: Brier = REL - RES + UNC
+(Murphy) and log loss = MCB - DSC + UNC (CORP: isotonic recalibration), over the distinct scores (marked
+"(bins)" when over histogram bins past 65536 distinct scores). Text labels: --pos-label NAME.
 
 Infinite losses: a probability of 0 or 1 (or an infinite logit) on the wrong side of the label makes the
 log loss Infinity, never a clipped number: the rows are counted and the first five shown as file:line.
@@ -67,6 +79,7 @@ Examples:
   xent eval preds.parquet --label y --prob p    # Parquet (or Arrow IPC): detected from the bytes
   cat preds.csv.gz | xent eval - --label y --prob p    # stdin; gzip is detected from the bytes
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
+  xent eval preds.csv --label churned --prob p --pos-label yes    # labels yes/no
   xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
@@ -91,6 +104,10 @@ export const evalCommand: Command = {
     const multiclass = o.probs !== undefined || o.logits !== undefined;
     if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
     if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
+    const posLabel = (o["pos-label"] as string | undefined) ?? null;
+    if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
+    if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
+    if (multiclass && (o.threshold !== undefined || o.bins !== undefined)) throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
     const clip = parseClip(o.clip as string | undefined, scale);
     // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
     const calibrationPath = o.calibration as string | undefined;
@@ -122,7 +139,12 @@ export const evalCommand: Command = {
       runOf = () => calibrated ?? h.run!;
       table = h;
     } else {
-      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit" }, by, weight !== null, clip);
+      const metricOptions = parseThresholdAndBins(o.threshold as string | undefined, o.bins as string | undefined, scale);
+      // With --calibration the run sees calibrated logits: a probability threshold becomes its logit.
+      if (calibration !== null && scale === "probability" && metricOptions.threshold !== undefined) {
+        metricOptions.threshold = Math.log(metricOptions.threshold) - Math.log1p(-metricOptions.threshold);
+      }
+      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip);
       const h = new BinaryHandler(
         calibration === null ? run : calibratedSink(run, calibration, scale),
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
@@ -130,6 +152,7 @@ export const evalCommand: Command = {
         labels !== "auto",
         labels === "auto" ? null : (labels as "01" | "pm1"),
         o["skip-invalid"] === true,
+        posLabel,
       );
       handler = h;
       runOf = () => run;
@@ -164,6 +187,23 @@ function parseClip(value: string | undefined, scale: ScoreScale): number | null 
   const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
   if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
   return eps;
+}
+
+/** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */
+function parseThresholdAndBins(threshold: string | undefined, bins: string | undefined, scale: ScoreScale): { threshold?: number; bins?: number } {
+  const out: { threshold?: number; bins?: number } = {};
+  if (threshold !== undefined) {
+    const t = threshold.trim() === "" ? NaN : Number(threshold);
+    const ok = scale === "probability" ? t >= 0 && t <= 1 : Number.isFinite(t);
+    if (!ok) throw new UsageError("eval", `--threshold ${JSON.stringify(threshold)} is not ${scale === "probability" ? "a probability in [0, 1]" : "a finite logit"}`);
+    out.threshold = t;
+  }
+  if (bins !== undefined) {
+    const b = Number(bins);
+    if (!(Number.isInteger(b) && b >= 1 && b <= 10000)) throw new UsageError("eval", `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
+    out.bins = b;
+  }
+  return out;
 }
 
 export function writeState(path: string, state: unknown): void {

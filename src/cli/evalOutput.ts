@@ -1,3 +1,4 @@
+import { type OneVsRestMetrics } from "../index.js";
 import { type EvalReport, type Metrics } from "./evalRun.js";
 import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
 
@@ -5,6 +6,54 @@ function aucCell(m: Metrics): string {
   if (!("rocAuc" in m) || m.rocAuc === null) return "-";
   if (m.rocAucErrorBound === 0 || m.rocAucErrorBound === null) return formatFigure(m.rocAuc);
   return `${formatFigure(m.rocAuc)} ±${m.rocAucErrorBound.toPrecision(2)}`;
+}
+
+/** A figure with its error bound ("0.7489 ±1.2e-05"), or the figure alone when exact. */
+function bounded(x: number | null, bound: number | null): string {
+  if (x === null) return "-";
+  if (bound === 0 || bound === null) return formatFigure(x);
+  return `${formatFigure(x)} ±${bound.toPrecision(2)}`;
+}
+
+/** The binary figures beyond the first five, as "name  value" pairs (text report without --by). */
+function binaryPairs(m: Metrics): [string, string][] {
+  if (!("averagePrecision" in m)) return [];
+  const f = formatFigure;
+  const pairs: [string, string][] = [
+    ["average precision", bounded(m.averagePrecision, m.averagePrecisionErrorBound)],
+    ["base rate", f(m.baseRate)],
+    ["normalized entropy", f(m.normalizedEntropy)],
+  ];
+  const c = m.confusion;
+  if (c !== null) {
+    pairs.push([`at threshold ${c.threshold}`, `TP ${f(c.truePositive)}  FP ${f(c.falsePositive)}  FN ${f(c.falseNegative)}  TN ${f(c.trueNegative)}`]);
+    pairs.push(["precision / recall / F1", `${f(c.precision)} / ${f(c.recall)} / ${f(c.f1)}`]);
+  }
+  const k = m.calibration;
+  if (k !== null) {
+    pairs.push(["calibration ratio", f(k.calibrationRatio)]);
+    pairs.push([`ECE / MCE / RMS (${k.bins} bins)`, `${f(k.ece)} / ${f(k.mce)} / ${f(k.rms)}`]);
+  }
+  const e = m.equalMassCalibration;
+  if (e !== null) pairs.push([`ECE / MCE / RMS (equal mass)`, `${f(e.ece)} / ${f(e.mce)} / ${f(e.rms)}`]);
+  const b = m.brierDecomposition;
+  if (b !== null) pairs.push([`brier = REL - RES + UNC${b.exact ? "" : " (bins)"}`, `${f(b.reliability)} - ${f(b.resolution)} + ${f(b.uncertainty)}`]);
+  const d = m.logLossDecomposition;
+  if (d !== null) pairs.push([`log loss = MCB - DSC + UNC${d.exact ? "" : " (bins)"}`, `${f(d.miscalibration)} - ${f(d.discrimination)} + ${f(d.uncertainty)}`]);
+  return pairs;
+}
+
+function classNames(report: EvalReport): string[] {
+  const w = report.what;
+  return w.kind === "multiclass" ? (w.names ?? Array.from({ length: w.classes }, (_, j) => String(j))) : [];
+}
+
+/** The per-class report: support, precision, recall, F1 (argmax) and one-vs-rest AUC. */
+function classTable(o: OneVsRestMetrics, names: string[]): string {
+  const f = formatFigure;
+  const rows = [["class", "support", "precision", "recall", "f1", "roc auc ovr"]];
+  o.perClass.forEach((c, j) => rows.push([names[j] ?? String(j), f(c.support), f(c.precision), f(c.recall), f(c.f1), bounded(c.rocAuc, c.rocAucErrorBound)]));
+  return renderTable(rows);
 }
 
 function skippedText(skipped: Record<string, number>): string | null {
@@ -40,7 +89,13 @@ export function reportText(report: EvalReport): string {
       ["brier", formatFigure(m.brier)],
     ];
     if (binary) pairs.push(["roc auc", aucCell(m)]);
-    else pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+    else {
+      pairs.push(["classes", String(report.what.kind === "multiclass" ? report.what.classes : 2)]);
+      if ("oneVsRest" in m && m.oneVsRest !== null) {
+        const o = m.oneVsRest;
+        pairs.push(["roc auc ovr", `macro ${bounded(o.rocAucMacro, o.rocAucErrorBound)}, weighted ${bounded(o.rocAucWeighted, o.rocAucErrorBound)}`]);
+      }
+    }
     const infinite = infiniteText(report.infiniteLoss);
     if (infinite !== null) pairs.push(["infinite loss", infinite]);
     const clipped = clipText(report.clip);
@@ -48,7 +103,12 @@ export function reportText(report: EvalReport): string {
     const skipped = skippedText(report.skipped);
     if (skipped !== null) pairs.push(["skipped", skipped]);
     lines.push(renderPairs(pairs));
+    // The ranking and calibration figures: a second block (its own alignment) after a blank line.
+    const more = binary ? binaryPairs(m) : [];
+    if (more.length > 0) lines.push("", renderPairs(more));
+    if ("oneVsRest" in m && m.oneVsRest !== null) lines.push("", classTable(m.oneVsRest, classNames(report)));
   } else {
+    const ovr = (m: Metrics) => ("oneVsRest" in m && m.oneVsRest !== null ? [bounded(m.oneVsRest.rocAucMacro, m.oneVsRest.rocAucErrorBound)] : ["-"]);
     const row = (name: string, m: Metrics) => [
       name,
       formatFigure(m.rows),
@@ -56,9 +116,13 @@ export function reportText(report: EvalReport): string {
       formatFigure(m.logLoss),
       formatFigure(m.accuracy),
       formatFigure(m.brier),
-      ...(binary ? [aucCell(m)] : []),
+      ...(binary && "averagePrecision" in m
+        ? [aucCell(m), bounded(m.averagePrecision, m.averagePrecisionErrorBound), formatFigure(m.normalizedEntropy), formatFigure(m.calibration?.ece ?? null), formatFigure(m.confusion?.f1 ?? null)]
+        : binary
+          ? []
+          : ovr(m)),
     ];
-    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc"] : [])]];
+    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : ["auc ovr macro"])]];
     for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
@@ -72,7 +136,7 @@ export function reportText(report: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
-function metricsJson(m: Metrics): Record<string, unknown> {
+function metricsJson(m: Metrics, names: string[]): Record<string, unknown> {
   return {
     rows: m.rows,
     weight: jsonFigure(m.weight),
@@ -82,7 +146,37 @@ function metricsJson(m: Metrics): Record<string, unknown> {
     accuracy: jsonFigure(m.accuracy),
     brier: jsonFigure(m.brier),
     ...("rocAuc" in m ? { rocAuc: jsonFigure(m.rocAuc), rocAucErrorBound: jsonFigure(m.rocAucErrorBound) } : {}),
+    ...("averagePrecision" in m
+      ? {
+          averagePrecision: jsonFigure(m.averagePrecision),
+          averagePrecisionErrorBound: jsonFigure(m.averagePrecisionErrorBound),
+          baseRate: jsonFigure(m.baseRate),
+          // Infinite with the log loss (null, with logLossInfinite above).
+          normalizedEntropy: jsonFigure(m.normalizedEntropy),
+          confusion: m.confusion === null ? null : figures(m.confusion),
+          calibration: m.calibration === null ? null : figures(m.calibration),
+          equalMassCalibration: m.equalMassCalibration === null ? null : figures(m.equalMassCalibration),
+          brierDecomposition: m.brierDecomposition === null ? null : figures(m.brierDecomposition),
+          logLossDecomposition: m.logLossDecomposition === null ? null : figures(m.logLossDecomposition),
+        }
+      : {}),
+    ...("oneVsRest" in m
+      ? {
+          oneVsRest:
+            m.oneVsRest === null
+              ? null
+              : {
+                  ...figures({ rocAucMacro: m.oneVsRest.rocAucMacro, rocAucWeighted: m.oneVsRest.rocAucWeighted, rocAucErrorBound: m.oneVsRest.rocAucErrorBound }),
+                  perClass: m.oneVsRest.perClass.map((c, j) => ({ class: names[j] ?? String(j), ...figures(c) })),
+                },
+        }
+      : {}),
   };
+}
+
+/** An object of figures with each number made a JSON figure (non-finite: null). */
+function figures(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? jsonFigure(v) : v]));
 }
 
 /**
@@ -96,14 +190,14 @@ export function reportJson(report: EvalReport): string {
     input: report.what.scale,
     ...(report.what.kind === "multiclass" ? { classes: report.what.classes } : {}),
     files: report.files,
-    ...metricsJson(report.total),
+    ...metricsJson(report.total, classNames(report)),
     infiniteLoss: report.infiniteLoss,
     ...(report.clip === null ? {} : { clip: report.clip }),
     skipped: { total: skippedTotal, byReason: report.skipped },
   };
   if (report.groups !== null) {
     out.by = report.by;
-    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics) }));
+    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics, classNames(report)) }));
   }
   return JSON.stringify(out, null, 2) + "\n";
 }

@@ -14,7 +14,7 @@ import { InputError } from "../io/inputError.js";
 const BATCH = 4096;
 
 /** What is evaluated: binary scores (one per row) or rows of `classes` scores. */
-export type EvalKind = { kind: "binary"; scale: ScoreScale } | { kind: "multiclass"; scale: ScoreScale; classes: number };
+export type EvalKind = { kind: "binary"; scale: ScoreScale; threshold?: number; bins?: number } | { kind: "multiclass"; scale: ScoreScale; classes: number; names?: string[] };
 
 export type Metrics = BinaryMetrics | MulticlassMetrics;
 
@@ -62,6 +62,8 @@ export interface EvalStateFile {
   scale: ScoreScale;
   /** Multi-class only. */
   classes?: number;
+  /** Multi-class only, in column order (absent in earlier states). */
+  classNames?: string[];
   by: string | null;
   files: string[];
   skipped: Record<string, number>;
@@ -74,7 +76,9 @@ export interface EvalStateFile {
 }
 
 function newEvaluation(what: EvalKind): Evaluation {
-  return what.kind === "binary" ? new BinaryEvaluation(what.scale) : new MulticlassEvaluation(what.classes, what.scale);
+  if (what.kind === "multiclass") return new MulticlassEvaluation(what.classes, what.scale);
+  const options = { ...(what.threshold === undefined ? {} : { threshold: what.threshold }), ...(what.bins === undefined ? {} : { bins: what.bins }) };
+  return new BinaryEvaluation(what.scale, options);
 }
 
 /**
@@ -141,10 +145,22 @@ export class ClippedLoss {
   }
 }
 
-/** Metrics whose log loss is the clipped one (`clipped` null: as they are). */
+/**
+ * Metrics whose log loss is the clipped one (`clipped` null: as they are), with the figures made from the
+ * log loss (normalized entropy, the CORP miscalibration) made from the clipped one too.
+ */
 function withClippedLoss(m: Metrics, clipped: ClippedLoss | null): Metrics {
   if (clipped === null) return m;
-  return { ...m, logLoss: m.weight > 0 ? clipped.loss.value() / m.weight : null };
+  const logLoss = m.weight > 0 ? clipped.loss.value() / m.weight : null;
+  if (!("logLossDecomposition" in m) || m.logLossDecomposition === null || logLoss === null) return { ...m, logLoss };
+  const d = m.logLossDecomposition;
+  // S(p_recal) = UNC - DSC; MCB = S(p) - S(p_recal).
+  return {
+    ...m,
+    logLoss,
+    normalizedEntropy: d.uncertainty > 0 ? logLoss / d.uncertainty : null,
+    logLossDecomposition: { ...d, miscalibration: logLoss - (d.uncertainty - d.discrimination) },
+  };
 }
 
 class Batch {
@@ -296,7 +312,7 @@ function stateFile(
     version: 1,
     kind: what.kind,
     scale: what.scale,
-    ...(what.kind === "multiclass" ? { classes: what.classes } : {}),
+    ...(what.kind === "multiclass" ? { classes: what.classes, ...(what.names === undefined ? {} : { classNames: what.names }) } : {}),
     by,
     files,
     skipped,
@@ -343,7 +359,10 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     if (s.scale !== "probability" && s.scale !== "logit") throw bad(`scale ${JSON.stringify(s.scale)} is not probability or logit`);
     let what: EvalKind;
     if (s.kind === "binary") what = { kind: "binary", scale: s.scale };
-    else if (s.kind === "multiclass" && Number.isInteger(s.classes) && s.classes! >= 2) what = { kind: "multiclass", scale: s.scale, classes: s.classes! };
+    else if (s.kind === "multiclass" && Number.isInteger(s.classes) && s.classes! >= 2) {
+      const names = Array.isArray(s.classNames) && s.classNames.length === s.classes ? { names: s.classNames.map(String) } : {};
+      what = { kind: "multiclass", scale: s.scale, classes: s.classes!, ...names };
+    }
     else throw bad(`state kind ${JSON.stringify(s.kind)} is not supported`);
     const by = s.by ?? null;
     const eps: unknown = s.clip === undefined ? null : (s.clip as { eps?: unknown } | null)?.eps;

@@ -70,7 +70,8 @@ export class MulticlassHandler {
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
     if (this.run === null) {
       this.values = new Float64Array(k);
-      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k }, this.columns.by, this.columns.weight !== null, this.clip);
+      const classNames = names.map((n) => n.slice(prefix.length));
+      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k, names: classNames }, this.columns.by, this.columns.weight !== null, this.clip);
     }
   }
 

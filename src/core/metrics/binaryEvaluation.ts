@@ -7,6 +7,12 @@ import { type NumericArray } from "../common/reduction.js";
 import { type RocAucOptions, type RocAucState, RocAucAccumulator, type ScoreScale } from "./rocAuc.js";
 import { sigmoidUnchecked } from "../scalar/sigmoid.js";
 import { expectObject } from "./stateJson.js";
+import { type AveragePrecisionResult, averagePrecision } from "./averagePrecision.js";
+import { type BrierDecomposition, brierDecomposition } from "./brierDecomposition.js";
+import { type CalibrationBinsState, type CalibrationErrors, CalibrationBins } from "./calibrationBins.js";
+import { type LogLossDecomposition, corpDecomposition } from "./corpDecomposition.js";
+import { type EqualMassCalibration, equalMassCalibration } from "./equalMassCalibration.js";
+import { type ThresholdCountsState, type ThresholdMetrics, ThresholdCounts } from "./thresholdCounts.js";
 
 /** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
 export interface BinaryMetrics {
@@ -24,12 +30,34 @@ export interface BinaryMetrics {
   rocAuc: number | null;
   /** The AUC is exact within ± this (0 while exact, see `RocAucAccumulator`). */
   rocAucErrorBound: number | null;
+  /** Average precision (scikit-learn's step-function PR-AUC); null without positives. */
+  averagePrecision: number | null;
+  /** The AP is exact within ± this (0 while the score map is exact, see `averagePrecision`). */
+  averagePrecisionErrorBound: number | null;
+  /** The weighted fraction of positives, `sum w y / sum w`. */
+  baseRate: number | null;
+  /** Log loss over the entropy of the base rate (1: no better than always predicting the base rate). */
+  normalizedEntropy: number | null;
+  /** The weighted confusion matrix, precision, recall and F1 at the threshold (null without weight, or for a state without it). */
+  confusion: ThresholdMetrics | null;
+  /** ECE, MCE, RMS calibration error over equal-width bins and the calibration ratio (null without weight). */
+  calibration: (CalibrationErrors & { bins: number }) | null;
+  /** ECE, MCE, RMS over equal-mass bins (as many as `calibration.bins`); null in histogram mode (see `equalMassCalibration`). */
+  equalMassCalibration: EqualMassCalibration | null;
+  /** Murphy's Brier decomposition; `exact` false when computed over histogram bins (see `brierDecomposition`). */
+  brierDecomposition: (BrierDecomposition & { exact: boolean }) | null;
+  /** The CORP log-loss decomposition; `exact` false when over histogram bins (see `corpDecomposition`). */
+  logLossDecomposition: (LogLossDecomposition & { exact: boolean }) | null;
 }
 
 /** Options of a `BinaryEvaluation`: the AUC accumulator's, and the label convention. */
 export interface BinaryEvaluationOptions extends RocAucOptions {
   /** The labels `add` takes: "01" (default), 0 and 1; or "pm1", -1 and +1 (-1 counts as 0). */
   labels?: "01" | "pm1";
+  /** Scores above it are predicted positive, for the confusion matrix; default 0.5 (probabilities) or 0 (logits). */
+  threshold?: number;
+  /** Equal-width probability bins of the calibration errors; default 15. */
+  bins?: number;
 }
 
 /** The JSON form of a `BinaryEvaluation`. */
@@ -39,6 +67,9 @@ export interface BinaryEvaluationState extends EvaluationSumsState {
   /** Present for the {-1, +1} convention only. */
   labels?: "pm1";
   rocAuc: RocAucState;
+  /** Absent in states written before (their confusion and calibration figures are null). */
+  confusion?: ThresholdCountsState;
+  calibration?: CalibrationBinsState;
 }
 
 /**
@@ -65,12 +96,18 @@ export class BinaryEvaluation {
   readonly labels: "01" | "pm1";
   private sums = new EvaluationSums();
   private roc: RocAucAccumulator;
+  private counts: ThresholdCounts | null;
+  private calibration: CalibrationBins | null;
   private probabilities = new Float64Array(0);
   private mapped = new Float64Array(0);
 
   constructor(scale: ScoreScale = "probability", options: BinaryEvaluationOptions = {}) {
-    checkOptions("BinaryEvaluation", options, ["maxDistinct", "labels"]);
-    const { labels = "01", ...rocOptions } = options;
+    checkOptions("BinaryEvaluation", options, ["maxDistinct", "labels", "threshold", "bins"]);
+    const { labels = "01", threshold = scale === "logit" ? 0 : 0.5, bins = 15, ...rocOptions } = options;
+    if (typeof threshold !== "number" || threshold !== threshold) fail("BinaryEvaluation: options.threshold", threshold, "is not a number");
+    if (!(Number.isSafeInteger(bins) && bins >= 1 && bins <= 1e6)) fail("BinaryEvaluation: options.bins", bins, "is not an integer in [1, 1e6]");
+    this.counts = new ThresholdCounts(threshold);
+    this.calibration = new CalibrationBins(bins);
     if (labels !== "01" && labels !== "pm1") fail("BinaryEvaluation: options.labels", labels, 'is not "01" or "pm1"');
     this.roc = new RocAucAccumulator(scale, rocOptions);
     this.scale = scale;
@@ -111,6 +148,8 @@ export class BinaryEvaluation {
     // Everything checked: commit the batch.
     this.roc.addChecked(labels, scores, weights); // checked by the two passes above
     this.sums.add(labels.length, weights, loss, brier, correct);
+    this.counts?.add(labels, scores, weights);
+    this.calibration?.add(labels, probabilities, weights);
     return this;
   }
 
@@ -121,15 +160,49 @@ export class BinaryEvaluation {
     }
     this.sums.merge(other.sums);
     this.roc.merge(other.roc);
+    // A state without these sums (written before they existed) makes the merged figures null.
+    if (this.counts !== null && other.counts !== null) this.counts.merge(other.counts);
+    else this.counts = null;
+    if (this.calibration !== null && other.calibration !== null) this.calibration.merge(other.calibration);
+    else this.calibration = null;
     return this;
   }
 
   metrics(): BinaryMetrics {
     const roc = this.roc.result();
+    const means = this.sums.means();
+    // AP and the decompositions come from the AUC's own map of distinct scores (or its histogram).
+    const sorted = this.roc.sortedWeights();
+    const ap: AveragePrecisionResult | null = averagePrecision(sorted.pos, sorted.neg, sorted.exact);
+    const forecasts = sorted.scores === null ? null : this.scale === "logit" ? sorted.scores.map(sigmoidUnchecked) : sorted.scores;
+    const murphy = means.brier === null ? null : brierDecomposition(sorted.pos, sorted.neg, forecasts, means.brier);
+    const corp = means.logLoss === null ? null : corpDecomposition(sorted.pos, sorted.neg, means.logLoss);
+    const errors = this.calibration?.errors() ?? null;
+    const positives = this.counts === null || !(means.weight > 0) ? null : this.counts.metrics();
+    let baseRate: number | null = null;
+    if (murphy !== null) {
+      let p = 0;
+      let w = 0;
+      for (let k = 0; k < sorted.pos.length; k++) {
+        p += sorted.pos[k]!;
+        w += sorted.pos[k]! + sorted.neg[k]!;
+      }
+      baseRate = p / w;
+    }
     return {
-      ...this.sums.means(),
+      ...means,
       rocAuc: roc === null ? null : roc.auc,
       rocAucErrorBound: roc === null ? null : roc.errorBound,
+      averagePrecision: ap === null ? null : ap.averagePrecision,
+      averagePrecisionErrorBound: ap === null ? null : ap.errorBound,
+      baseRate,
+      // NE = logLoss / H(b): undefined (null) when H(b) = 0, one class only.
+      normalizedEntropy: corp === null || means.logLoss === null || !(corp.uncertainty > 0) ? null : means.logLoss / corp.uncertainty,
+      confusion: positives,
+      calibration: errors === null ? null : { ...errors, bins: this.calibration!.bins },
+      equalMassCalibration: this.calibration === null ? null : equalMassCalibration(sorted.pos, sorted.neg, forecasts, this.calibration.bins),
+      brierDecomposition: murphy === null ? null : { ...murphy, exact: sorted.exact },
+      logLossDecomposition: corp === null ? null : { ...corp, exact: sorted.exact },
     };
   }
 
@@ -140,6 +213,8 @@ export class BinaryEvaluation {
       ...(this.labels === "pm1" ? { labels: "pm1" as const } : {}),
       ...this.sums.toJSON(),
       rocAuc: this.roc.toJSON(),
+      ...(this.counts === null ? {} : { confusion: this.counts.toJSON() }),
+      ...(this.calibration === null ? {} : { calibration: this.calibration.toJSON() }),
     };
   }
 
@@ -154,6 +229,8 @@ export class BinaryEvaluation {
     e.sums = EvaluationSums.fromJSON(o, what);
     e.roc = RocAucAccumulator.fromJSON(o.rocAuc, `${what}.rocAuc`);
     if (e.roc.scale !== scale) throw new TypeError(`${what}.rocAuc.scale differs from ${what}.scale`);
+    e.counts = o.confusion === undefined ? null : ThresholdCounts.fromJSON(o.confusion, `${what}.confusion`);
+    e.calibration = o.calibration === undefined ? null : CalibrationBins.fromJSON(o.calibration, `${what}.calibration`);
     return e;
   }
 }

@@ -7,6 +7,7 @@ import { type NumericArray } from "../common/reduction.js";
 import { type ScoreScale } from "./rocAuc.js";
 import { softmax } from "../categorical/softmax.js";
 import { expectCount, expectObject } from "./stateJson.js";
+import { type OneVsRestMetrics, type OneVsRestState, OneVsRest } from "./oneVsRest.js";
 
 /** The figures of a multi-class evaluation; a figure that is undefined (no weight) is null. */
 export interface MulticlassMetrics {
@@ -19,6 +20,8 @@ export interface MulticlassMetrics {
   accuracy: number | null;
   /** Weighted mean multi-class Brier score `sum_j (p_j - [y = j])^2`, in [0, 2]. */
   brier: number | null;
+  /** One-vs-rest ROC AUCs (macro and support-weighted) and the per-class report; null for a state without them. */
+  oneVsRest: OneVsRestMetrics | null;
 }
 
 /** The JSON form of a `MulticlassEvaluation`. */
@@ -26,6 +29,8 @@ export interface MulticlassEvaluationState extends EvaluationSumsState {
   kind: "multiclass";
   scale: ScoreScale;
   classes: number;
+  /** Absent in states written before (their one-vs-rest figures are null). */
+  oneVsRest?: OneVsRestState;
 }
 
 /**
@@ -40,12 +45,14 @@ export class MulticlassEvaluation {
   readonly classes: number;
   readonly scale: ScoreScale;
   private sums = new EvaluationSums();
+  private ovr: OneVsRest | null;
 
   constructor(classes: number, scale: ScoreScale = "probability") {
     if (!(Number.isInteger(classes) && classes >= 2)) fail("MulticlassEvaluation: classes", classes, "is not an integer >= 2");
     if (scale !== "probability" && scale !== "logit") fail("MulticlassEvaluation: scale", scale, 'is not "probability" or "logit"');
     this.classes = classes;
     this.scale = scale;
+    this.ovr = new OneVsRest(classes);
   }
 
   /** Adds a batch: n class ids, n * k scores (probabilities or logits), optional weights. */
@@ -62,6 +69,7 @@ export class MulticlassEvaluation {
     const brier = categoricalBrierScore(labels, probabilities, options);
     const correct = categoricalAccuracy(labels, scores, options);
     this.sums.add(labels.length, weights, loss, brier, correct);
+    this.ovr?.add(labels, probabilities, scores, weights);
     return this;
   }
 
@@ -72,11 +80,14 @@ export class MulticlassEvaluation {
       );
     }
     this.sums.merge(other.sums);
+    if (this.ovr !== null && other.ovr !== null) this.ovr.merge(other.ovr);
+    else this.ovr = null;
     return this;
   }
 
   metrics(): MulticlassMetrics {
-    return this.sums.means();
+    const means = this.sums.means();
+    return { ...means, oneVsRest: this.ovr === null || !(means.weight > 0) ? null : this.ovr.metrics() };
   }
 
   toJSON(): MulticlassEvaluationState {
@@ -85,6 +96,7 @@ export class MulticlassEvaluation {
       scale: this.scale,
       classes: this.classes,
       ...this.sums.toJSON(),
+      ...(this.ovr === null ? {} : { oneVsRest: this.ovr.toJSON() }),
     };
   }
 
@@ -97,6 +109,7 @@ export class MulticlassEvaluation {
     if (classes < 2) throw new TypeError(`${what}.classes = ${classes} is not >= 2`);
     const e = new MulticlassEvaluation(classes, scale);
     e.sums = EvaluationSums.fromJSON(o, what);
+    e.ovr = o.oneVsRest === undefined ? null : OneVsRest.fromJSON(o.oneVsRest, classes, `${what}.oneVsRest`);
     return e;
   }
 }

@@ -231,6 +231,32 @@ export class RocAucAccumulator {
     return this;
   }
 
+  /**
+   * The accumulated weights in increasing score order, for the figures computed from the same data as the
+   * AUC (average precision, the calibration decompositions): exact mode, one entry per distinct score, with
+   * the score; histogram mode, one entry per non-empty bin, scores null (a bin's scores are not kept).
+   */
+  sortedWeights(): { exact: boolean; scores: Float64Array | null; pos: Float64Array; neg: Float64Array } {
+    const h = this.hist;
+    if (h !== null) {
+      const bins: number[] = [];
+      for (let b = 0; b < BINS; b++) if (h[2 * b] !== 0 || h[2 * b + 1] !== 0) bins.push(b);
+      return {
+        exact: false,
+        scores: null,
+        pos: Float64Array.from(bins, (b) => h[2 * b]!),
+        neg: Float64Array.from(bins, (b) => h[2 * b + 1]!),
+      };
+    }
+    const order = this.keys.map((_, k) => k).sort((a, b) => this.keys[a]! - this.keys[b]! || 0);
+    return {
+      exact: true,
+      scores: Float64Array.from(order, (k) => this.keys[k]!),
+      pos: Float64Array.from(order, (k) => this.pos[k]!),
+      neg: Float64Array.from(order, (k) => this.neg[k]!),
+    };
+  }
+
   /** The AUC and its error bound; null when there is no positive or no negative weight (AUC undefined). */
   result(): RocAucResult | null {
     let pos: number[];
