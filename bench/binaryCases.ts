@@ -8,7 +8,6 @@ import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, type Implementation, TFJS_LOSS_TO
 import type { FloatArray, FloatArrayConstructor } from "./random.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-
 function tfjsRow(backend: Backend, labels: FloatArray, logits: FloatArray, withGrad: boolean): Implementation {
   let y: ReturnType<typeof tf.tensor1d> | undefined;
   let s: ReturnType<typeof tf.tensor1d> | undefined;

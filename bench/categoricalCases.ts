@@ -4,7 +4,6 @@ import { carefulSoftmax, mathFloorSoftmax, memoryFloorSoftmax, naiveSoftmax } fr
 import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, type Implementation, TFJS_LOSS_TOLERANCE } from "./harness.js";
 import { type Backend, tf, useBackend } from "./tfjs.js";
 
-
 function tfjsRow(backend: Backend, labels: Int32Array, logits: Float64Array, k: number): Implementation {
   const rows = labels.length;
   let onehot: ReturnType<typeof tf.tensor2d> | undefined;

@@ -82,8 +82,12 @@ const maxProbabilityDiff = (a: Float64Array, b: Float64Array) => {
 };
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
-console.log(`node ${process.version}, ${process.platform} ${process.arch}; scikit-learn ${sklearn.sklearn} times from test/fixtures/sklearn_fits.json`);
-console.log("| data | setting | solver | fit time (median) | iterations | converged | max |p - p*| | (f - f*) / f* | sklearn lbfgs (same setting) | xent / sklearn |");
+console.log(
+  `node ${process.version}, ${process.platform} ${process.arch}; scikit-learn ${sklearn.sklearn} times from test/fixtures/sklearn_fits.json`,
+);
+console.log(
+  "| data | setting | solver | fit time (median) | iterations | converged | max |p - p*| | (f - f*) / f* | sklearn lbfgs (same setting) | xent / sklearn |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const p of problems) {
   const optimum = new LogisticRegression({ solver: "newton-cg" }).fit(p.X, p.y);

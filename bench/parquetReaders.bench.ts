@@ -38,7 +38,15 @@ async function readHyparquet(file: string): Promise<Omit<Result, "seconds" | "ma
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
     const parts: Record<string, ArrayLike<unknown>[]> = { label: [], p: [] };
-    await parquetRead({ file: buffer, metadata, columns: ["label", "p"], rowStart: start, rowEnd: end, compressors: { ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)) }, onChunk: (c) => parts[c.columnName]!.push(c.columnData as ArrayLike<unknown>) });
+    await parquetRead({
+      file: buffer,
+      metadata,
+      columns: ["label", "p"],
+      rowStart: start,
+      rowEnd: end,
+      compressors: { ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)) },
+      onChunk: (c) => parts[c.columnName]!.push(c.columnData as ArrayLike<unknown>),
+    });
     for (const name of ["label", "p"]) if (parts[name]!.length !== 1) parts[name] = [parts[name]!.flatMap((a) => Array.from(a))];
     const label = parts.label![0]!;
     const p = parts.p![0]!;

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   const warmup = quick ? 1 : 2;
   const sizes = quick ? [1e6] : [1e6, 1e7];
   const results: CaseResult[] = [];
-  const header = `xent bench ${quick ? "(quick)" : "(full)"}: node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+  const header = `xent bench ${quick ? "(quick)" : "(full)"}: node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
   console.log(header + "\n");
 
   for (const n of sizes) {
@@ -46,7 +49,15 @@ async function main(): Promise<void> {
     }
   }
 
-  const shapes: [number, number][] = quick ? [[1e4, 100], [1e3, 1000]] : [[1e5, 100], [1e4, 1000]];
+  const shapes: [number, number][] = quick
+    ? [
+        [1e4, 100],
+        [1e3, 1000],
+      ]
+    : [
+        [1e5, 100],
+        [1e4, 1000],
+      ];
   for (const [rows, k] of shapes) {
     const name = `softmax CE, integer labels, loss+grad, [${rows.toExponential(0).replace("+", "")} x ${k}]`;
     if (only && !name.includes(only)) continue;

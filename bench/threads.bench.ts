@@ -19,7 +19,12 @@ function median(values: number[]): number {
 }
 
 await startBinaryThreads({ threads: 1, minSamples: Infinity });
-console.log(`xent threads crossover ${quick ? "(quick)" : "(full)"}: node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+console.log(
+  `xent threads crossover ${quick ? "(quick)" : "(full)"}: node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}\n`,
+);
 console.log("| samples | 1 thread ns/sample | 2 threads ns/sample | speed-up |");
 console.log("|---:|---:|---:|---:|");
 const ratios: number[] = [];
@@ -57,7 +62,9 @@ for (const n of sizes) {
 }
 let crossover = -1;
 for (let i = sizes.length - 1; i >= 0 && ratios[i]! >= 1.05; i--) crossover = i;
-console.log(crossover >= 0
-  ? `\ncrossover: two threads at least 5% faster from ${sizes[crossover]!.toLocaleString("en-US")} samples up (startBinaryThreads' default minSamples is 131,072)`
-  : "\ncrossover: two threads were not 5% faster at the largest size measured (a busy machine?)");
+console.log(
+  crossover >= 0
+    ? `\ncrossover: two threads at least 5% faster from ${sizes[crossover]!.toLocaleString("en-US")} samples up (startBinaryThreads' default minSamples is 131,072)`
+    : "\ncrossover: two threads were not 5% faster at the largest size measured (a busy machine?)",
+);
 await stopBinaryThreads();

@@ -31,7 +31,9 @@ const exact: Record<ScoreForm, number> = { prob: NaN, logit: NaN };
 const xentSeconds: Record<ScoreForm, number> = { prob: NaN, logit: NaN };
 for (const form of ["prob", "logit"] as const) {
   const t0 = performance.now();
-  exact[form] = new BinaryEvaluation(form === "prob" ? "probability" : "logit").add(rows.label, form === "prob" ? rows.prob : rows.logit).metrics().logLoss!;
+  exact[form] = new BinaryEvaluation(form === "prob" ? "probability" : "logit")
+    .add(rows.label, form === "prob" ? rows.prob : rows.logit)
+    .metrics().logLoss!;
   xentSeconds[form] = (performance.now() - t0) / 1000;
 }
 
@@ -110,7 +112,9 @@ try {
 
 const saturated = ((100 * rows.hard) / n).toFixed(2);
 console.log(`${n} rows, ${rows.hard} (${saturated}%) with saturated logits (|s| = 40 or 800) or p in {0, 1, 1e-300, 5e-324, 1 - 2^-53}`);
-console.log(`xent's value (BinaryEvaluation, in process): prob ${exact.prob} (${xentSeconds.prob.toFixed(2)} s), logit ${exact.logit} (${xentSeconds.logit.toFixed(2)} s)`);
+console.log(
+  `xent's value (BinaryEvaluation, in process): prob ${exact.prob} (${xentSeconds.prob.toFixed(2)} s), logit ${exact.logit} (${xentSeconds.logit.toFixed(2)} s)`,
+);
 console.log(`times: median of ${repeat} runs, wall, data loaded\n`);
 const header = ["engine", "form", "query", "log loss", "rel. error", "time (s)"];
 const table = lines.map((l) => [l.engine, l.form, l.query, l.value, l.relativeError, l.seconds.toFixed(3)]);

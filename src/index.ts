@@ -15,10 +15,7 @@ export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binary
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/common/reduction.js";
 
 // Multi-class cross-entropy: log-sum-exp, softmax, categorical and focal losses, entropies.
-export {
-  categoricalCrossEntropyWithLogits,
-  categoricalCrossEntropyWithLogitsAndGrad,
-} from "./core/categorical/categoricalCrossEntropyWithLogits.js";
+export { categoricalCrossEntropyWithLogits, categoricalCrossEntropyWithLogitsAndGrad } from "./core/categorical/categoricalCrossEntropyWithLogits.js";
 export type {
   CategoricalLossOptions,
   CategoricalCrossEntropyOptions,
@@ -46,14 +43,7 @@ export type { RaceLoss, RaceFeatures, RaceProgress, GradientDescentRaceOptions }
 
 // Logistic regression: the model, its optimizers, the scaler and label encoder, and the data sets.
 export { LogisticRegression } from "./model/logisticRegression.js";
-export type {
-  LogisticRegressionOptions,
-  LogisticRegressionJSON,
-  FitOptions,
-  FitHistory,
-  Solver,
-  ClassWeight,
-} from "./model/logisticRegression.js";
+export type { LogisticRegressionOptions, LogisticRegressionJSON, FitOptions, FitHistory, Solver, ClassWeight } from "./model/logisticRegression.js";
 export { StandardScaler } from "./model/standardScaler.js";
 export type { StandardScalerOptions, StandardScalerJSON } from "./model/standardScaler.js";
 export { LabelEncoder } from "./model/labelEncoder.js";
@@ -68,13 +58,7 @@ export { owlqn } from "./model/owlqn.js";
 export type { OwlqnOptions } from "./model/owlqn.js";
 export { strongWolfeLineSearch } from "./model/lineSearch.js";
 export type { LineSearchOptions, LineSearchResult } from "./model/lineSearch.js";
-export type {
-  DifferentiableObjective,
-  TwiceDifferentiableObjective,
-  OptimizeOptions,
-  OptimizeResult,
-  StopReason,
-} from "./model/optimization.js";
+export type { DifferentiableObjective, TwiceDifferentiableObjective, OptimizeOptions, OptimizeResult, StopReason } from "./model/optimization.js";
 // Recalibration (issue 11): Platt scaling, temperature scaling, and the calibration file.
 export { fitPlattScaling } from "./model/plattScaling.js";
 export type { PlattData, PlattFit, PlattScalingOptions } from "./model/plattScaling.js";

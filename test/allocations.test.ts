@@ -19,11 +19,7 @@ import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, test } from "vitest";
-import {
-  binaryCrossEntropyWithLogitsAndGrad,
-  logisticLossAndGrad,
-  type LossAndGrad,
-} from "xent";
+import { binaryCrossEntropyWithLogitsAndGrad, logisticLossAndGrad, type LossAndGrad } from "xent";
 import { CHUNK, setBinaryWasmEnabled } from "../src/core/kernels/binaryWasm.js";
 
 v8.setFlagsFromString("--expose-gc");

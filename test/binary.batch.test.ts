@@ -261,9 +261,7 @@ describe("epsilon clipping of probabilities", () => {
   test("on: finite, and equal to the loss at the clipped probability", () => {
     const eps = 1e-7;
     const got = binaryCrossEntropyAndGrad([1, 0, 1, 0.3], [0, 1, 0.5, 0], { epsilon: eps, reduction: "none" });
-    expect(got.loss).toEqual(
-      Float64Array.of(binaryCrossEntropy(1, eps), binaryCrossEntropy(0, 1 - eps), Math.LN2, binaryCrossEntropy(0.3, eps)),
-    );
+    expect(got.loss).toEqual(Float64Array.of(binaryCrossEntropy(1, eps), binaryCrossEntropy(0, 1 - eps), Math.LN2, binaryCrossEntropy(0.3, eps)));
     expect(got.loss.every(Number.isFinite)).toBe(true);
     // The gradient is the derivative at the clipped probability.
     expect(got.grad).toEqual(
@@ -274,9 +272,7 @@ describe("epsilon clipping of probabilities", () => {
 
   test("leaves probabilities inside [epsilon, 1 - epsilon] alone", () => {
     const p = [0.001, 0.5, 0.999];
-    expect(binaryCrossEntropy([1, 0, 1], p, { epsilon: 1e-4, reduction: "none" })).toEqual(
-      binaryCrossEntropy([1, 0, 1], p, { reduction: "none" }),
-    );
+    expect(binaryCrossEntropy([1, 0, 1], p, { epsilon: 1e-4, reduction: "none" })).toEqual(binaryCrossEntropy([1, 0, 1], p, { reduction: "none" }));
   });
 });
 
@@ -361,7 +357,10 @@ describe("compensated sums", () => {
     // Sorted ascending and descending: the worst orders for a naive sum.
     const sorted = index.slice().sort((a, b) => losses[a]! - losses[b]!);
     for (const order of [sorted, sorted.slice().reverse()]) {
-      const got = binaryCrossEntropyWithLogits(order.map((i) => ys[i]!), order.map((i) => ss[i]!));
+      const got = binaryCrossEntropyWithLogits(
+        order.map((i) => ys[i]!),
+        order.map((i) => ss[i]!),
+      );
       expect(ulps(got, exact)).toBeLessThanOrEqual(2);
     }
   });

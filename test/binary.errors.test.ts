@@ -76,7 +76,12 @@ const BATCH = [
     inputs: [0.9, 0.2, 0.5],
     label: "is not in [0, 1]",
     badLabels: [2, -1, NaN, 1.0000000000000002],
-    badInputs: [[1.5, "is not in [0, 1]"], [-0.1, "is not in [0, 1]"], [NaN, "is not in [0, 1]"], [Infinity, "is not in [0, 1]"]] as const,
+    badInputs: [
+      [1.5, "is not in [0, 1]"],
+      [-0.1, "is not in [0, 1]"],
+      [NaN, "is not in [0, 1]"],
+      [Infinity, "is not in [0, 1]"],
+    ] as const,
   })),
   ...["binaryCrossEntropyWithLogits", "binaryCrossEntropyWithLogitsGrad", "binaryCrossEntropyWithLogitsAndGrad"].map((name) => ({
     name,
@@ -158,7 +163,12 @@ describe.each(BATCH)("$name on batches", ({ name, input, labels, inputs, label, 
   });
 
   test("elements of the wrong type are a TypeError, not a coercion or a silent NaN", () => {
-    for (const [x, shown] of [["3", '"3"'], [null, "null"], [undefined, "undefined"], [true, "true"]] as const) {
+    for (const [x, shown] of [
+      ["3", '"3"'],
+      [null, "null"],
+      [undefined, "undefined"],
+      [true, "true"],
+    ] as const) {
       const xs: unknown[] = inputs.slice();
       xs[1] = x;
       throwsExactly(() => f(labels, xs), TypeError, `${name}: ${input}[1] = ${shown} is not a number`);

@@ -126,7 +126,13 @@ describe("formulas that do not return 0 or Infinity but lose most digits on the 
   }
 
   test("logit as log(p / (1 - p)) is off by > 1e12 ulps near p = 1/2 (xent: <= 2.5)", () => {
-    expect(worst("logit", (p) => Math.log(p / (1 - p)), (p) => Math.abs(p.args[0]! - 0.5) < 1e-12)).toBeGreaterThan(1e12);
+    expect(
+      worst(
+        "logit",
+        (p) => Math.log(p / (1 - p)),
+        (p) => Math.abs(p.args[0]! - 0.5) < 1e-12,
+      ),
+    ).toBeGreaterThan(1e12);
   });
 
   test("TensorFlow's max(s, 0) - s y + log1p(exp(-|s|)) is off by > 1e5 ulps for soft labels near 1 (xent: <= 2)", () => {

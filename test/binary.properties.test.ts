@@ -41,7 +41,11 @@ describe("form one equals form two", () => {
         const weights = rows.map((r) => r[2]);
         const o = { reduction: "none" as const, weights, posWeight, labelSmoothing };
         const a = xent.binaryCrossEntropyWithLogitsAndGrad(labels, logits, o);
-        const b = xent.logisticLossAndGrad(labels.map((y) => 2 * y - 1), logits, o);
+        const b = xent.logisticLossAndGrad(
+          labels.map((y) => 2 * y - 1),
+          logits,
+          o,
+        );
         expect(a.loss).toEqual(b.loss); // toEqual on Float64Array compares with Object.is per element
         expect(a.grad).toEqual(b.grad);
       }),
@@ -222,10 +226,10 @@ describe("the AndGrad gradient is the derivative of the reduced batch loss", () 
   }
 
   test("binaryCrossEntropyWithLogitsAndGrad and logisticLossAndGrad, random batches of 1 to 8", () => {
-    const rows = fc.array(
-      fc.tuple(fc.oneof(hardLabel, softLabel), fc.double({ min: -30, max: 30, noNaN: true }), weight),
-      { minLength: 1, maxLength: 8 },
-    );
+    const rows = fc.array(fc.tuple(fc.oneof(hardLabel, softLabel), fc.double({ min: -30, max: 30, noNaN: true }), weight), {
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(rows, options, fc.boolean(), (r, o, useWeights) => {
         const labels = r.map((t) => t[0]);
@@ -255,10 +259,10 @@ describe("the AndGrad gradient is the derivative of the reduced batch loss", () 
 
   test("binaryCrossEntropyAndGrad, random batches of 1 to 8, p in [0.05, 0.95]", () => {
     const h = 2 ** -20;
-    const rows = fc.array(
-      fc.tuple(fc.oneof(hardLabel, softLabel), fc.double({ min: 0.05, max: 0.95, noNaN: true }), weight),
-      { minLength: 1, maxLength: 8 },
-    );
+    const rows = fc.array(fc.tuple(fc.oneof(hardLabel, softLabel), fc.double({ min: 0.05, max: 0.95, noNaN: true }), weight), {
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(rows, options, (r, o) => {
         const labels = r.map((t) => t[0]);
@@ -269,8 +273,7 @@ describe("the AndGrad gradient is the derivative of the reduced batch loss", () 
         const D = o.reduction === "sum" ? 1 : o.reduction === "batchmean" ? n : weights.reduce((a, b) => a + b, 0);
         if (!(D > 0)) return;
         const { grad } = xent.binaryCrossEntropyAndGrad(labels, probabilities, opts);
-        const abs = (x: number[]) =>
-          xent.binaryCrossEntropy(labels, x, { ...opts, reduction: "none" }).reduce((a, b) => a + Math.abs(b), 0) / D;
+        const abs = (x: number[]) => xent.binaryCrossEntropy(labels, x, { ...opts, reduction: "none" }).reduce((a, b) => a + Math.abs(b), 0) / D;
         for (let i = 0; i < n; i++) {
           const y = labels[i]! * (1 - o.labelSmoothing) + o.labelSmoothing / 2;
           const p = probabilities[i]!;

@@ -23,7 +23,13 @@ interface PlattCase {
 }
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "sklearn_calibration.json"), "utf8")) as {
   platt: PlattCase[];
-  temperature: { classes: number; labels: number[]; logits: number[]; minimizeScalar: { temperature: number; objective: number }; newton: { temperature: number; objective: number } };
+  temperature: {
+    classes: number;
+    labels: number[];
+    logits: number[];
+    minimizeScalar: { temperature: number; objective: number };
+    newton: { temperature: number; objective: number };
+  };
 };
 
 function countsOf(scores: number[], labels: number[], weights?: number[]): PlattScoreCounts {
@@ -68,7 +74,12 @@ describe("Platt scaling against scikit-learn 1.2.1 (CalibratedClassifierCV, meth
       expect(fit.loss).toBeLessThanOrEqual(c.tightPlain.objective * (1 + 1e-15));
       expect(Math.abs(fit.gradient[0]) + Math.abs(fit.gradient[1])).toBeLessThan(1e-9);
       // The optimum beats the neighbours (a check that does not trust the gradient).
-      for (const [da, db] of [[1e-6, 0], [-1e-6, 0], [0, 1e-6], [0, -1e-6]] as const) {
+      for (const [da, db] of [
+        [1e-6, 0],
+        [-1e-6, 0],
+        [0, 1e-6],
+        [0, -1e-6],
+      ] as const) {
         expect(fit.loss).toBeLessThan(plattObjective(c.scores, c.labels, [1, 0], fit.a + da, fit.b + db));
       }
     });
@@ -84,7 +95,13 @@ describe("Platt scaling against scikit-learn 1.2.1 (CalibratedClassifierCV, meth
     expect(fitPlattScaling(merged.data()).a).toBe(whole.a);
     // Duplicated rows = weight 2.
     const doubled = fitPlattScaling(countsOf([...c.scores, ...c.scores], [...c.labels, ...c.labels]).data());
-    const weighted = fitPlattScaling(countsOf(c.scores, c.labels, c.scores.map(() => 2)).data());
+    const weighted = fitPlattScaling(
+      countsOf(
+        c.scores,
+        c.labels,
+        c.scores.map(() => 2),
+      ).data(),
+    );
     expect(rel(doubled.a, weighted.a)).toBeLessThan(1e-13);
     expect(rel(doubled.a, whole.a)).toBeLessThan(1e-12);
   });
@@ -99,12 +116,19 @@ describe("Platt scaling against scikit-learn 1.2.1 (CalibratedClassifierCV, meth
     expect(rel(fit.a * 100, base.a)).toBeLessThan(1e-10);
     expect(rel(fit.b, base.b)).toBeLessThan(1e-10);
     // Two rows at ±800 on the wrong side: finite, exact loss (800 each at a = 1, b = 0).
-    const f = fitPlattScaling({ scores: Float64Array.of(-800, 800, 1, -1), positive: Float64Array.of(1, 0, 1, 0), negative: Float64Array.of(0, 1, 0, 1) }, { maxIter: 0 });
+    const f = fitPlattScaling(
+      { scores: Float64Array.of(-800, 800, 1, -1), positive: Float64Array.of(1, 0, 1, 0), negative: Float64Array.of(0, 1, 0, 1) },
+      { maxIter: 0 },
+    );
     expect(f.loss).toBeCloseTo(1600 + 2 * Math.log1p(Math.exp(-1)), 10);
   });
 
   it("bad input is named", () => {
-    const d = (s: number[], p: number[], n: number[]) => ({ scores: Float64Array.from(s), positive: Float64Array.from(p), negative: Float64Array.from(n) });
+    const d = (s: number[], p: number[], n: number[]) => ({
+      scores: Float64Array.from(s),
+      positive: Float64Array.from(p),
+      negative: Float64Array.from(n),
+    });
     expect(() => fitPlattScaling(d([1, 2], [1, 1], [0, 0]))).toThrow(/a class has no weight/);
     expect(() => fitPlattScaling(d([1, 1], [1, 0], [0, 1]))).toThrow(/all scores are equal/);
     expect(() => fitPlattScaling(d([1, Infinity], [1, 0], [0, 1]))).toThrow(/score 1 is Infinity/);
@@ -120,7 +144,12 @@ describe("Platt scaling against scikit-learn 1.2.1 (CalibratedClassifierCV, meth
 
 describe("temperature scaling", () => {
   const t = fixture.temperature;
-  const nll = (T: number) => categoricalCrossEntropyWithLogits(t.labels, t.logits.map((z) => z / T), { classes: t.classes, reduction: "sum" });
+  const nll = (T: number) =>
+    categoricalCrossEntropyWithLogits(
+      t.labels,
+      t.logits.map((z) => z / T),
+      { classes: t.classes, reduction: "sum" },
+    );
 
   it("reaches the optimum of scipy's minimize_scalar (derivative ~0, objective no larger)", () => {
     const fit = fitTemperatureScaling(t.labels, t.logits, { classes: t.classes });
@@ -139,7 +168,11 @@ describe("temperature scaling", () => {
 
   it("weights, scaled logits (±800 and beyond), and the limits T -> Infinity and T -> 0", () => {
     const base = fitTemperatureScaling(t.labels, t.logits, { classes: t.classes });
-    const big = fitTemperatureScaling(t.labels, t.logits.map((z) => z * 200), { classes: t.classes });
+    const big = fitTemperatureScaling(
+      t.labels,
+      t.logits.map((z) => z * 200),
+      { classes: t.classes },
+    );
     expect(rel(big.temperature, base.temperature * 200)).toBeLessThan(1e-10);
     const w = fitTemperatureScaling([...t.labels, ...t.labels], [...t.logits, ...t.logits], { classes: t.classes });
     const w2 = fitTemperatureScaling(t.labels, t.logits, { classes: t.classes, weights: t.labels.map(() => 2) });
@@ -168,11 +201,15 @@ describe("the calibration file", () => {
   it("round-trips and checks its fields", () => {
     const p = calibrationFromJSON(calibrationToJSON({ type: "xent.Calibration", version: 1, method: "platt", a: 0.5, b: -1, plattTargets: false }));
     expect(p).toMatchObject({ method: "platt", a: 0.5, b: -1 });
-    const t = calibrationFromJSON(calibrationToJSON({ type: "xent.Calibration", version: 1, method: "temperature", temperature: Infinity, classes: 3 }));
+    const t = calibrationFromJSON(
+      calibrationToJSON({ type: "xent.Calibration", version: 1, method: "temperature", temperature: Infinity, classes: 3 }),
+    );
     expect(t).toMatchObject({ method: "temperature", temperature: Infinity });
     expect(() => calibrationFromJSON({ type: "xent.Calibration", version: 2 })).toThrow(/version 2/);
     expect(() => calibrationFromJSON({ type: "xent.Model", version: 1 })).toThrow(/not a Calibration/);
     expect(() => calibrationFromJSON({ type: "xent.Calibration", version: 1, method: "isotonic" })).toThrow(/isotonic/);
-    expect(() => calibrationFromJSON({ type: "xent.Calibration", version: 1, method: "temperature", temperature: -1, classes: 3 })).toThrow(/temperature/);
+    expect(() => calibrationFromJSON({ type: "xent.Calibration", version: 1, method: "temperature", temperature: -1, classes: 3 })).toThrow(
+      /temperature/,
+    );
   });
 });

@@ -29,10 +29,7 @@ describe("categoricalCrossEntropyWithLogitsAndGrad: class ids, weights, sum, gra
     expect(grad).toBe(gradOut);
     const p0 = naiveSoftmax([1, 2, 3]);
     const p1 = naiveSoftmax([0.5, -1, 0]);
-    const expected = [
-      2 * p0[0]!, 2 * p0[1]!, 2 * (p0[2]! - 1),
-      0.5 * (p1[0]! - 1), 0.5 * p1[1]!, 0.5 * p1[2]!,
-    ];
+    const expected = [2 * p0[0]!, 2 * p0[1]!, 2 * (p0[2]! - 1), 0.5 * (p1[0]! - 1), 0.5 * p1[1]!, 0.5 * p1[2]!];
     for (let j = 0; j < 6; j++) expect(grad[j]).toBeCloseTo(expected[j]!, 15);
     const l0 = -Math.log(p0[2]!);
     const l1 = -Math.log(p1[0]!);

@@ -67,7 +67,10 @@ describe("xent calibrate", () => {
     const p1 = part("p1.csv", binary.slice(0, half));
     const p2 = part("p2.csv", binary.slice(half));
     const whole = await xentInProcess(["calibrate", p1, p2, "--label", "y", "--logit", "s"]);
-    for (const [p, s] of [[p1, "s1.json"], [p2, "s2.json"]] as const) {
+    for (const [p, s] of [
+      [p1, "s1.json"],
+      [p2, "s2.json"],
+    ] as const) {
       expect((await xentInProcess(["calibrate", p, "--label", "y", "--logit", "s", "--state-out", join(tmp.dir, s)])).code).toBe(0);
     }
     const merged = await xentInProcess(["calibrate", "--merge", join(tmp.dir, "s1.json"), join(tmp.dir, "s2.json")]);
@@ -83,7 +86,11 @@ describe("xent calibrate", () => {
     const run = await xentInProcess(["calibrate", multiCsv, "--label", "y", "--logits", "z_", "--out", out]);
     expect(run.code).toBe(0);
     const c = json(out);
-    const fit = fitTemperatureScaling(multi.map((x) => x.id), multi.flatMap((x) => x.z), { classes: 3 });
+    const fit = fitTemperatureScaling(
+      multi.map((x) => x.id),
+      multi.flatMap((x) => x.z),
+      { classes: 3 },
+    );
     expect(c).toMatchObject({ method: "temperature", temperature: fit.temperature, classes: 3 });
     expect(Math.abs(c.temperature - 2.5)).toBeLessThan(0.5);
     const ev = await xentInProcess(["eval", multiCsv, "--label", "y", "--logits", "z_", "--calibration", out, "--json"]);

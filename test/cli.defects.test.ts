@@ -33,7 +33,9 @@ describe("duplicate header names", () => {
     const f = tmp.file("dup.csv", "y,p,y\n1,0.5,0\n");
     const run = await xentInProcess(["eval", f, "--label", "y", "--prob", "p"]);
     expect(run).toMatchObject({ code: 1, stdout: "" });
-    expect(run.stderr).toBe(`xent eval: ${f}:1:5: columns 1 and 3 of the header are both named "y": a column name must be unique (rename one of them)\n`);
+    expect(run.stderr).toBe(
+      `xent eval: ${f}:1:5: columns 1 and 3 of the header are both named "y": a column name must be unique (rename one of them)\n`,
+    );
     // Names are compared as read (quotes removed, spaces trimmed), after blank lines, in TSV too.
     const q = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--format", "tsv"], ["\ny\tp\t p \n1\t0.5\t0.5\n"]);
     expect(q.code).toBe(1);
@@ -55,7 +57,9 @@ describe("xent predict on a file that already has the output columns", () => {
     const scored = tmp.file("scored.csv", first.stdout);
     const again = await xentInProcess(["predict", model, scored]);
     expect(again).toMatchObject({ code: 1, stdout: "" });
-    expect(again.stderr).toMatch(/scored\.csv:1:1: the input already has the output columns "p_0", "p_1" \(a file scored before\?\): pass --replace to overwrite them .* or --prefix/);
+    expect(again.stderr).toMatch(
+      /scored\.csv:1:1: the input already has the output columns "p_0", "p_1" \(a file scored before\?\): pass --replace to overwrite them .* or --prefix/,
+    );
     const out = join(tmp.dir, "never.csv");
     expect((await xentInProcess(["predict", model, scored, "--out", out])).code).toBe(1);
     expect(() => statSync(out)).toThrow();
@@ -98,7 +102,10 @@ describe("xent predict on a file that already has the output columns", () => {
     expect(run.stderr).toMatch(/scored\.jsonl:2:\d+: the row already has the output key "p_1" .*--replace/);
     const re = await xentInProcess(["predict", model, f, "--replace"]);
     expect(re.code).toBe(0);
-    const rows = re.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    const rows = re.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(Object.keys(rows[1]!)).toEqual(["a", "b", "p_1", "p_0"]);
     expect(rows[1]!.p_0! + rows[1]!.p_1!).toBeCloseTo(1, 15);
   });
@@ -123,10 +130,7 @@ describe("progress of a gzip file", () => {
     expect(size).toBeGreaterThan(1 << 20); // more than one read of the file
     let rows = 0;
     const seen: [number, number][] = [];
-    await readTable(
-      { path, onChunk: (src) => seen.push([src.bytesRead() / size!, rows / n]) },
-      { header: () => {}, row: () => void rows++ },
-    );
+    await readTable({ path, onChunk: (src) => seen.push([src.bytesRead() / size!, rows / n]) }, { header: () => {}, row: () => void rows++ });
     expect(rows).toBe(n);
     expect(seen.length).toBeGreaterThan(8);
     // The fraction shown follows the rows consumed (it read 0.87 at 8% of the rows before the fix).
@@ -141,7 +145,9 @@ describe("a fit stopped by --max-iter", () => {
     // The default (exact) fit: the library's message, its rule and budget, once.
     const exact = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--out", out]);
     expect(exact.code).toBe(0);
-    expect(exact.stderr).toMatch(/^xent train: warning: LogisticRegression\.fit: not converged: stopped at maxIter = 2 iterations before meeting the default rule .*raise --max-iter, or standardize the features\.\n$/);
+    expect(exact.stderr).toMatch(
+      /^xent train: warning: LogisticRegression\.fit: not converged: stopped at maxIter = 2 iterations before meeting the default rule .*raise --max-iter, or standardize the features\.\n$/,
+    );
     // With --tol (scikit-learn's rule): the options to change.
     const run = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "2", "--tol", "1e-4", "--out", out]);
     expect(run.code).toBe(0);
@@ -153,18 +159,23 @@ describe("a fit stopped by --max-iter", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).model.converged).toBe(false);
     const raw = await xentInProcess(["train", trainCsv, "--label", "y", "--max-iter", "1", "--no-standardize", "--tol", "0", "--out", out, "--json"]);
     expect(raw.code).toBe(0);
-    expect(raw.stderr).toMatch(/--max-iter 1 iteration before .*--tol 0\b.*e\.g\. --tol 0\.0001.*standardize the features \(leave out --no-standardize\)/);
+    expect(raw.stderr).toMatch(
+      /--max-iter 1 iteration before .*--tol 0\b.*e\.g\. --tol 0\.0001.*standardize the features \(leave out --no-standardize\)/,
+    );
     expect(JSON.parse(raw.stdout).converged).toBe(false);
     expect((await xentInProcess(["train", trainCsv, "--label", "y", "--out", out])).stderr).toBe("");
   });
 });
 
 describe("error messages that name the fix", () => {
-  const evalOf = (input: string, ...args: string[]) => xentInProcess(["eval", "-", "--label", "y", ...(args.length ? args : ["--prob", "p"])], [input]);
+  const evalOf = (input: string, ...args: string[]) =>
+    xentInProcess(["eval", "-", "--label", "y", ...(args.length ? args : ["--prob", "p"])], [input]);
   it("a semicolon or tab file read as CSV: --delimiter ';', --format tsv", async () => {
     const semi = await evalOf("y;p\n1;0.9\n");
     expect(semi.code).toBe(1);
-    expect(semi.stderr).toMatch(/no column "y" in the header \(the columns are "y;p"\): the header is one column holding ';'; for a file separated by ';' pass --delimiter ';'/);
+    expect(semi.stderr).toMatch(
+      /no column "y" in the header \(the columns are "y;p"\): the header is one column holding ';'; for a file separated by ';' pass --delimiter ';'/,
+    );
     const tab = await xentInProcess(["eval", tmp.file("tabs.csv", "y\tp\n1\t0.9\n"), "--label", "y", "--prob", "p"]);
     expect(tab.stderr).toMatch(/the header is one column holding tabs; for a tab-separated file pass --format tsv/);
     const comma = await evalOf("y,p\n1,0.9\n", "--prob", "p", "--delimiter", ";");
@@ -173,7 +184,9 @@ describe("error messages that name the fix", () => {
   it("a header row of numbers: --no-header", async () => {
     const run = await evalOf("1,0.9\n0,0.2\n");
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/<stdin>:1:1: no column "y" .*the header row is all numbers, so it looks like data; for a file without a header pass --no-header/);
+    expect(run.stderr).toMatch(
+      /<stdin>:1:1: no column "y" .*the header row is all numbers, so it looks like data; for a file without a header pass --no-header/,
+    );
     // A header with a name is not data: no hint.
     expect((await evalOf("1,q\n1,0.9\n")).stderr).not.toMatch(/--no-header/);
     // A column named by position in a file read with a header.
@@ -182,9 +195,13 @@ describe("error messages that name the fix", () => {
   });
   it("probabilities outside [0, 1]: --logit / --logits", async () => {
     const run = await evalOf("y,s\n1,2.5\n", "--prob", "s");
-    expect(run.stderr).toBe('xent eval: <stdin>:2:3: probability "2.5" (column "s") is not in [0, 1] (scores outside [0, 1] look like logits: for logits, pass --logit s instead)\n');
+    expect(run.stderr).toBe(
+      'xent eval: <stdin>:2:3: probability "2.5" (column "s") is not in [0, 1] (scores outside [0, 1] look like logits: for logits, pass --logit s instead)\n',
+    );
     const multi = await xentInProcess(["eval", "-", "--label", "y", "--probs", "a,b"], ["y,a,b\na,-1.5,2\n"]);
-    expect(multi.stderr).toMatch(/probability "-1\.5" \(column "a"\) is not in \[0, 1\] \(scores outside \[0, 1\] look like logits: for logits, pass --logits a,b instead\)/);
+    expect(multi.stderr).toMatch(
+      /probability "-1\.5" \(column "a"\) is not in \[0, 1\] \(scores outside \[0, 1\] look like logits: for logits, pass --logits a,b instead\)/,
+    );
   });
 });
 
@@ -232,7 +249,9 @@ describe("--delimiter and predict --no-header", () => {
     }
     expect((await xentInProcess(["eval", trainCsv, "--label", "y", "--prob", "a", "--delimiter", ";", "--format", "tsv"])).code).toBe(2);
     const j = tmp.file("x.jsonl", '{"y": 1, "p": 0.5}\n');
-    expect((await xentInProcess(["eval", j, "--label", "y", "--prob", "p", "--delimiter", ";"])).stderr).toMatch(/--delimiter is for CSV; .*x\.jsonl is JSON Lines/);
+    expect((await xentInProcess(["eval", j, "--label", "y", "--prob", "p", "--delimiter", ";"])).stderr).toMatch(
+      /--delimiter is for CSV; .*x\.jsonl is JSON Lines/,
+    );
     expect((await xentInProcess(["predict", model, j, "--no-header"])).code).toBe(2);
     for (const c of ["eval", "train", "predict"]) expect((await xentInProcess([c, "--help"])).stdout).toMatch(/--delimiter CHAR/);
     expect((await xentInProcess(["predict", "--help"])).stdout).toMatch(/--no-header/);
@@ -328,13 +347,26 @@ describe("--clip EPS: the log loss of clipped probabilities (scikit-learn, Kaggl
     }
     return sum / weight;
   };
-  const rows: [number, number, number][] = [[1, 0, 1], [0, 1, 2], [1, 0.3, 1], [0, 1e-20, 1], [1, 0.9999999999999999, 0.5], [0, 0.25, 1], [1, 0.8, 3], [0, 0.995, 1]];
+  const rows: [number, number, number][] = [
+    [1, 0, 1],
+    [0, 1, 2],
+    [1, 0.3, 1],
+    [0, 1e-20, 1],
+    [1, 0.9999999999999999, 0.5],
+    [0, 0.25, 1],
+    [1, 0.8, 3],
+    [0, 0.995, 1],
+  ];
   const csv = "y,p,w\n" + rows.map((r) => r.join(",")).join("\n") + "\n";
   const ev = (...args: string[]) => xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--weight", "w", ...args], [csv]);
 
   it("clips to [eps, 1 - eps] before the loss only: Brier, accuracy and AUC are those of the data", async () => {
     const exact = JSON.parse((await ev("--json")).stdout);
-    for (const [arg, eps] of [["1e-15", 1e-15], ["auto", 2 ** -52], ["0.01", 0.01]] as const) {
+    for (const [arg, eps] of [
+      ["1e-15", 1e-15],
+      ["auto", 2 ** -52],
+      ["0.01", 0.01],
+    ] as const) {
       const out = JSON.parse((await ev("--json", "--clip", arg)).stdout);
       expect(Math.abs(out.logLoss - clippedLoss(rows, eps)) / out.logLoss, arg).toBeLessThan(4e-16);
       expect(out.logLossInfinite).toBe(false);

@@ -115,8 +115,21 @@ describe("xent eval, binary", () => {
     for (const g of out.groups) {
       const mine = rows.filter((r) => r.g === g.group);
       expect(g.rows).toBe(mine.length);
-      expect(ulps(g.logLoss, binaryCrossEntropy(mine.map((r) => r.y), mine.map((r) => r.p)))).toBeLessThanOrEqual(2);
-      expect(g.rocAuc).toBe(rocAuc(mine.map((r) => r.y), mine.map((r) => r.p)));
+      expect(
+        ulps(
+          g.logLoss,
+          binaryCrossEntropy(
+            mine.map((r) => r.y),
+            mine.map((r) => r.p),
+          ),
+        ),
+      ).toBeLessThanOrEqual(2);
+      expect(g.rocAuc).toBe(
+        rocAuc(
+          mine.map((r) => r.y),
+          mine.map((r) => r.p),
+        ),
+      );
     }
     expect(out.rows).toBe(200);
     const table = xent(tmp.dir, ["eval", csvPath, "--label", "y", "--prob", "p", "--by", "g"]);
@@ -254,10 +267,7 @@ describe("bad input: exit code 1, file:line:column and the offending text, nothi
   });
 
   it("--skip-invalid counts every skipped row by reason", () => {
-    const f = tmp.file(
-      "mixed.csv",
-      "y,p,w\n1,0.9,1\n0,1.5,1\n1,abc,1\n2,0.5,1\n0,0.1\n1,,1\n0,0.3,-1\n0,0.2,1\n",
-    );
+    const f = tmp.file("mixed.csv", "y,p,w\n1,0.9,1\n0,1.5,1\n1,abc,1\n2,0.5,1\n0,0.1\n1,,1\n0,0.3,-1\n0,0.2,1\n");
     const out = json(xent(tmp.dir, ["eval", f, "--label", "y", "--prob", "p", "--weight", "w", "--skip-invalid", "--json"]));
     expect(out.rows).toBe(2);
     expect(out.skipped).toEqual({

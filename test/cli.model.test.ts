@@ -43,19 +43,38 @@ describe("xent train", () => {
     // The same fit through the library directly.
     const X = rows.map((x) => [x.a, x.b]);
     const scaler = new StandardScaler().fit(X);
-    const lr = new LogisticRegression().fit(scaler.transform(X), rows.map((x) => x.y));
+    const lr = new LogisticRegression().fit(
+      scaler.transform(X),
+      rows.map((x) => x.y),
+    );
     expect(file.model.coef).toEqual(lr.coef);
     expect(file.model.intercept).toEqual(lr.intercept);
     expect(file.training.objective).toEqual(lr.history.objective);
   });
 
   it("--json, --features, --C, --no-standardize", () => {
-    const run = xent(tmp.dir, ["train", train, "--label", "y", "--features", "a", "--C", "0.5", "--no-standardize", "--out", join(tmp.dir, "m2.json"), "--json"]);
+    const run = xent(tmp.dir, [
+      "train",
+      train,
+      "--label",
+      "y",
+      "--features",
+      "a",
+      "--C",
+      "0.5",
+      "--no-standardize",
+      "--out",
+      join(tmp.dir, "m2.json"),
+      "--json",
+    ]);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.features).toEqual(["a"]);
     expect(out.classes).toEqual([0, 1]);
-    const lr = new LogisticRegression({ C: 0.5 }).fit(rows.map((x) => [x.a]), rows.map((x) => x.y));
+    const lr = new LogisticRegression({ C: 0.5 }).fit(
+      rows.map((x) => [x.a]),
+      rows.map((x) => x.y),
+    );
     expect(JSON.parse(readFileSync(join(tmp.dir, "m2.json"), "utf8")).model.coef).toEqual(lr.coef);
     expect(JSON.parse(readFileSync(join(tmp.dir, "m2.json"), "utf8")).scaler).toBeNull();
   });
@@ -98,7 +117,10 @@ describe("xent predict", () => {
     const jsonl = tmp.file("new.jsonl", '{"id": "a", "a": 0.5, "b": 3}\n{"id": "b", "a": -1, "b": 7}\n');
     const out = join(tmp.dir, "pred.jsonl");
     expect(xent(tmp.dir, ["predict", model, jsonl, "--out", out])).toEqual({ code: 0, stdout: "", stderr: "" });
-    const got = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const got = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(got[0].id).toBe("a");
     expect(got[0].p_0 + got[0].p_1).toBeCloseTo(1, 15);
     expect(got[1].p_1).toBeLessThan(got[0].p_1);

@@ -44,7 +44,10 @@ describe("multi-class labels are class names, always (positions only with --clas
     const run = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_setosa,p_versicolor,p_virginica", "--json"], [input]);
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout).logLoss).toBe(categoricalCrossEntropy([0, 2], [0.8, 0.1, 0.1, 0.1, 0.2, 0.7], { classes: 3 }));
-    const two = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_versicolor,p_virginica"], ["y,p_versicolor,p_virginica\nvirginica,0.3,0.7\n"]);
+    const two = await xentInProcess(
+      ["eval", "-", "--label", "y", "--probs", "p_versicolor,p_virginica"],
+      ["y,p_versicolor,p_virginica\nvirginica,0.3,0.7\n"],
+    );
     expect(two.stderr).toBe("");
   });
 
@@ -70,7 +73,14 @@ describe("an unclosed quote always stops, --skip-invalid or not", () => {
 
 describe("exit codes: an option value that is not valid is bad usage (2), bad data is bad input (1)", () => {
   it("xent loss", async () => {
-    for (const args of [["--label", "1", "--prob", "abc"], ["--label", "1", "--prob", "1.5"], ["--label", "1", "--prob", "-0.1"], ["--label", "2", "--prob", "0.5"], ["--label", "-2", "--logit", "0"], ["--label", "nan", "--logit", "0"]]) {
+    for (const args of [
+      ["--label", "1", "--prob", "abc"],
+      ["--label", "1", "--prob", "1.5"],
+      ["--label", "1", "--prob", "-0.1"],
+      ["--label", "2", "--prob", "0.5"],
+      ["--label", "-2", "--logit", "0"],
+      ["--label", "nan", "--logit", "0"],
+    ]) {
       const run = await xentInProcess(["loss", ...args]);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stdout).toBe("");
@@ -83,7 +93,15 @@ describe("exit codes: an option value that is not valid is bad usage (2), bad da
 
   it("xent train: --C, --tol, --max-iter before any data is read; bad data stays 1", async () => {
     const data = "a,y\n1,0\n2,1\n3,0\n4,1\n";
-    for (const args of [["--C", "abc"], ["--C", "0"], ["--C", "-1"], ["--C", "inf"], ["--tol", "-1"], ["--max-iter", "2.5"], ["--max-iter", "-1"]]) {
+    for (const args of [
+      ["--C", "abc"],
+      ["--C", "0"],
+      ["--C", "-1"],
+      ["--C", "inf"],
+      ["--tol", "-1"],
+      ["--max-iter", "2.5"],
+      ["--max-iter", "-1"],
+    ]) {
       const run = await xentInProcess(["train", "-", "--label", "y", "--out", "/nonexistent/m.json", ...args], [data]);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr, args.join(" ")).toMatch(new RegExp(`${args[0]} `));
@@ -139,14 +157,20 @@ describe("messages and edge cases", () => {
     expect(sniffed.stderr).toMatch(/<stdin>:1:1: this is JSON Lines, .*CSV or TSV only/);
   });
 
-  it("an empty --by value is the group \"\"; an absent JSON key is missing", async () => {
+  it('an empty --by value is the group ""; an absent JSON key is missing', async () => {
     const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], ["y,p,g\n1,0.9,a\n0,0.2,\n1,0.6,\n"]);
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
-    expect(out.groups.map((g: any) => [g.group, g.rows])).toEqual([["", 2], ["a", 1]]);
+    expect(out.groups.map((g: any) => [g.group, g.rows])).toEqual([
+      ["", 2],
+      ["a", 1],
+    ]);
     const table = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g"], ["y,p,g\n1,0.9,a\n0,0.2,\n"]);
     expect(table.stdout).toMatch(/^""\s+1\s/m);
-    const jsonl = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"], ['{"y": 1, "p": 0.9, "g": ""}\n{"y": 0, "p": 0.1}\n']);
+    const jsonl = await xentInProcess(
+      ["eval", "-", "--label", "y", "--prob", "p", "--by", "g", "--json"],
+      ['{"y": 1, "p": 0.9, "g": ""}\n{"y": 0, "p": 0.1}\n'],
+    );
     expect(jsonl.code).toBe(1);
     expect(jsonl.stderr).toMatch(/<stdin>:2:1: no group in column "g"/);
     const multi = await xentInProcess(["eval", "-", "--label", "y", "--probs", "p_", "--by", "g", "--json"], ["y,p_0,p_1,g\n0,0.9,0.1,\n"]);
@@ -155,11 +179,13 @@ describe("messages and edge cases", () => {
 });
 
 describe("BinaryEvaluation: {-1, +1} labels, and `rows` as in the CLI's JSON", () => {
-  it("labels: \"pm1\" gives the figures of the {0, 1} labels, and checks them", () => {
+  it('labels: "pm1" gives the figures of the {0, 1} labels, and checks them', () => {
     const a = new BinaryEvaluation("probability", { labels: "pm1" }).add([1, -1, 1], [0.9, 0.2, 0.4]).metrics();
     const b = new BinaryEvaluation().add([1, 0, 1], [0.9, 0.2, 0.4]).metrics();
     expect(a).toEqual(b);
-    expect(() => new BinaryEvaluation("logit", { labels: "pm1" }).add([1, 0], [2, -1])).toThrow(/BinaryEvaluation\.add: labels\[1\] = 0 is not -1 or \+1/);
+    expect(() => new BinaryEvaluation("logit", { labels: "pm1" }).add([1, 0], [2, -1])).toThrow(
+      /BinaryEvaluation\.add: labels\[1\] = 0 is not -1 or \+1/,
+    );
     expect(() => new BinaryEvaluation().add([1, -1], [0.9, 0.2])).toThrow(RangeError);
     const restored = BinaryEvaluation.fromJSON(JSON.parse(JSON.stringify(new BinaryEvaluation("probability", { labels: "pm1" }).add([-1], [0.3]))));
     expect(restored.labels).toBe("pm1");
@@ -221,7 +247,9 @@ describe("a stray quote that closes lines later is not skipped either", () => {
     const run = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid"], [input]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/<stdin>:4:2: text after a closing quote: .*spans lines 2-4: the lines inside it may be rows, so this is never skipped/);
+    expect(run.stderr).toMatch(
+      /<stdin>:4:2: text after a closing quote: .*spans lines 2-4: the lines inside it may be rows, so this is never skipped/,
+    );
     const fits = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p", "--skip-invalid"], ['y,p\n"1,0.4\n1,0.8\n",0.3\n1,0.9\n']);
     expect(fits.code).toBe(1);
     expect(fits.stderr).toMatch(/<stdin>:2:2: label .* is not in \{0, 1\} or \{-1, \+1\} \(a quoted field spans lines 2-4: .*never skipped\)/);

@@ -42,7 +42,12 @@ function docCommentExamples(): Example[] {
  */
 function readmeBlocks(): { where: string; body: string; checks: Example[] }[] {
   const blocks: { where: string; body: string; checks: Example[] }[] = [];
-  const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const files = [
+    "README.md",
+    ...readdirSync(join(root, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
   for (const file of files) blocks.push(...markdownBlocks(file));
   return blocks;
 }
@@ -72,11 +77,7 @@ function markdownBlocks(file: string): { where: string; body: string; checks: Ex
       const check: Example = { where: `${file}:${i + 1}`, expr: m[1]!, expected: m[2]! };
       const declared = /^(const|let)\s+(\w+)\s*=\s*(.+)$/.exec(check.expr);
       const index = current.checks.push(check) - 1;
-      current.lines.push(
-        declared
-          ? `${declared[1]} ${declared[2]} = __got(${index}, ${declared[3]});`
-          : `__got(${index}, ${check.expr});`,
-      );
+      current.lines.push(declared ? `${declared[1]} ${declared[2]} = __got(${index}, ${declared[3]});` : `__got(${index}, ${check.expr});`);
     });
   return blocks;
 }

@@ -112,8 +112,13 @@ describe("RocAucAccumulator", () => {
     expect(errorBound).toBeLessThan(1e-3);
     expect(Math.abs(auc - exact)).toBeLessThanOrEqual(errorBound);
     // Shards, each exact, merge into the same histogram as the whole.
-    const parts = [0, 1, 2, 3].map((k) => new RocAucAccumulator("probability", { maxDistinct: 1000 }).add(labels.slice(k * 5000, (k + 1) * 5000), scores.slice(k * 5000, (k + 1) * 5000)));
-    const merged = parts.reduce((m, p) => m.merge(RocAucAccumulator.fromJSON(JSON.parse(JSON.stringify(p)))), new RocAucAccumulator("probability", { maxDistinct: 1000 }));
+    const parts = [0, 1, 2, 3].map((k) =>
+      new RocAucAccumulator("probability", { maxDistinct: 1000 }).add(labels.slice(k * 5000, (k + 1) * 5000), scores.slice(k * 5000, (k + 1) * 5000)),
+    );
+    const merged = parts.reduce(
+      (m, p) => m.merge(RocAucAccumulator.fromJSON(JSON.parse(JSON.stringify(p)))),
+      new RocAucAccumulator("probability", { maxDistinct: 1000 }),
+    );
     expect(merged.result()).toEqual(acc.result());
   });
   it("keeps the histogram's bins in score order, so the error bound holds for any data", () => {
@@ -176,7 +181,9 @@ describe("BinaryEvaluation", () => {
   it("its fused Brier/accuracy pass gives brierScore's and accuracy's sums bit for bit", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true })), { maxLength: 50 }),
+        fc.array(fc.tuple(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true })), {
+          maxLength: 50,
+        }),
         (rows) => {
           const y = rows.map((r) => r[0]);
           const p = rows.map((r) => r[1]);
@@ -191,9 +198,22 @@ describe("BinaryEvaluation", () => {
   });
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({
-      rows: 0, weight: 0, logLoss: null, accuracy: null, brier: null, rocAuc: null, rocAucErrorBound: null,
-      averagePrecision: null, averagePrecisionErrorBound: null, baseRate: null, normalizedEntropy: null,
-      confusion: null, calibration: null, equalMassCalibration: null, brierDecomposition: null, logLossDecomposition: null,
+      rows: 0,
+      weight: 0,
+      logLoss: null,
+      accuracy: null,
+      brier: null,
+      rocAuc: null,
+      rocAucErrorBound: null,
+      averagePrecision: null,
+      averagePrecisionErrorBound: null,
+      baseRate: null,
+      normalizedEntropy: null,
+      confusion: null,
+      calibration: null,
+      equalMassCalibration: null,
+      brierDecomposition: null,
+      logLossDecomposition: null,
     });
   });
   it("rejects malformed states with a TypeError naming the field", () => {

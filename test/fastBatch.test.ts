@@ -24,11 +24,46 @@ import { rng } from "./rng.js";
 
 afterEach(() => setBinaryWasmEnabled(true));
 
-
 const HARD_LOGITS = [
-  0, -0, 1e-300, -1e-300, 5e-324, 1, -1, 36.7, 37, 37.5, -36.7, -37, -37.5, 40, -40, 708.3, 708.5, 709.78, 710,
-  -708.3, -708.5, -709.78, -710, 744.4, 745, 745.2, 746, -744.4, -745, -745.2, -746, 800, -800, 1e308, -1e308,
-  1.7976931348623157e308, -1.7976931348623157e308, Infinity, -Infinity,
+  0,
+  -0,
+  1e-300,
+  -1e-300,
+  5e-324,
+  1,
+  -1,
+  36.7,
+  37,
+  37.5,
+  -36.7,
+  -37,
+  -37.5,
+  40,
+  -40,
+  708.3,
+  708.5,
+  709.78,
+  710,
+  -708.3,
+  -708.5,
+  -709.78,
+  -710,
+  744.4,
+  745,
+  745.2,
+  746,
+  -744.4,
+  -745,
+  -745.2,
+  -746,
+  800,
+  -800,
+  1e308,
+  -1e308,
+  1.7976931348623157e308,
+  -1.7976931348623157e308,
+  Infinity,
+  -Infinity,
 ];
 const HARD_LABELS = [0, 1, 0.5, 0.25, 1e-300, 1 - 2 ** -53, 0.9999999, 1e-8];
 
@@ -110,7 +145,14 @@ describe("the WebAssembly kernel", () => {
     const { labels, logits } = batch(1001, 9);
     const finite = logits.map((s) => (Math.abs(s) < 1e300 ? s : 0)); // a finite mean
     const perSample = binaryCrossEntropyWithLogits(labels, finite, { reduction: "none" });
-    expect(mismatches(perSample, labels.map((y, i) => binaryCrossEntropyWithLogits(y, finite[i]!)), labels, finite)).toEqual([]);
+    expect(
+      mismatches(
+        perSample,
+        labels.map((y, i) => binaryCrossEntropyWithLogits(y, finite[i]!)),
+        labels,
+        finite,
+      ),
+    ).toEqual([]);
     // Exact sum of the per-sample losses (they are exact doubles): a sorted fsum-like check via BigInt-free
     // two-sum accumulation is overkill here; compensated sums agree within 2 ulps.
     const mean = binaryCrossEntropyWithLogits(labels, finite);
@@ -156,26 +198,46 @@ describe("invalid input through the kernel: the same errors as the JavaScript lo
   const labels = new Float64Array(n).fill(1);
   const logits = new Float64Array(n).fill(0.5);
   test.each([
-    ["a label above 1", () => {
-      const y = labels.slice();
-      y[517] = 2;
-      return binaryCrossEntropyWithLogitsAndGrad(y, logits);
-    }, RangeError, "binaryCrossEntropyWithLogitsAndGrad: labels[517] = 2 is not in [0, 1]"],
-    ["a NaN logit", () => {
-      const s = logits.slice();
-      s[998] = NaN;
-      return binaryCrossEntropyWithLogits(labels, s);
-    }, RangeError, "binaryCrossEntropyWithLogits: logits[998] = NaN is not a number"],
-    ["a sign label 0", () => {
-      const y = new Float64Array(n).fill(-1);
-      y[3] = 0;
-      return logisticLoss(y, logits);
-    }, RangeError, "logisticLoss: labels[3] = 0 is not -1 or +1"],
-    ["a string in an array", () => {
-      const s: unknown[] = Array.from(logits);
-      s[600] = "1";
-      return binaryCrossEntropyWithLogits(Array.from(labels), s as number[]);
-    }, TypeError, 'binaryCrossEntropyWithLogits: logits[600] = "1" is not a number'],
+    [
+      "a label above 1",
+      () => {
+        const y = labels.slice();
+        y[517] = 2;
+        return binaryCrossEntropyWithLogitsAndGrad(y, logits);
+      },
+      RangeError,
+      "binaryCrossEntropyWithLogitsAndGrad: labels[517] = 2 is not in [0, 1]",
+    ],
+    [
+      "a NaN logit",
+      () => {
+        const s = logits.slice();
+        s[998] = NaN;
+        return binaryCrossEntropyWithLogits(labels, s);
+      },
+      RangeError,
+      "binaryCrossEntropyWithLogits: logits[998] = NaN is not a number",
+    ],
+    [
+      "a sign label 0",
+      () => {
+        const y = new Float64Array(n).fill(-1);
+        y[3] = 0;
+        return logisticLoss(y, logits);
+      },
+      RangeError,
+      "logisticLoss: labels[3] = 0 is not -1 or +1",
+    ],
+    [
+      "a string in an array",
+      () => {
+        const s: unknown[] = Array.from(logits);
+        s[600] = "1";
+        return binaryCrossEntropyWithLogits(Array.from(labels), s as number[]);
+      },
+      TypeError,
+      'binaryCrossEntropyWithLogits: logits[600] = "1" is not a number',
+    ],
   ] as const)("%s", (_, run, type, message) => {
     expect(run).toThrow(type);
     expect(run).toThrow(message);
@@ -196,8 +258,7 @@ describe("against the reference path (Math.exp/Math.log1p, the foundation's loop
       const { labels, logits } = batch(3001, 23);
       const n = labels.length;
       const r = rng(1);
-      const options: BinaryLossOptions =
-        "weights" in raw ? { ...raw, weights: Array.from({ length: n }, () => (r() < 0.1 ? 0 : r() * 3)) } : raw;
+      const options: BinaryLossOptions = "weights" in raw ? { ...raw, weights: Array.from({ length: n }, () => (r() < 0.1 ? 0 : r() * 3)) } : raw;
       const none = { ...options, reduction: "none" as const };
       const fast = binaryCrossEntropyWithLogitsAndGrad(labels, logits, none);
       const ref = logitBatchReference("ref", labels, logits, none, false, true, true);

@@ -44,7 +44,11 @@ describe("focal losses against mpmath, gamma 0 to 8 (focal.json)", () => {
     }
     for (const fs of groups.values()) {
       const { gamma, alpha } = fs[0]!;
-      const batch = focalLoss(fs.map((f) => f.y), new Float64Array(fs.map((f) => f.s)), { gamma, alpha, reduction: "none" });
+      const batch = focalLoss(
+        fs.map((f) => f.y),
+        new Float64Array(fs.map((f) => f.s)),
+        { gamma, alpha, reduction: "none" },
+      );
       fs.forEach((f, i) => expect(batch[i]).toBe(focalLoss(f.y, f.s, { gamma, alpha })));
     }
   });

@@ -10,7 +10,9 @@ import {
 } from "xent";
 
 function breastCancer(): { features: number[][]; labels: number[] } {
-  const lines = readFileSync(new URL("../data/breast-cancer-wisconsin.csv", import.meta.url), "utf8").trim().split("\n");
+  const lines = readFileSync(new URL("../data/breast-cancer-wisconsin.csv", import.meta.url), "utf8")
+    .trim()
+    .split("\n");
   const rows = lines.slice(1).map((line) => line.split(",").map(Number));
   return { features: rows.map((r) => r.slice(0, -1)), labels: rows.map((r) => r.at(-1)!) };
 }
@@ -24,7 +26,16 @@ describe("GradientDescentRace", () => {
   });
 
   it("standardizes each column to mean 0 and population std 1 (a constant column only centred)", () => {
-    const race = new GradientDescentRace([[1, 5], [2, 5], [3, 5], [4, 5]], [0, 1, 0, 1], { loss: "squaredError" });
+    const race = new GradientDescentRace(
+      [
+        [1, 5],
+        [2, 5],
+        [3, 5],
+        [4, 5],
+      ],
+      [0, 1, 0, 1],
+      { loss: "squaredError" },
+    );
     expect([...race.mean]).toEqual([2.5, 5]);
     expect(race.scale[0]).toBeCloseTo(Math.sqrt(1.25), 15);
     expect(race.scale[1]).toBe(1);
@@ -52,7 +63,15 @@ describe("GradientDescentRace", () => {
 
   it("accepts a row-major flat array like rows", () => {
     const a = new GradientDescentRace([1, 2, 3, 4, 5, 7], [0, 1, 1], { loss: "crossEntropy" });
-    const b = new GradientDescentRace([[1, 2], [3, 4], [5, 7]], [0, 1, 1], { loss: "crossEntropy" });
+    const b = new GradientDescentRace(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 7],
+      ],
+      [0, 1, 1],
+      { loss: "crossEntropy" },
+    );
     a.step();
     b.step();
     expect([...a.weights]).toEqual([...b.weights]);
@@ -77,9 +96,13 @@ describe("GradientDescentRace", () => {
   it("rejects bad input with a message that names it", () => {
     const ok = { loss: "crossEntropy" } as const;
     expect(() => new GradientDescentRace([[1]], [2], ok)).toThrow("GradientDescentRace: labels[0] = 2 is not 0 or 1");
-    expect(() => new GradientDescentRace([[1], [NaN]], [0, 1], ok)).toThrow("GradientDescentRace: features[1][0] = NaN is not finite (row 1, column 0)");
+    expect(() => new GradientDescentRace([[1], [NaN]], [0, 1], ok)).toThrow(
+      "GradientDescentRace: features[1][0] = NaN is not finite (row 1, column 0)",
+    );
     expect(() => new GradientDescentRace([[1], [2, 3]], [0, 1], ok)).toThrow("GradientDescentRace: features[1] has 2 features but features[0] has 1");
-    expect(() => new GradientDescentRace({ data: [1, 2, 3], nFeatures: 2 }, [0, 1], ok)).toThrow("features has 3 values, not a multiple of nFeatures = 2");
+    expect(() => new GradientDescentRace({ data: [1, 2, 3], nFeatures: 2 }, [0, 1], ok)).toThrow(
+      "features has 3 values, not a multiple of nFeatures = 2",
+    );
     expect(() => new GradientDescentRace({ data: [1, 2, 3, 4], nFeatures: 1 }, [0, 1], ok)).toThrow("features has 4 rows but labels has length 2");
     expect(() => new GradientDescentRace([1, 2, 3], [0, 1], ok)).toThrow("not a positive multiple of the 2 labels");
     expect(() => new GradientDescentRace([[1]], [1], { loss: "hinge" as never })).toThrow('options.loss = "hinge"');

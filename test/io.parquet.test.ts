@@ -81,13 +81,18 @@ describe("xent eval on Parquet equals xent eval on the same rows as CSV", () => 
     });
   }
   it("counts the nulls as missing values", async () => {
-    const r = (await evalJson([at("t.parquet"), "--label", "y", "--prob", "pn", "--skip-invalid"])) as { rows: number; skipped: { byReason: Record<string, number> } };
+    const r = (await evalJson([at("t.parquet"), "--label", "y", "--prob", "pn", "--skip-invalid"])) as {
+      rows: number;
+      skipped: { byReason: Record<string, number> };
+    };
     const nulls = Array.from({ length: ROWS }, (_, i) => i).filter((i) => i % 7 === 3).length;
     expect(r.skipped.byReason).toEqual({ "missing value": nulls });
     expect(r.rows).toBe(ROWS - nulls);
   });
   it("detects Parquet from the magic bytes, not the name (a Parquet file named .csv)", async () => {
-    expect(await evalJson([at("t-misnamed.csv"), "--label", "y", "--prob", "p"])).toEqual(await evalJson([at("t.csv"), "--label", "y", "--prob", "p"]));
+    expect(await evalJson([at("t-misnamed.csv"), "--label", "y", "--prob", "p"])).toEqual(
+      await evalJson([at("t.csv"), "--label", "y", "--prob", "p"]),
+    );
   });
 });
 
@@ -130,7 +135,9 @@ describe("Parquet errors", () => {
   it("stdin is refused (Parquet needs random access); so are --no-header and a contradicting --format", async () => {
     const r = await xentInProcess(["eval", "-", "--label", "y", "--prob", "p"], [readFileSync(at("t.parquet"))]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("xent eval: <stdin>: this is Parquet, which is read by random access: it cannot be read from a stream; give the file's path\n");
+    expect(r.stderr).toBe(
+      "xent eval: <stdin>: this is Parquet, which is read by random access: it cannot be read from a stream; give the file's path\n",
+    );
     const h = await xentInProcess(["eval", at("t.parquet"), "--label", "1", "--prob", "4", "--no-header"]);
     expect(h.code).toBe(1);
     expect(h.stderr).toContain("whose columns are named: a header-less table (no header) is CSV or TSV only");
@@ -167,18 +174,39 @@ describe("readTable on Parquet", () => {
     expect(seen).toEqual(groups.map((_, k) => groups.slice(0, k + 1).reduce((a, b) => a + b, 0)));
   });
   it("decodes only the columns the handler resolved, and gives their values, types and row numbers", async () => {
-    const got: { line: number; y: number | undefined; yn: string; d: number | undefined; b: number | undefined; pn: boolean; other: boolean; loc: string }[] = [];
+    const got: {
+      line: number;
+      y: number | undefined;
+      yn: string;
+      d: number | undefined;
+      b: number | undefined;
+      pn: boolean;
+      other: boolean;
+      loc: string;
+    }[] = [];
     let names: readonly string[] | null = null;
-    await readTable({ path: at("t.parquet") }, {
-      header: (c: ColumnResolver) => {
-        names = c.names;
-        for (const n of ["y", "yn", "d", "b", "pn"]) c.index(n);
+    await readTable(
+      { path: at("t.parquet") },
+      {
+        header: (c: ColumnResolver) => {
+          names = c.names;
+          for (const n of ["y", "yn", "d", "b", "pn"]) c.index(n);
+        },
+        row: (v: RowView) => {
+          if (v.line > 8) return;
+          got.push({
+            line: v.line,
+            y: v.number(1),
+            yn: v.text(2),
+            d: v.number(8),
+            b: v.number(9),
+            pn: v.missing(10),
+            other: v.absent(3),
+            loc: v.location(),
+          });
+        },
       },
-      row: (v: RowView) => {
-        if (v.line > 8) return;
-        got.push({ line: v.line, y: v.number(1), yn: v.text(2), d: v.number(8), b: v.number(9), pn: v.missing(10), other: v.absent(3), loc: v.location() });
-      },
-    });
+    );
     expect(names).toEqual(["i", "y", "yn", "p", "s", "w", "g", "f", "d", "b", "pn", "k", "c_a", "c_b", "c_c", "x1", "x2"]);
     expect(got.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(got.map((r) => r.pn)).toEqual([false, false, false, true, false, false, false, false]);
@@ -193,12 +221,18 @@ describe("readTable on Parquet", () => {
     expect(got[0]!.loc).toBe(`${at("t.parquet")} row 1`);
   });
   it("an error from a row is an InputError with the row as its line and the column's position", async () => {
-    const e = await readTable({ path: at("t.parquet") }, {
-      header: (c) => void c.index("pn"),
-      row: (v) => {
-        if (v.missing(10)) throw v.error(10, "missing value", "no value");
+    const e = await readTable(
+      { path: at("t.parquet") },
+      {
+        header: (c) => void c.index("pn"),
+        row: (v) => {
+          if (v.missing(10)) throw v.error(10, "missing value", "no value");
+        },
       },
-    }).then(() => null, (x: unknown) => x);
+    ).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(InputError);
     expect((e as InputError).line).toBe(4);
     expect((e as InputError).column).toBe(11);

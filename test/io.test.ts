@@ -21,15 +21,27 @@ describe("parseNumberBytes", () => {
     );
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 12 }), fc.boolean(), (m, k, neg) => {
-        const t = `${neg ? "-" : ""}${String(m).padStart(k + 1, "0").replace(new RegExp(`(\\d{${k}})$`), ".$1")}`;
+        const t = `${neg ? "-" : ""}${String(m)
+          .padStart(k + 1, "0")
+          .replace(new RegExp(`(\\d{${k}})$`), ".$1")}`;
         expect(Object.is(parseNumberBytes(bytes(t), 0, t.length), Number(t))).toBe(true);
       }),
     );
   });
   it("accepts the usual spellings and rejects the rest", () => {
     const ok: [string, number][] = [
-      ["0.9", 0.9], [" 1 ", 1], ["+1", 1], ["-1", -1], ["1.", 1], [".5", 0.5], ["1e-3", 0.001], ["1E+2", 100],
-      ["0.1000000000000000055511151231257827", 0.1], ["inf", Infinity], ["-Infinity", -Infinity], ["1e400", Infinity],
+      ["0.9", 0.9],
+      [" 1 ", 1],
+      ["+1", 1],
+      ["-1", -1],
+      ["1.", 1],
+      [".5", 0.5],
+      ["1e-3", 0.001],
+      ["1E+2", 100],
+      ["0.1000000000000000055511151231257827", 0.1],
+      ["inf", Infinity],
+      ["-Infinity", -Infinity],
+      ["1e400", Infinity],
     ];
     for (const [t, v] of ok) expect(parseNumberBytes(bytes(t), 0, t.length), t).toBe(v);
     expect(parseNumberBytes(bytes("nan"), 0, 3)).toBeNaN();
@@ -77,10 +89,13 @@ describe("the CSV reader", () => {
   });
   it("strips a UTF-8 byte order mark", async () => {
     const rows: number[] = [];
-    await readTable({ path: "-", stdin: Readable.from([Buffer.from("\uFEFFy\n1\n")]) }, {
-      header: (cols) => expect(cols.index("y")).toBe(0),
-      row: (v) => void rows.push(v.number(0)!),
-    });
+    await readTable(
+      { path: "-", stdin: Readable.from([Buffer.from("\uFEFFy\n1\n")]) },
+      {
+        header: (cols) => expect(cols.index("y")).toBe(0),
+        row: (v) => void rows.push(v.number(0)!),
+      },
+    );
     expect(rows).toEqual([1]);
   });
 });

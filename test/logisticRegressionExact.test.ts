@@ -238,7 +238,12 @@ describe("default options reach the optimum (independent Newton with exact Hessi
     expectAtOptimum(p, model, sk);
     expect(naive(p, model.coef, model.intercept, 1, 1, 0).value).toBeLessThanOrEqual(sk.objective * (1 + 1e-9));
     const { gW, gB } = naive(p, model.coef, model.intercept, 1, 1, 0);
-    expect(maxDiff([...gW.flat(), ...gB], [...gW.flat(), ...gB].map(() => 0))).toBeLessThan(1e-6);
+    expect(
+      maxDiff(
+        [...gW.flat(), ...gB],
+        [...gW.flat(), ...gB].map(() => 0),
+      ),
+    ).toBeLessThan(1e-6);
   });
 
   it("a generated 100,000 x 50 problem, standardized", () => {

@@ -14,7 +14,9 @@ describe("LogisticRegression: bad input", () => {
   it("names the row and column of a non-finite feature", () => {
     const bad = X.map((r) => r.slice());
     bad[2]![1] = NaN;
-    expect(() => new LogisticRegression().fit(bad, y)).toThrow(new RangeError("LogisticRegression.fit: X[2][1] = NaN is not finite (row 2, column 1)"));
+    expect(() => new LogisticRegression().fit(bad, y)).toThrow(
+      new RangeError("LogisticRegression.fit: X[2][1] = NaN is not finite (row 2, column 1)"),
+    );
     bad[2]![1] = -Infinity;
     expect(() => new LogisticRegression().fit(bad, y)).toThrow(/X\[2\]\[1\] = -Infinity is not finite/);
     const flat = new Float64Array([0, 1, 1, 0, 2, Infinity, 3, 0]);

@@ -106,9 +106,17 @@ describe("binary: standardized Breast Cancer, C = 1", () => {
       expect(b.intercept).toEqual(a.intercept);
       expect(b.predict(X)).toEqual(a.predict(X).map((y) => 2 * (y as number) - 1));
       // Names: "benign" < "malignant", so the positive class flips and the model is negated.
-      const named = new LogisticRegression({ solver, tol: 1e-10 }).fit(X, y01.map((y) => (y === 1 ? "benign" : "malignant")));
+      const named = new LogisticRegression({ solver, tol: 1e-10 }).fit(
+        X,
+        y01.map((y) => (y === 1 ? "benign" : "malignant")),
+      );
       expect(named.classes).toEqual(["benign", "malignant"]);
-      expect(maxDiff(named.coef, a.coef.map((r) => r.map((w) => -w)))).toBeLessThan(1e-7);
+      expect(
+        maxDiff(
+          named.coef,
+          a.coef.map((r) => r.map((w) => -w)),
+        ),
+      ).toBeLessThan(1e-7);
       expect(named.predict(X)).toEqual(a.predict(X).map((y) => (y === 1 ? "benign" : "malignant")));
     }
   });
@@ -192,7 +200,10 @@ describe("binary: standardized Breast Cancer, C = 1", () => {
 });
 
 describe("multinomial: standardized Iris and Wine, C = 1 (full K-class softmax)", () => {
-  for (const [name, k] of [["iris", 3], ["wine", 3]] as const) {
+  for (const [name, k] of [
+    ["iris", 3],
+    ["wine", 3],
+  ] as const) {
     it(`${name}: Newton-CG reaches the KKT point to 1e-12; L-BFGS matches it`, () => {
       const { newton, lbfgs, X, ds } = checkOptimum(name, k);
       expect(newton.converged).toBe(true);

@@ -66,7 +66,8 @@ describe("categorical cross-entropy against mpmath (60 digits)", () => {
     it(`${group}: loss within ${LOSS_TOLERANCE[group]} ulps (${fixtures[group].length} rows)`, () => {
       for (const c of fixtures[group]) {
         const e = track(`loss/${group}`, err(rowLoss(c), c.loss));
-        if (!(e <= LOSS_TOLERANCE[group]!)) expect.fail(`k=${c.k} label=${JSON.stringify(c.label).slice(0, 40)} logits=${c.logits.slice(0, 4)}: ${e} ulps`);
+        if (!(e <= LOSS_TOLERANCE[group]!))
+          expect.fail(`k=${c.k} label=${JSON.stringify(c.label).slice(0, 40)} logits=${c.logits.slice(0, 4)}: ${e} ulps`);
       }
     });
   }

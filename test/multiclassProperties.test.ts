@@ -165,7 +165,13 @@ describe("batch and row consistency", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 8 }).chain((k) =>
-          fc.tuple(fc.constant(k), fc.array(fc.tuple(fc.array(finite(1e3), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), { minLength: 1, maxLength: 20 })),
+          fc.tuple(
+            fc.constant(k),
+            fc.array(fc.tuple(fc.array(finite(1e3), { minLength: k, maxLength: k }), fc.integer({ min: 0, max: k - 1 })), {
+              minLength: 1,
+              maxLength: 20,
+            }),
+          ),
         ),
         ([k, batch]) => {
           const logits = Float32Array.from(batch.flatMap(([z]) => z));

@@ -61,10 +61,7 @@ describe("exact values and limits", () => {
     const per = cce([2, 0, 1], logits, { classes: 3, reduction: "none" });
     const cw = [0.5, 2, 1];
     // PyTorch: mean = sum_i c_{y_i} L_i / sum_i c_{y_i} over the rows not ignored.
-    expect(cce([2, -100, 1], logits, { classes: 3, classWeights: cw, ignoreIndex: -100 })).toBeCloseTo(
-      (1 * per[0]! + 2 * per[2]!) / 3,
-      15,
-    );
+    expect(cce([2, -100, 1], logits, { classes: 3, classWeights: cw, ignoreIndex: -100 })).toBeCloseTo((1 * per[0]! + 2 * per[2]!) / 3, 15);
     expect(cce([2, 0, 1], logits, { classes: 3, reduction: "batchmean" })).toBeCloseTo((per[0]! + per[1]! + per[2]!) / 3, 15);
     const none = cce([2, -100, 1], logits, { classes: 3, ignoreIndex: -100, reduction: "none" });
     expect(Array.from(none)).toEqual([per[0], 0, per[2]]);
@@ -72,9 +69,7 @@ describe("exact values and limits", () => {
     const { grad } = categoricalCrossEntropyWithLogitsAndGrad([2, -100, 1], logits, { classes: 3, ignoreIndex: -100 });
     expect(Array.from(grad.slice(3, 6))).toEqual([0, 0, 0]);
     // All rows ignored: mean throws (PyTorch gives NaN), sum is 0.
-    expect(() => cce([-100, -100], [0, 0, 0, 0], { classes: 2, ignoreIndex: -100 })).toThrow(
-      /all 2 rows are ignored \(ignoreIndex = -100\)/,
-    );
+    expect(() => cce([-100, -100], [0, 0, 0, 0], { classes: 2, ignoreIndex: -100 })).toThrow(/all 2 rows are ignored \(ignoreIndex = -100\)/);
     expect(cce([-100, -100], [0, 0, 0, 0], { classes: 2, ignoreIndex: -100, reduction: "sum" })).toBe(0);
     // Smoothing with class weights: sum_j c_j t_j (-log p_j), as PyTorch computes it.
     const a = 0.2;
@@ -84,7 +79,7 @@ describe("exact values and limits", () => {
     expect(cce([2], [1, 2, 3], { classes: 3, classWeights: cw, labelSmoothing: a })).toBeCloseTo(want, 15);
     // Soft labels with class weights: the mean divides by the number of rows (PyTorch divides by N).
     const soft = cce([0, 0, 1, 0, 1, 0], [1, 2, 3, 0, 0, 0], { classes: 3, classWeights: cw });
-    expect(soft).toBeCloseTo((1 * per[0]! + 2 * (Math.log(3)) ) / 2, 15);
+    expect(soft).toBeCloseTo((1 * per[0]! + 2 * Math.log(3)) / 2, 15);
     // A row weight of 0 silences an infinite row.
     expect(cce([1, 0], [Infinity, 0, 0, 0], { classes: 2, weights: [0, 1] })).toBe(Math.LN2);
   });
@@ -123,26 +118,54 @@ describe("bad input: RangeError naming the argument, row and column", () => {
   const fn = "categoricalCrossEntropyWithLogits";
   const cases: [string, () => unknown, RegExp][] = [
     ["length not a multiple", () => cce([0], [1, 2, 3], { classes: 2 }), new RegExp(`^${fn}: logits has length 3, not a multiple of classes = 2$`)],
-    ["labels of neither length", () => cce([0, 1, 0], [1, 2, 3, 4], { classes: 2 }), /labels has length 3 but logits has 2 rows of 2 classes: expected 2 class ids or 4 target probabilities/],
+    [
+      "labels of neither length",
+      () => cce([0, 1, 0], [1, 2, 3, 4], { classes: 2 }),
+      /labels has length 3 but logits has 2 rows of 2 classes: expected 2 class ids or 4 target probabilities/,
+    ],
     ["class id out of range", () => cce([0, 2], [1, 2, 3, 4], { classes: 2 }), /labels\[1\] \(row 1\) = 2 is not an integer class id in \[0, 2\)/],
     ["class id not an integer", () => cce([0.5], [1, 2], { classes: 2 }), /labels\[0\] \(row 0\) = 0.5 is not an integer class id/],
     ["class id NaN", () => cce([NaN], [1, 2], { classes: 2 }), /labels\[0\] \(row 0\) = NaN/],
-    ["negative target", () => cce([1.5, -0.5, 0, 1], [1, 2, 3, 4], { classes: 2 }), /labels\[0\] \(row 0, column 0\) = 1.5 is not a probability in \[0, 1\]/],
-    ["target row not summing to 1", () => cce([0.5, 0.5, 0.5, 0.4], [1, 2, 3, 4], { classes: 2 }), /labels row 1 \(labels\[2\.\.3\]\) sums to 0.9, not 1 \(tolerance 0.00001\)/],
+    [
+      "negative target",
+      () => cce([1.5, -0.5, 0, 1], [1, 2, 3, 4], { classes: 2 }),
+      /labels\[0\] \(row 0, column 0\) = 1.5 is not a probability in \[0, 1\]/,
+    ],
+    [
+      "target row not summing to 1",
+      () => cce([0.5, 0.5, 0.5, 0.4], [1, 2, 3, 4], { classes: 2 }),
+      /labels row 1 \(labels\[2\.\.3\]\) sums to 0.9, not 1 \(tolerance 0.00001\)/,
+    ],
     ["NaN logit", () => cce([0, 1], [1, 2, 3, NaN], { classes: 2 }), /logits\[3\] \(row 1, column 1\) = NaN is not a number/],
     ["NaN logit in an ignored row", () => cce([-1, 1], [NaN, 2, 3, 4], { classes: 2, ignoreIndex: -1 }), /logits\[0\] \(row 0, column 0\) = NaN/],
     ["classes missing", () => cce([0], [1, 2], {} as { classes: number }), /options.classes = undefined is not an integer >= 1/],
     ["classes not an integer", () => cce([0], [1, 2], { classes: 1.5 }), /options.classes = 1.5/],
-    ["class weights of wrong length", () => cce([0], [1, 2], { classes: 2, classWeights: [1] }), /options.classWeights has length 1 but classes is 2/],
-    ["negative class weight", () => cce([0], [1, 2], { classes: 2, classWeights: [1, -1] }), /options.classWeights\[1\] = -1 is not a finite number >= 0/],
+    [
+      "class weights of wrong length",
+      () => cce([0], [1, 2], { classes: 2, classWeights: [1] }),
+      /options.classWeights has length 1 but classes is 2/,
+    ],
+    [
+      "negative class weight",
+      () => cce([0], [1, 2], { classes: 2, classWeights: [1, -1] }),
+      /options.classWeights\[1\] = -1 is not a finite number >= 0/,
+    ],
     ["row weights of wrong length", () => cce([0], [1, 2], { classes: 2, weights: [1, 1] }), /options.weights has length 2 but there are 1 rows/],
     ["NaN row weight", () => cce([0], [1, 2], { classes: 2, weights: [NaN] }), /options.weights\[0\] = NaN/],
     ["smoothing out of range", () => cce([0], [1, 2], { classes: 2, labelSmoothing: 2 }), /options.labelSmoothing = 2 is not in \[0, 1\]/],
     ["ignoreIndex with soft labels", () => cce([1, 0], [1, 2], { classes: 2, ignoreIndex: -100 }), /ignoreIndex applies to class-id labels only/],
     ["bad reduction", () => cce([0], [1, 2], { classes: 2, reduction: "avg" as "mean" }), /options.reduction = "avg"/],
-    ["gradOut of wrong length", () => categoricalCrossEntropyWithLogitsAndGrad([0], [1, 2], { classes: 2, gradOut: new Float64Array(1) }), /options.gradOut has length 1 but the batch has 2/],
+    [
+      "gradOut of wrong length",
+      () => categoricalCrossEntropyWithLogitsAndGrad([0], [1, 2], { classes: 2, gradOut: new Float64Array(1) }),
+      /options.gradOut has length 1 but the batch has 2/,
+    ],
     ["empty mean", () => cce([], [], { classes: 3 }), /the mean over a total weight of 0 is undefined/],
-    ["probability out of range", () => categoricalCrossEntropy([0], [1.5, -0.5], { classes: 2 }), /categoricalCrossEntropy: probabilities\[0\] \(row 0, column 0\) = 1.5 is not in \[0, 1\]/],
+    [
+      "probability out of range",
+      () => categoricalCrossEntropy([0], [1.5, -0.5], { classes: 2 }),
+      /categoricalCrossEntropy: probabilities\[0\] \(row 0, column 0\) = 1.5 is not in \[0, 1\]/,
+    ],
     ["probability NaN", () => categoricalCrossEntropy([0, 1], [0.5, 0.5, 0.5, NaN], { classes: 2 }), /probabilities\[3\] \(row 1, column 1\) = NaN/],
     ["epsilon out of range", () => categoricalCrossEntropy([0], [0.5, 0.5], { classes: 2, epsilon: 0.6 }), /options.epsilon = 0.6/],
     ["softmax NaN", () => softmax([0, NaN]), /^softmax: x\[1\] = NaN is not a number$/],
@@ -152,7 +175,11 @@ describe("bad input: RangeError naming the argument, row and column", () => {
     ["focal label", () => focalLoss([2], [0]), /focalLoss: labels\[0\] = 2 is not in \[0, 1\]/],
     ["focal gamma", () => focalLoss(1, 0, { gamma: -1 }), /focalLoss: options.gamma = -1/],
     ["focal alpha", () => focalLoss(1, 0, { alpha: 2 }), /focalLoss: options.alpha = 2/],
-    ["categorical focal alpha length", () => categoricalFocalLoss([0], [0, 1], { classes: 2, alpha: [1, 2, 3] }), /options.alpha has length 3 but classes is 2/],
+    [
+      "categorical focal alpha length",
+      () => categoricalFocalLoss([0], [0, 1], { classes: 2, alpha: [1, 2, 3] }),
+      /options.alpha has length 3 but classes is 2/,
+    ],
     ["entropy not a distribution", () => entropy([0.5, 0.6]), /entropy: p sums to 1.1, not 1/],
     ["entropy negative", () => entropy([1.5, -0.5]), /entropy: p\[0\] = 1.5 is not a probability/],
     ["KL lengths", () => klDivergence([1], [0.5, 0.5]), /klDivergence: p has length 1 but q has length 2/],

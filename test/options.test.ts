@@ -17,7 +17,9 @@ describe("unknown options", () => {
 
   test("an option of another form is rejected: epsilon by the logit forms", () => {
     for (const f of [xent.binaryCrossEntropyWithLogits, xent.binaryCrossEntropyWithLogitsGrad, xent.binaryCrossEntropyWithLogitsAndGrad]) {
-      expect(() => f([1, 0], [2, -1], { epsilon: 1e-7 } as never)).toThrow(/unknown option "epsilon" \(allowed: reduction, weights, posWeight, labelSmoothing, gradOut, out\)$/);
+      expect(() => f([1, 0], [2, -1], { epsilon: 1e-7 } as never)).toThrow(
+        /unknown option "epsilon" \(allowed: reduction, weights, posWeight, labelSmoothing, gradOut, out\)$/,
+      );
     }
     expect(() => xent.logisticLoss([1, -1], [2, -1], { epsilon: 1e-7 } as never)).toThrow(unknown("logisticLoss", "epsilon"));
     expect(() => xent.sigmoidSquaredError([1, 0], [2, -1], { posWeight: 2 } as never)).toThrow(unknown("sigmoidSquaredError", "posWeight"));
@@ -29,13 +31,17 @@ describe("unknown options", () => {
     expect(() => xent.categoricalFocalLoss([0], [1, 2], { classes: 2, classWeights: [1, 2] } as never)).toThrow(
       unknown("categoricalFocalLoss", "classWeights"),
     );
-    expect(() => xent.categoricalCrossEntropy([0], [0.5, 0.5], { classes: 2, gamma: 2 } as never)).toThrow(unknown("categoricalCrossEntropy", "gamma"));
+    expect(() => xent.categoricalCrossEntropy([0], [0.5, 0.5], { classes: 2, gamma: 2 } as never)).toThrow(
+      unknown("categoricalCrossEntropy", "gamma"),
+    );
   });
 
   test("metrics, information measures and row functions check their options", () => {
     expect(() => xent.brierScore([1], [0.5], { threshold: 0.3 } as never)).toThrow(unknown("brierScore", "threshold"));
     expect(() => xent.accuracy([1], [0.5], { treshold: 0.3 } as never)).toThrow(unknown("accuracy", "treshold"));
-    expect(() => xent.categoricalAccuracy([0], [0.5, 0.5], { classes: 2, threshold: 1 } as never)).toThrow(unknown("categoricalAccuracy", "threshold"));
+    expect(() => xent.categoricalAccuracy([0], [0.5, 0.5], { classes: 2, threshold: 1 } as never)).toThrow(
+      unknown("categoricalAccuracy", "threshold"),
+    );
     expect(() => xent.rocAuc([0, 1], [0.2, 0.8], { weight: [1, 1] } as never)).toThrow(unknown("rocAuc", "weight"));
     expect(() => new xent.BinaryEvaluation("probability", { maxdistinct: 5 } as never)).toThrow(unknown("BinaryEvaluation", "maxdistinct"));
     expect(() => xent.entropy([0.5, 0.5], { bas: 2 } as never)).toThrow(unknown("entropy", "bas"));
@@ -46,7 +52,9 @@ describe("unknown options", () => {
 
   test("the model classes and optimizers check their options", () => {
     expect(() => new xent.LogisticRegression({ c: 1 } as never)).toThrow(
-      new RangeError('LogisticRegression: unknown option "c" (allowed: C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart)'),
+      new RangeError(
+        'LogisticRegression: unknown option "c" (allowed: C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart)',
+      ),
     );
     expect(() => new xent.LogisticRegression().fit([[0], [1]], [0, 1], { sampleWeights: [1, 1] } as never)).toThrow(
       unknown("LogisticRegression.fit", "sampleWeights"),

@@ -1,13 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  binaryCrossEntropyWithLogitsGrad,
-  sigmoid,
-  sigmoidSquaredError,
-  sigmoidSquaredErrorAndGrad,
-  sigmoidSquaredErrorGrad,
-} from "xent";
+import { binaryCrossEntropyWithLogitsGrad, sigmoid, sigmoidSquaredError, sigmoidSquaredErrorAndGrad, sigmoidSquaredErrorGrad } from "xent";
 import { ulp, ulpError } from "./ulp.js";
 
 interface Case {

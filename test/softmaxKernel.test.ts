@@ -11,7 +11,6 @@ import { rng } from "./rng.js";
 
 afterEach(() => setSoftmaxWasmEnabled(true));
 
-
 /** n rows of k logits: ordinary rows, and every few rows a special one. */
 function batch(n: number, k: number, seed: number): { labels: number[]; logits: Float64Array } {
   const r = rng(seed);
@@ -22,12 +21,25 @@ function batch(n: number, k: number, seed: number): { labels: number[]; logits: 
     for (let j = 0; j < k; j++) logits[i * k + j] = (r() - 0.5) * 20;
     const o = i * k;
     switch (i % 7) {
-      case 1: logits[o + Math.floor(r() * k)] = Infinity; break;
-      case 2: logits[o] = -Infinity; break;
-      case 3: logits[o + 1 % k] = 800; break; // differences below -700 for the others
-      case 4: logits[o] = -750; break;
-      case 5: logits[o] = 1e308; logits[o + (k > 1 ? 1 : 0)] = -1e308; break;
-      case 6: for (let j = 0; j < k; j++) logits[o + j] = j % 2 === 0 ? 0 : -0; break;
+      case 1:
+        logits[o + Math.floor(r() * k)] = Infinity;
+        break;
+      case 2:
+        logits[o] = -Infinity;
+        break;
+      case 3:
+        logits[o + (1 % k)] = 800;
+        break; // differences below -700 for the others
+      case 4:
+        logits[o] = -750;
+        break;
+      case 5:
+        logits[o] = 1e308;
+        logits[o + (k > 1 ? 1 : 0)] = -1e308;
+        break;
+      case 6:
+        for (let j = 0; j < k; j++) logits[o + j] = j % 2 === 0 ? 0 : -0;
+        break;
     }
   }
   return { labels, logits };
@@ -98,7 +110,14 @@ test("a NaN logit: the same error through the kernel", () => {
  * type, adversarial rows (special rows, ties, zero class weights giving -0, extreme scales).
  */
 describe("the kernel's gradient (class ids) = the JavaScript branch, bit for bit", () => {
-  const shapes: [number, number][] = [[40, 3], [33, 2], [31, 101], [5, 1000], [64, 1], [20, 7]];
+  const shapes: [number, number][] = [
+    [40, 3],
+    [33, 2],
+    [31, 101],
+    [5, 1000],
+    [64, 1],
+    [20, 7],
+  ];
   const cases = (n: number, k: number): Record<string, unknown>[] => [
     {},
     { reduction: "sum" },
@@ -130,9 +149,17 @@ describe("the kernel's gradient (class ids) = the JavaScript branch, bit for bit
       for (const buffer of ["none", "f64", "array", "f32"] as const) {
         test(`${n} x ${k}, ${JSON.stringify(extra).slice(0, 60)}, gradOut ${buffer}`, () => {
           const make = () =>
-            buffer === "f64" ? new Float64Array(n * k).fill(5) : buffer === "array" ? new Array<number>(n * k).fill(5) : buffer === "f32" ? new Float32Array(n * k) : undefined;
+            buffer === "f64"
+              ? new Float64Array(n * k).fill(5)
+              : buffer === "array"
+                ? new Array<number>(n * k).fill(5)
+                : buffer === "f32"
+                  ? new Float32Array(n * k)
+                  : undefined;
           const options = (gradOut: ReturnType<typeof make>) =>
-            ({ classes: k, ...extra, ...(gradOut === undefined ? {} : { gradOut }) }) as Parameters<typeof categoricalCrossEntropyWithLogitsAndGrad>[2];
+            ({ classes: k, ...extra, ...(gradOut === undefined ? {} : { gradOut }) }) as Parameters<
+              typeof categoricalCrossEntropyWithLogitsAndGrad
+            >[2];
           setSoftmaxWasmEnabled(false);
           const js = categoricalCrossEntropyWithLogitsAndGrad(labels, logits, options(make()));
           setSoftmaxWasmEnabled(true);

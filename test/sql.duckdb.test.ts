@@ -38,7 +38,18 @@ function makeRows(n: number, seed: number, rounded: "small" | "all"): Row[] {
     if (i % 997 === 0) {
       const k = (i / 997) % 10;
       s = [800, -800, 40, -40, 0, 800, -800, 40, -40, 0][k]!;
-      [y, p] = [[1, 1], [0, 0], [1, 1e-300], [0, 1 - 2 ** -53], [0, 0.5], [0, 0.999], [1, 0.001], [0, 1e-300], [1, 1 - 2 ** -53], [1, 0.5]][k]! as [number, number];
+      [y, p] = [
+        [1, 1],
+        [0, 0],
+        [1, 1e-300],
+        [0, 1 - 2 ** -53],
+        [0, 0.5],
+        [0, 0.999],
+        [1, 0.001],
+        [0, 1e-300],
+        [1, 1 - 2 ** -53],
+        [1, 0.5],
+      ][k]! as [number, number];
     }
     rows.push({ y, p, s, w, g });
   }
@@ -142,7 +153,14 @@ describe("logLossSql on DuckDB, 210k rows with hard points", () => {
   ] as const;
   for (const k of cases) {
     const col = k.scale === "probability" ? { prob: "p" } : { logit: "s" };
-    const options: LogLossSqlOptions = { dialect: "duckdb", table: "preds", label: "y", ...col, ...(k.weighted ? { weight: "w" } : {}), ...(k.by ? { by: "g" } : {}) };
+    const options: LogLossSqlOptions = {
+      dialect: "duckdb",
+      table: "preds",
+      label: "y",
+      ...col,
+      ...(k.weighted ? { weight: "w" } : {}),
+      ...(k.by ? { by: "g" } : {}),
+    };
     const label = `${k.scale}, ${k.weighted ? "weighted" : "unweighted"}${k.by ? ", by group" : ""}`;
 
     it(`metrics: ${label}: log loss within 1e-14 of BinaryEvaluation, counts exact`, async () => {
@@ -152,7 +170,13 @@ describe("logLossSql on DuckDB, 210k rows with hard points", () => {
         expectMetrics(got[0]!, main, k.scale, k.weighted);
       } else {
         expect(got.map((r) => r.group_key)).toEqual(["big", "small"]);
-        for (const r of got) expectMetrics(r, main.filter((x) => x.g === r.group_key), k.scale, k.weighted);
+        for (const r of got)
+          expectMetrics(
+            r,
+            main.filter((x) => x.g === r.group_key),
+            k.scale,
+            k.weighted,
+          );
       }
     });
 
@@ -185,17 +209,16 @@ describe("logLossSql on DuckDB, special cases", () => {
   it("exact mode everywhere when there are at most 65536 distinct scores: error bound 0", async () => {
     const rows = makeRows(30_000, 5, "all");
     const path = await load("rounded", rows);
-    for (const [flag, col] of [["--prob", "p"], ["--logit", "s"]] as const) {
-      const want = await expectStatePath(`rounded${flag}`, path, { dialect: "duckdb", table: "rounded", label: "y", [flag.slice(2)]: col, weight: "w", by: "g" }, [
-        "--label",
-        "y",
-        flag,
-        col,
-        "--weight",
-        "w",
-        "--by",
-        "g",
-      ]);
+    for (const [flag, col] of [
+      ["--prob", "p"],
+      ["--logit", "s"],
+    ] as const) {
+      const want = await expectStatePath(
+        `rounded${flag}`,
+        path,
+        { dialect: "duckdb", table: "rounded", label: "y", [flag.slice(2)]: col, weight: "w", by: "g" },
+        ["--label", "y", flag, col, "--weight", "w", "--by", "g"],
+      );
       expect(want.rocAucErrorBound).toBe(0);
     }
   });
@@ -203,7 +226,10 @@ describe("logLossSql on DuckDB, special cases", () => {
   it("labels -1/+1 (labels: pm1)", async () => {
     const rows = makeRows(20_000, 9, "small").map((x) => ({ ...x, y: x.y === 1 ? 1 : -1 }));
     const path = await load("signs", rows);
-    for (const [key, col, scale] of [["prob", "p", "probability"], ["logit", "s", "logit"]] as const) {
+    for (const [key, col, scale] of [
+      ["prob", "p", "probability"],
+      ["logit", "s", "logit"],
+    ] as const) {
       const options: LogLossSqlOptions = { dialect: "duckdb", table: "signs", label: "y", [key]: col, labels: "pm1" };
       const [got] = await query(logLossSql(options).metrics);
       expectMetrics(got!, rows, scale, false, "pm1");
@@ -221,7 +247,10 @@ describe("logLossSql on DuckDB, special cases", () => {
       { y: 0, p: 0, s: -Infinity, w: 3, g: "b" },
     ];
     const path = await load("infinite", rows);
-    for (const [key, col] of [["prob", "p"], ["logit", "s"]] as const) {
+    for (const [key, col] of [
+      ["prob", "p"],
+      ["logit", "s"],
+    ] as const) {
       const unweighted = await query(logLossSql({ dialect: "duckdb", table: "infinite", label: "y", [key]: col }).metrics);
       expect(unweighted[0]!.log_loss).toBe(Infinity);
       expect(Number(unweighted[0]!.infinite_loss_count)).toBe(2);
@@ -229,16 +258,12 @@ describe("logLossSql on DuckDB, special cases", () => {
       expect(weighted[0]!.log_loss).toBe(Infinity);
       expect(Number(weighted[0]!.infinite_loss_count)).toBe(1);
       expect(weighted[1]!.log_loss).toBe(0);
-      const want = await expectStatePath(`infinite-${key}`, path, { dialect: "duckdb", table: "infinite", label: "y", [key]: col, weight: "w", by: "g" }, [
-        "--label",
-        "y",
-        `--${key}`,
-        col,
-        "--weight",
-        "w",
-        "--by",
-        "g",
-      ]);
+      const want = await expectStatePath(
+        `infinite-${key}`,
+        path,
+        { dialect: "duckdb", table: "infinite", label: "y", [key]: col, weight: "w", by: "g" },
+        ["--label", "y", `--${key}`, col, "--weight", "w", "--by", "g"],
+      );
       expect(want.logLoss).toBe(null); // --json: an infinite loss is null plus a flag
       expect(want.logLossInfinite).toBe(true);
     }
@@ -266,7 +291,9 @@ describe("logLossSql on DuckDB, special cases", () => {
   it("a subquery as the table, and names that need quoting", async () => {
     await c.run(`CREATE TABLE "Odd Table" AS SELECT y AS "Label", p AS "select", w AS "my weight" FROM preds LIMIT 1000`);
     const a = await query(logLossSql({ dialect: "duckdb", table: "Odd Table", label: "Label", prob: "select", weight: "my weight" }).metrics);
-    const b = await query(logLossSql({ dialect: "duckdb", table: "(SELECT y, p, w FROM preds LIMIT 1000)", label: "y", prob: "p", weight: "w" }).metrics);
+    const b = await query(
+      logLossSql({ dialect: "duckdb", table: "(SELECT y, p, w FROM preds LIMIT 1000)", label: "y", prob: "p", weight: "w" }).metrics,
+    );
     expect(a[0]!.log_loss).toBe(b[0]!.log_loss);
     expectMetrics(a[0]!, main.slice(0, 1000), "probability", true);
   });
@@ -290,9 +317,13 @@ describe("the ROC AUC histogram bins in SQL are RocAucAccumulator's, at the edge
     if (k > 1) probabilities.push(...around(1 - 2 ** -k), ...around(1 - 2 ** -k * 1.00390625));
   }
   const logits = [-Infinity, Infinity, 0, -0, -800, 800];
-  for (const edge of [-64, 64, -63.99609375, 63.99609375, -1 / 256, 1 / 256, 0.5, -0.5, 31.25]) logits.push(...(edge > 0 ? around(edge) : around(-edge).map((v) => -v)));
+  for (const edge of [-64, 64, -63.99609375, 63.99609375, -1 / 256, 1 / 256, 0.5, -0.5, 31.25])
+    logits.push(...(edge > 0 ? around(edge) : around(-edge).map((v) => -v)));
 
-  for (const [scale, special] of [["probability", probabilities], ["logit", logits]] as const) {
+  for (const [scale, special] of [
+    ["probability", probabilities],
+    ["logit", logits],
+  ] as const) {
     it(`${scale}: ${special.length} edge scores among 70000 others`, async () => {
       const r = rng(scale.length);
       const scores = [...special.filter((x) => scale === "logit" || (x >= 0 && x <= 1))];
@@ -301,8 +332,12 @@ describe("the ROC AUC histogram bins in SQL are RocAucAccumulator's, at the edge
       const weights = scores.map((_, i) => 1 + (i % 4));
       const table = `edges_${scale}`;
       const path = tmp.file(`${table}.csv`, "y,x,w\n" + scores.map((x, i) => `${labels[i]},${x},${weights[i]}`).join("\n") + "\n");
-      await c.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv('${path}', header = true, columns = {'y': 'INTEGER', 'x': 'DOUBLE', 'w': 'DOUBLE'})`);
-      const rows = await query(logLossSql({ dialect: "duckdb", table, label: "y", [scale === "probability" ? "prob" : "logit"]: "x", weight: "w" }).rocAuc);
+      await c.run(
+        `CREATE TABLE ${table} AS SELECT * FROM read_csv('${path}', header = true, columns = {'y': 'INTEGER', 'x': 'DOUBLE', 'w': 'DOUBLE'})`,
+      );
+      const rows = await query(
+        logLossSql({ dialect: "duckdb", table, label: "y", [scale === "probability" ? "prob" : "logit"]: "x", weight: "w" }).rocAuc,
+      );
       const acc = new RocAucAccumulator(scale).add(labels, scores, weights);
       expect(acc.exact).toBe(false);
       const want = acc.toJSON();
@@ -349,7 +384,8 @@ describe("the Spark, BigQuery, Trino and Snowflake queries, read by DuckDB", () 
         expect(got.map((r) => r.group_key)).toEqual(own.map((r) => r.group_key));
         got.forEach((r, i) => {
           for (const k of ["log_loss", "brier", "accuracy", "weight"]) expect(rel(Number(r[k]), Number(own[i]![k]))).toBeLessThanOrEqual(1e-13);
-          for (const k of ["row_count", "positive_count", "negative_count", "infinite_loss_count", "invalid_count"]) expect(Number(r[k])).toBe(Number(own[i]![k]));
+          for (const k of ["row_count", "positive_count", "negative_count", "infinite_loss_count", "invalid_count"])
+            expect(Number(r[k])).toBe(Number(own[i]![k]));
         });
         const file = `${tmp.dir}/${dialect}.rows.csv`;
         await c.run(`COPY (${q.state}) TO '${file}' (HEADER)`);

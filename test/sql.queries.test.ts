@@ -16,7 +16,8 @@ function combinations(dialect: (typeof SQL_DIALECTS)[number]): LogLossSqlOptions
   for (const score of [{ prob: "p" }, { logit: "s" }])
     for (const weight of [{}, { weight: "w" }])
       for (const by of [{}, { by: "g" }])
-        for (const labels of [{}, { labels: "pm1" as const }]) out.push({ dialect, table: "preds", label: "y", ...score, ...weight, ...by, ...labels });
+        for (const labels of [{}, { labels: "pm1" as const }])
+          out.push({ dialect, table: "preds", label: "y", ...score, ...weight, ...by, ...labels });
   return out;
 }
 

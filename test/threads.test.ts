@@ -145,7 +145,9 @@ describe("worker threads: the same bits as one thread", () => {
   test("options are checked", async () => {
     await expect(startBinaryThreads({ threads: 0 })).rejects.toThrow("startBinaryThreads: options.threads = 0 is not an integer >= 1");
     await expect(startBinaryThreads({ minSamples: -1 })).rejects.toThrow("startBinaryThreads: options.minSamples = -1 is not a number >= 0");
-    await expect(startBinaryThreads({ thread: 2 } as never)).rejects.toThrow('startBinaryThreads: unknown option "thread" (allowed: threads, minSamples)');
+    await expect(startBinaryThreads({ thread: 2 } as never)).rejects.toThrow(
+      'startBinaryThreads: unknown option "thread" (allowed: threads, minSamples)',
+    );
     await expect(startBinaryThreads({ threads: "2" } as never)).rejects.toThrow('startBinaryThreads: options.threads = "2" is not a number');
     await expect(startBinaryThreads(null as never)).rejects.toThrow("startBinaryThreads: options = null is not an object");
     await expect(startBinaryThreads(5 as never)).rejects.toThrow("startBinaryThreads: options = 5 is not an object");

@@ -54,18 +54,18 @@ export class BinaryHandler {
       if (r < 0) return;
       label = r;
     } else {
-    // parse() leaves the number in parsed[0] (no boxing on this hot path).
-    const y = v.parse(li) ? parsed[0]! : undefined;
-    if (y === 1) label = 1;
-    else if (y === 0 && this.convention !== "pm1") {
-      label = 0;
-      if (this.convention === null) this.setConvention("01", v);
-    } else if (y === -1 && this.convention !== "01") {
-      label = 0;
-      if (this.convention === null) this.setConvention("pm1", v);
-    } else if (y === undefined && v.missing(li)) {
-      return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
-    } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
+      // parse() leaves the number in parsed[0] (no boxing on this hot path).
+      const y = v.parse(li) ? parsed[0]! : undefined;
+      if (y === 1) label = 1;
+      else if (y === 0 && this.convention !== "pm1") {
+        label = 0;
+        if (this.convention === null) this.setConvention("01", v);
+      } else if (y === -1 && this.convention !== "01") {
+        label = 0;
+        if (this.convention === null) this.setConvention("pm1", v);
+      } else if (y === undefined && v.missing(li)) {
+        return this.reject(v.error(li, "missing value", `no label in column ${quoteText(c.label)}`));
+      } else return this.reject(v.error(li, "invalid label", this.labelProblem(v.text(li), y)));
     }
     // The score. (Checking for an empty field only after a failed parse keeps the common path short.)
     const si = this.score;
@@ -78,7 +78,13 @@ export class BinaryHandler {
       return this.reject(v.error(si, "not a number", `${this.scale} ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not a number`));
     }
     if (this.scale === "probability" && !(s >= 0 && s <= 1)) {
-      return this.reject(v.error(si, "probability out of range", `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]${logitHint(s, `--logit ${c.score}`)}`));
+      return this.reject(
+        v.error(
+          si,
+          "probability out of range",
+          `probability ${quoteText(v.text(si))} (column ${quoteText(c.score)}) is not in [0, 1]${logitHint(s, `--logit ${c.score}`)}`,
+        ),
+      );
     }
     // The weight.
     let w = 1;
@@ -88,7 +94,9 @@ export class BinaryHandler {
       const x = parsed[0]!;
       if (!ok && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(c.weight!)}`));
       if (!ok || !(x >= 0 && x < Infinity)) {
-        return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`));
+        return this.reject(
+          v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(c.weight!)}) is not a finite number >= 0`),
+        );
       }
       w = x;
     }

@@ -30,7 +30,11 @@ const calibrateOptions: OptionSpec[] = [
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "binary label convention; auto (default) accepts either, not both" },
   { name: "method", type: "string", value: "platt|temperature", help: "default: platt for binary scores, temperature for multi-class" },
-  { name: "platt-targets", type: "boolean", help: "Platt's smoothed targets (N+ + 1)/(N+ + 2) and 1/(N- + 2): scikit-learn's CalibratedClassifierCV(method=\"sigmoid\") fit" },
+  {
+    name: "platt-targets",
+    type: "boolean",
+    help: "Platt's smoothed targets (N+ + 1)/(N+ + 2) and 1/(N- + 2): scikit-learn's CalibratedClassifierCV(method=\"sigmoid\") fit",
+  },
   { name: "max-iter", type: "number", value: "N", help: "Newton iterations at most (default 100)" },
   { name: "out", type: "string", value: "FILE", help: "write the calibration JSON there (default: stdout)" },
   { name: "state-out", type: "string", value: "FILE", help: "Platt only: also write the mergeable state (the distinct scores' weights)" },
@@ -132,21 +136,37 @@ export const calibrateCommand: Command = {
       const method = (o.method as string | undefined) ?? (multiclass ? "temperature" : "platt");
       if (method !== "platt" && method !== "temperature") throw usage(`--method ${JSON.stringify(method)} is not platt or temperature`);
       if (multiclass !== (method === "temperature")) {
-        throw usage(method === "platt" ? "--method platt is for binary scores (--prob, --logit); multi-class scores take --method temperature" : "--method temperature is for multi-class scores (--probs, --logits); binary scores take --method platt");
+        throw usage(
+          method === "platt"
+            ? "--method platt is for binary scores (--prob, --logit); multi-class scores take --method temperature"
+            : "--method temperature is for multi-class scores (--probs, --logits); binary scores take --method platt",
+        );
       }
       const format = o.format as string | undefined;
-      if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format)) throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
+      if (format !== undefined && !["csv", "tsv", "jsonl"].includes(format))
+        throw usage(`--format ${JSON.stringify(format)} is not csv, tsv or jsonl`);
       const labels = (o.labels as string | undefined) ?? "auto";
       if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
       if (multiclass && labels !== "auto") throw usage("--labels is for binary labels");
       if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
-      if (multiclass && (o["state-out"] !== undefined || plattTargets)) throw usage(`${plattTargets ? "--platt-targets" : "--state-out"} is for Platt scaling of binary scores`);
+      if (multiclass && (o["state-out"] !== undefined || plattTargets))
+        throw usage(`${plattTargets ? "--platt-targets" : "--state-out"} is for Platt scaling of binary scores`);
       if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
       scale = o.prob !== undefined || o.probs !== undefined ? "probability" : "logit";
       const weight = (o.weight as string | undefined) ?? null;
-      const readOptions = { format: format as TableFormat | undefined, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+      const readOptions = {
+        format: format as TableFormat | undefined,
+        delimiter: o.delimiter as string | undefined,
+        noHeader: o["no-header"] === true,
+        noProgress: o["no-progress"] === true,
+      };
       if (multiclass) {
-        const h = new MulticlassRows({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by: null }, scale, false, o["class-ids"] === true);
+        const h = new MulticlassRows(
+          { label: o.label, scores: (o.probs ?? o.logits) as string, weight, by: null },
+          scale,
+          false,
+          o["class-ids"] === true,
+        );
         await readInputFiles("calibrate", files, readOptions, io, h, () => h.rows);
         return await fitTemperature(h.store!, scale, maxIter, o.out as string | undefined, io);
       }
@@ -154,7 +174,14 @@ export const calibrateCommand: Command = {
       const probability = scale === "probability";
       // The row handler of xent eval, its rows collected here (it calls only these methods of its run).
       const sink = { push: (y: number, s: number, w: number) => c.add(y, probability ? logit(s) : s, w), skip() {}, infinite() {} };
-      const h = new BinaryHandler(sink as unknown as EvalRun, { label: o.label, score: (o.prob ?? o.logit) as string, weight, by: null }, scale, labels !== "auto", labels === "auto" ? null : (labels as "01" | "pm1"), false);
+      const h = new BinaryHandler(
+        sink as unknown as EvalRun,
+        { label: o.label, score: (o.prob ?? o.logit) as string, weight, by: null },
+        scale,
+        labels !== "auto",
+        labels === "auto" ? null : (labels as "01" | "pm1"),
+        false,
+      );
       await readInputFiles("calibrate", files, readOptions, io, h, () => h.rows);
       counts = c;
       rows = h.rows;
@@ -184,7 +211,14 @@ class MulticlassRows extends MulticlassHandler {
   }
 }
 
-async function fitPlatt(counts: PlattScoreCounts, rows: number, plattTargets: boolean, maxIter: number, out: string | undefined, io: CliIO): Promise<number> {
+async function fitPlatt(
+  counts: PlattScoreCounts,
+  rows: number,
+  plattTargets: boolean,
+  maxIter: number,
+  out: string | undefined,
+  io: CliIO,
+): Promise<number> {
   const data = counts.data();
   let weight = 0;
   for (let i = 0; i < data.scores.length; i++) weight += data.positive[i]! + data.negative[i]!;
@@ -194,7 +228,11 @@ async function fitPlatt(counts: PlattScoreCounts, rows: number, plattTargets: bo
     const z = data.scores.map((s) => a * s + b);
     const ones = new Float64Array(z.length).fill(1);
     const zeros = new Float64Array(z.length);
-    return (binaryCrossEntropyWithLogits(ones, z, { reduction: "sum", weights: data.positive }) + binaryCrossEntropyWithLogits(zeros, z, { reduction: "sum", weights: data.negative })) / weight;
+    return (
+      (binaryCrossEntropyWithLogits(ones, z, { reduction: "sum", weights: data.positive }) +
+        binaryCrossEntropyWithLogits(zeros, z, { reduction: "sum", weights: data.negative })) /
+      weight
+    );
   };
   const inf = counts.infinite;
   const infiniteRows = inf.negative[0] + inf.negative[1] + inf.positive[0] + inf.positive[1];
@@ -220,7 +258,14 @@ async function fitPlatt(counts: PlattScoreCounts, rows: number, plattTargets: bo
       logLossAfter: after,
     },
   };
-  await finish(c, out, io, `Platt scaling: a = ${fit.a}, b = ${fit.b} (scikit-learn's A = ${-fit.a}, B = ${-fit.b}); log loss ${before} -> ${after}; ${fit.iterations} Newton iterations`, fit.converged, infiniteRows > 0 ? `${infiniteRows} (weight) of rows with an infinite logit (probability 0 or 1) left out of the fit` : null);
+  await finish(
+    c,
+    out,
+    io,
+    `Platt scaling: a = ${fit.a}, b = ${fit.b} (scikit-learn's A = ${-fit.a}, B = ${-fit.b}); log loss ${before} -> ${after}; ${fit.iterations} Newton iterations`,
+    fit.converged,
+    infiniteRows > 0 ? `${infiniteRows} (weight) of rows with an infinite logit (probability 0 or 1) left out of the fit` : null,
+  );
   return 0;
 }
 
@@ -231,13 +276,20 @@ async function fitTemperature(store: RowStore, scale: ScoreScale, maxIter: numbe
   const weights = store.weights.subarray(0, store.n);
   for (let i = 0; i < store.n; i++) {
     if (logits[i * k + labels[i]!] === -Infinity) {
-      throw new RangeError(`row ${i + 1} has ${scale === "probability" ? "probability 0" : "logit -Infinity"} for its label: its loss is infinite at every temperature (remove it or clip the probabilities)`);
+      throw new RangeError(
+        `row ${i + 1} has ${scale === "probability" ? "probability 0" : "logit -Infinity"} for its label: its loss is infinite at every temperature (remove it or clip the probabilities)`,
+      );
     }
   }
   const fit = fitTemperatureScaling(labels, logits, { classes: k, weights, maxIter });
   let weight = 0;
   for (const w of weights) weight += w;
-  const nll = (T: number) => categoricalCrossEntropyWithLogits(labels, logits.map((z) => (z === -Infinity ? z : T === Infinity ? 0 : z / T)), { classes: k, reduction: "sum", weights }) / weight;
+  const nll = (T: number) =>
+    categoricalCrossEntropyWithLogits(
+      labels,
+      logits.map((z) => (z === -Infinity ? z : T === Infinity ? 0 : z / T)),
+      { classes: k, reduction: "sum", weights },
+    ) / weight;
   const before = nll(1);
   const after = fit.loss / weight;
   const c: Calibration = {
@@ -246,9 +298,25 @@ async function fitTemperature(store: RowStore, scale: ScoreScale, maxIter: numbe
     method: "temperature",
     temperature: fit.temperature,
     classes: k,
-    fit: { rows: store.n, weight, iterations: fit.iterations, converged: fit.converged, derivative: fit.derivative, objective: fit.loss, logLossBefore: before, logLossAfter: after },
+    fit: {
+      rows: store.n,
+      weight,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      derivative: fit.derivative,
+      objective: fit.loss,
+      logLossBefore: before,
+      logLossAfter: after,
+    },
   };
-  await finish(c, out, io, `temperature scaling: T = ${fit.temperature}; log loss ${before} -> ${after}; ${fit.iterations} iterations`, fit.converged, fit.temperature === Infinity ? "the scores are no better than uniform: T = Infinity (every row calibrated to 1/k)" : null);
+  await finish(
+    c,
+    out,
+    io,
+    `temperature scaling: T = ${fit.temperature}; log loss ${before} -> ${after}; ${fit.iterations} iterations`,
+    fit.converged,
+    fit.temperature === Infinity ? "the scores are no better than uniform: T = Infinity (every row calibrated to 1/k)" : null,
+  );
   return 0;
 }
 
@@ -257,7 +325,10 @@ async function finish(c: Calibration, out: string | undefined, io: CliIO, summar
   if (out !== undefined) write(out, text, "calibration");
   io.stderr.write(`xent calibrate: ${summary}\n`);
   if (note !== null) io.stderr.write(`xent calibrate: note: ${note}\n`);
-  if (!converged) io.stderr.write("xent calibrate: warning: the fit did not converge (--max-iter reached; separable data have no finite optimum): the calibration is written as it stands\n");
+  if (!converged)
+    io.stderr.write(
+      "xent calibrate: warning: the fit did not converge (--max-iter reached; separable data have no finite optimum): the calibration is written as it stands\n",
+    );
   if (out === undefined) await writeOut(io.stdout, text);
 }
 
@@ -281,7 +352,8 @@ function mergeStates(files: string[]): { counts: PlattScoreCounts; rows: number 
       const code = (e as NodeJS.ErrnoException).code;
       throw new InputError(file, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a state file (${(e as Error).message})`, false);
     }
-    if (s === null || typeof s !== "object" || s.format !== "xent-calibrate-state") throw bad('not a calibration state (no "format": "xent-calibrate-state"; write one with xent calibrate --state-out)');
+    if (s === null || typeof s !== "object" || s.format !== "xent-calibrate-state")
+      throw bad('not a calibration state (no "format": "xent-calibrate-state"; write one with xent calibrate --state-out)');
     if (s.version !== 1) throw bad(`state version ${JSON.stringify(s.version)} is not supported (expected 1)`);
     if (!Number.isSafeInteger(s.rows) || s.rows! < 0) throw bad("rows is not a count");
     try {

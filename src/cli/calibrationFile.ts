@@ -80,7 +80,8 @@ export function calibratedSink(run: EvalRun, c: Calibration, scale: ScoreScale):
 /** Checks that a calibration suits a model of `classes` classes (else an InputError naming the calibration file). */
 export function checkCalibrationFits(path: string, c: Calibration, classes: number): void {
   const bad = (m: string) => new InputError(path, 0, 0, "invalid calibration", m, false);
-  if (c.method === "platt" && classes !== 2) throw bad(`Platt scaling is for a binary model; this model has ${classes} classes (calibrate it with --logits: temperature scaling)`);
+  if (c.method === "platt" && classes !== 2)
+    throw bad(`Platt scaling is for a binary model; this model has ${classes} classes (calibrate it with --logits: temperature scaling)`);
   if (c.method === "temperature" && c.classes !== classes) throw bad(`the temperature was fitted on ${c.classes} classes; this model has ${classes}`);
 }
 

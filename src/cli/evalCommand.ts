@@ -16,19 +16,44 @@ export const evalOptions: OptionSpec[] = [
   { name: "label", type: "string", value: "COLUMN", help: "the label column (required): 0/1 or -1/+1; multi-class: class names (below)" },
   { name: "prob", type: "string", value: "COLUMN", help: "the column of probabilities of y = 1, in [0, 1]" },
   { name: "logit", type: "string", value: "COLUMN", help: "the column of logits s, p = sigmoid(s) (instead of --prob)" },
-  { name: "probs", type: "string", value: "COLS|PREFIX", help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class names (below)" },
+  {
+    name: "probs",
+    type: "string",
+    value: "COLS|PREFIX",
+    help: "multi-class: probability columns p0,p1,p2 (or all columns starting with PREFIX); labels are class names (below)",
+  },
   { name: "logits", type: "string", value: "COLS|PREFIX", help: "multi-class: logit columns instead (p = softmax of the row)" },
   { name: "class-ids", type: "boolean", help: "multi-class: labels are positions 0..k-1 in the column order, not class names" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "labels", type: "string", value: "01|pm1|auto", help: "label convention; auto (default) accepts either, not both" },
-  { name: "pos-label", type: "string", value: "NAME", help: "binary labels are text (yes/no, True/False, class names): NAME is 1, the one other value 0" },
-  { name: "threshold", type: "string", value: "T", help: "binary: scores above T are predicted 1, for the confusion matrix, precision, recall and F1 (default 0.5, logits 0)" },
+  {
+    name: "pos-label",
+    type: "string",
+    value: "NAME",
+    help: "binary labels are text (yes/no, True/False, class names): NAME is 1, the one other value 0",
+  },
+  {
+    name: "threshold",
+    type: "string",
+    value: "T",
+    help: "binary: scores above T are predicted 1, for the confusion matrix, precision, recall and F1 (default 0.5, logits 0)",
+  },
   { name: "bins", type: "string", value: "B", help: "binary: equal-width probability bins of the ECE/MCE/RMS calibration errors (default 15)" },
   { name: "by", type: "string", value: "COLUMN", help: "the same figures per value of this column, and in total" },
-  { name: "clip", type: "string", value: "EPS|auto", help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)" },
+  {
+    name: "clip",
+    type: "string",
+    value: "EPS|auto",
+    help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)",
+  },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
-  { name: "calibration", type: "string", value: "FILE", help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones" },
+  {
+    name: "calibration",
+    type: "string",
+    value: "FILE",
+    help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones",
+  },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
 ];
@@ -107,14 +132,18 @@ export const evalCommand: Command = {
     const posLabel = (o["pos-label"] as string | undefined) ?? null;
     if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
     if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
-    if (multiclass && (o.threshold !== undefined || o.bins !== undefined)) throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
+    if (multiclass && (o.threshold !== undefined || o.bins !== undefined))
+      throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
     const clip = parseClip(o.clip as string | undefined, scale);
     // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
     const calibrationPath = o.calibration as string | undefined;
     const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
     if (calibration !== null) {
       if (clip !== null) throw usage("--clip is for probabilities as given; with --calibration the scores are calibrated logits");
-      if ((calibration.method === "platt") === multiclass) throw usage(`--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`);
+      if ((calibration.method === "platt") === multiclass)
+        throw usage(
+          `--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`,
+        );
     }
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
@@ -122,7 +151,13 @@ export const evalCommand: Command = {
     let runOf: () => EvalRun;
     let table: TableHandler;
     if (multiclass) {
-      const h = new MulticlassHandler({ label: o.label, scores: (o.probs ?? o.logits) as string, weight, by }, scale, o["skip-invalid"] === true, o["class-ids"] === true, clip);
+      const h = new MulticlassHandler(
+        { label: o.label, scores: (o.probs ?? o.logits) as string, weight, by },
+        scale,
+        o["skip-invalid"] === true,
+        o["class-ids"] === true,
+        clip,
+      );
       let calibrated: EvalRun | null = null;
       if (calibration !== null) {
         const header = h.header.bind(h);
@@ -158,7 +193,12 @@ export const evalCommand: Command = {
       runOf = () => run;
       table = h;
     }
-    const readOptions = { format, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = {
+      format,
+      delimiter: o.delimiter as string | undefined,
+      noHeader: o["no-header"] === true,
+      noProgress: o["no-progress"] === true,
+    };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
     run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
@@ -168,7 +208,10 @@ export const evalCommand: Command = {
     if (calibration !== null) {
       // Say so in the output: a line above the table; in JSON, a "calibration" field.
       const line = describeCalibration(calibrationPath!, calibration);
-      text = o.json === true ? JSON.stringify({ ...(JSON.parse(text) as object), calibration: { file: calibrationPath, description: line } }, null, 2) + "\n" : `${line}\n${text}`;
+      text =
+        o.json === true
+          ? JSON.stringify({ ...(JSON.parse(text) as object), calibration: { file: calibrationPath, description: line } }, null, 2) + "\n"
+          : `${line}\n${text}`;
     }
     await writeOut(io.stdout, text);
     return 0;
@@ -195,12 +238,17 @@ function parseThresholdAndBins(threshold: string | undefined, bins: string | und
   if (threshold !== undefined) {
     const t = threshold.trim() === "" ? NaN : Number(threshold);
     const ok = scale === "probability" ? t >= 0 && t <= 1 : Number.isFinite(t);
-    if (!ok) throw new UsageError("eval", `--threshold ${JSON.stringify(threshold)} is not ${scale === "probability" ? "a probability in [0, 1]" : "a finite logit"}`);
+    if (!ok)
+      throw new UsageError(
+        "eval",
+        `--threshold ${JSON.stringify(threshold)} is not ${scale === "probability" ? "a probability in [0, 1]" : "a finite logit"}`,
+      );
     out.threshold = t;
   }
   if (bins !== undefined) {
     const b = Number(bins);
-    if (!(Number.isInteger(b) && b >= 1 && b <= 10000)) throw new UsageError("eval", `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
+    if (!(Number.isInteger(b) && b >= 1 && b <= 10000))
+      throw new UsageError("eval", `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
     out.bins = b;
   }
   return out;

@@ -26,7 +26,10 @@ function binaryPairs(m: Metrics): [string, string][] {
   ];
   const c = m.confusion;
   if (c !== null) {
-    pairs.push([`at threshold ${c.threshold}`, `TP ${f(c.truePositive)}  FP ${f(c.falsePositive)}  FN ${f(c.falseNegative)}  TN ${f(c.trueNegative)}`]);
+    pairs.push([
+      `at threshold ${c.threshold}`,
+      `TP ${f(c.truePositive)}  FP ${f(c.falsePositive)}  FN ${f(c.falseNegative)}  TN ${f(c.trueNegative)}`,
+    ]);
     pairs.push(["precision / recall / F1", `${f(c.precision)} / ${f(c.recall)} / ${f(c.f1)}`]);
   }
   const k = m.calibration;
@@ -37,9 +40,11 @@ function binaryPairs(m: Metrics): [string, string][] {
   const e = m.equalMassCalibration;
   if (e !== null) pairs.push([`ECE / MCE / RMS (equal mass)`, `${f(e.ece)} / ${f(e.mce)} / ${f(e.rms)}`]);
   const b = m.brierDecomposition;
-  if (b !== null) pairs.push([`brier = REL - RES + UNC${b.exact ? "" : " (bins)"}`, `${f(b.reliability)} - ${f(b.resolution)} + ${f(b.uncertainty)}`]);
+  if (b !== null)
+    pairs.push([`brier = REL - RES + UNC${b.exact ? "" : " (bins)"}`, `${f(b.reliability)} - ${f(b.resolution)} + ${f(b.uncertainty)}`]);
   const d = m.logLossDecomposition;
-  if (d !== null) pairs.push([`log loss = MCB - DSC + UNC${d.exact ? "" : " (bins)"}`, `${f(d.miscalibration)} - ${f(d.discrimination)} + ${f(d.uncertainty)}`]);
+  if (d !== null)
+    pairs.push([`log loss = MCB - DSC + UNC${d.exact ? "" : " (bins)"}`, `${f(d.miscalibration)} - ${f(d.discrimination)} + ${f(d.uncertainty)}`]);
   return pairs;
 }
 
@@ -52,7 +57,9 @@ function classNames(report: EvalReport): string[] {
 function classTable(o: OneVsRestMetrics, names: string[]): string {
   const f = formatFigure;
   const rows = [["class", "support", "precision", "recall", "f1", "roc auc ovr"]];
-  o.perClass.forEach((c, j) => rows.push([names[j] ?? String(j), f(c.support), f(c.precision), f(c.recall), f(c.f1), bounded(c.rocAuc, c.rocAucErrorBound)]));
+  o.perClass.forEach((c, j) =>
+    rows.push([names[j] ?? String(j), f(c.support), f(c.precision), f(c.recall), f(c.f1), bounded(c.rocAuc, c.rocAucErrorBound)]),
+  );
   return renderTable(rows);
 }
 
@@ -117,12 +124,28 @@ export function reportText(report: EvalReport): string {
       formatFigure(m.accuracy),
       formatFigure(m.brier),
       ...(binary && "averagePrecision" in m
-        ? [aucCell(m), bounded(m.averagePrecision, m.averagePrecisionErrorBound), formatFigure(m.normalizedEntropy), formatFigure(m.calibration?.ece ?? null), formatFigure(m.confusion?.f1 ?? null)]
+        ? [
+            aucCell(m),
+            bounded(m.averagePrecision, m.averagePrecisionErrorBound),
+            formatFigure(m.normalizedEntropy),
+            formatFigure(m.calibration?.ece ?? null),
+            formatFigure(m.confusion?.f1 ?? null),
+          ]
         : binary
           ? []
           : ovr(m)),
     ];
-    const rows = [[report.by!, "rows", "weight", "log loss", "accuracy", "brier", ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : ["auc ovr macro"])]];
+    const rows = [
+      [
+        report.by!,
+        "rows",
+        "weight",
+        "log loss",
+        "accuracy",
+        "brier",
+        ...(binary ? ["roc auc", "avg prec", "norm ent", "ece", "f1"] : ["auc ovr macro"]),
+      ],
+    ];
     for (const g of report.groups) rows.push(row(g.group === "" ? '""' : g.group, g.metrics)); // the empty group shown as ""
     rows.push(row("(all)", report.total));
     lines.push(renderTable(rows));
@@ -166,7 +189,11 @@ function metricsJson(m: Metrics, names: string[]): Record<string, unknown> {
             m.oneVsRest === null
               ? null
               : {
-                  ...figures({ rocAucMacro: m.oneVsRest.rocAucMacro, rocAucWeighted: m.oneVsRest.rocAucWeighted, rocAucErrorBound: m.oneVsRest.rocAucErrorBound }),
+                  ...figures({
+                    rocAucMacro: m.oneVsRest.rocAucMacro,
+                    rocAucWeighted: m.oneVsRest.rocAucWeighted,
+                    rocAucErrorBound: m.oneVsRest.rocAucErrorBound,
+                  }),
                   perClass: m.oneVsRest.perClass.map((c, j) => ({ class: names[j] ?? String(j), ...figures(c) })),
                 },
         }

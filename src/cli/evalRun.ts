@@ -14,7 +14,9 @@ import { InputError } from "../io/inputError.js";
 const BATCH = 4096;
 
 /** What is evaluated: binary scores (one per row) or rows of `classes` scores. */
-export type EvalKind = { kind: "binary"; scale: ScoreScale; threshold?: number; bins?: number } | { kind: "multiclass"; scale: ScoreScale; classes: number; names?: string[] };
+export type EvalKind =
+  | { kind: "binary"; scale: ScoreScale; threshold?: number; bins?: number }
+  | { kind: "multiclass"; scale: ScoreScale; classes: number; names?: string[] };
 
 export type Metrics = BinaryMetrics | MulticlassMetrics;
 
@@ -135,7 +137,15 @@ export class ClippedLoss {
 
   static fromJSON(v: unknown, eps: number, classes: number | null, what: string): ClippedLoss {
     const o = v as Partial<ClippedLossState> | null;
-    if (o === null || typeof o !== "object" || !Array.isArray(o.loss) || o.loss.length !== 2 || !o.loss.every((x) => typeof x === "number" && Number.isFinite(x)) || !Number.isSafeInteger(o.rows) || o.rows! < 0) {
+    if (
+      o === null ||
+      typeof o !== "object" ||
+      !Array.isArray(o.loss) ||
+      o.loss.length !== 2 ||
+      !o.loss.every((x) => typeof x === "number" && Number.isFinite(x)) ||
+      !Number.isSafeInteger(o.rows) ||
+      o.rows! < 0
+    ) {
       throw new TypeError(`${what} is not {loss: [sum, compensation], rows: a count}`);
     }
     const c = new ClippedLoss(eps, classes);
@@ -319,7 +329,13 @@ function stateFile(
     infiniteLoss,
     ...(clipped === null
       ? {}
-      : { clip: { eps: clipped.total.eps, total: clipped.total.toJSON(), groups: by === null ? null : Object.fromEntries(clipped.groups.map(([g, c]) => [g, c.toJSON()])) } }),
+      : {
+          clip: {
+            eps: clipped.total.eps,
+            total: clipped.total.toJSON(),
+            groups: by === null ? null : Object.fromEntries(clipped.groups.map(([g, c]) => [g, c.toJSON()])),
+          },
+        }),
     total: total.toJSON(),
     groups: by === null ? null : Object.fromEntries(groups.map(([g, e]) => [g, e.toJSON()])),
   };
@@ -349,7 +365,8 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
   const skipped: Record<string, number> = {};
   const infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   const files: string[] = [];
-  const describe = (w: EvalKind) => `${w.kind === "binary" ? "binary" : `${w.classes}-class`} ${w.scale === "probability" ? "probabilities" : "logits"}`;
+  const describe = (w: EvalKind) =>
+    `${w.kind === "binary" ? "binary" : `${w.classes}-class`} ${w.scale === "probability" ? "probabilities" : "logits"}`;
   for (const { file, value } of states) {
     const bad = (detail: string) => new InputError(file, 0, 0, "invalid state", detail, false);
     if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad("not an evaluation state (not a JSON object)");
@@ -362,8 +379,7 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     else if (s.kind === "multiclass" && Number.isInteger(s.classes) && s.classes! >= 2) {
       const names = Array.isArray(s.classNames) && s.classNames.length === s.classes ? { names: s.classNames.map(String) } : {};
       what = { kind: "multiclass", scale: s.scale, classes: s.classes!, ...names };
-    }
-    else throw bad(`state kind ${JSON.stringify(s.kind)} is not supported`);
+    } else throw bad(`state kind ${JSON.stringify(s.kind)} is not supported`);
     const by = s.by ?? null;
     const eps: unknown = s.clip === undefined ? null : (s.clip as { eps?: unknown } | null)?.eps;
     if (eps !== null && !(typeof eps === "number" && eps > 0 && eps < 0.5)) throw bad(`clip.eps ${JSON.stringify(eps)} is not a number in (0, 0.5)`);
@@ -411,7 +427,14 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     }
     if (s.infiniteLoss !== undefined) {
       const inf = s.infiniteLoss as Partial<InfiniteLossRows> | null;
-      if (inf === null || typeof inf !== "object" || !Number.isSafeInteger(inf.rows) || inf.rows! < 0 || !Array.isArray(inf.first) || !inf.first.every((w) => typeof w === "string")) {
+      if (
+        inf === null ||
+        typeof inf !== "object" ||
+        !Number.isSafeInteger(inf.rows) ||
+        inf.rows! < 0 ||
+        !Array.isArray(inf.first) ||
+        !inf.first.every((w) => typeof w === "string")
+      ) {
         throw bad("infiniteLoss is not {rows: a count, first: [file:line, ...]}");
       }
       infiniteLoss.rows += inf.rows!;

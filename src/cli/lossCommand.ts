@@ -43,7 +43,8 @@ Examples:
     if ((o.prob === undefined) === (o.logit === undefined)) throw new UsageError("loss", "give exactly one of --prob P and --logit S");
     const y = o.label;
     // Option values the loss is not defined for are bad usage (exit 2), like an option that is not a number.
-    if (!((y >= 0 && y <= 1) || y === -1)) throw new UsageError("loss", `--label ${y} is not in [0, 1] (soft labels allowed) or -1 (the {-1, +1} convention)`);
+    if (!((y >= 0 && y <= 1) || y === -1))
+      throw new UsageError("loss", `--label ${y} is not in [0, 1] (soft labels allowed) or -1 (the {-1, +1} convention)`);
     if (typeof o.prob === "number" && !(o.prob >= 0 && o.prob <= 1)) throw new UsageError("loss", `--prob ${o.prob} is not in [0, 1]`);
     let loss: number;
     let grad: number;

@@ -52,11 +52,25 @@ export class MulticlassHandler {
     } else {
       prefix = spec;
       if (cols.names === null) {
-        throw new InputError(cols.file, 1, 1, "missing column", `a column prefix (${quoteText(spec)}) needs a header: list the columns instead, e.g. p0,p1,p2`, false);
+        throw new InputError(
+          cols.file,
+          1,
+          1,
+          "missing column",
+          `a column prefix (${quoteText(spec)}) needs a header: list the columns instead, e.g. p0,p1,p2`,
+          false,
+        );
       }
       names = cols.names.filter((n) => n.startsWith(spec) && n !== this.columns.label);
       if (names.length < 2) {
-        throw new InputError(cols.file, 1, 1, "missing column", `${names.length} column${names.length === 1 ? " starts" : "s start"} with ${quoteText(spec)}; a multi-class evaluation needs at least 2`, false);
+        throw new InputError(
+          cols.file,
+          1,
+          1,
+          "missing column",
+          `${names.length} column${names.length === 1 ? " starts" : "s start"} with ${quoteText(spec)}; a multi-class evaluation needs at least 2`,
+          false,
+        );
       }
     }
     const k = names.length;
@@ -71,7 +85,12 @@ export class MulticlassHandler {
     if (this.run === null) {
       this.values = new Float64Array(k);
       const classNames = names.map((n) => n.slice(prefix.length));
-      this.run = new EvalRun({ kind: "multiclass", scale: this.scale, classes: k, names: classNames }, this.columns.by, this.columns.weight !== null, this.clip);
+      this.run = new EvalRun(
+        { kind: "multiclass", scale: this.scale, classes: k, names: classNames },
+        this.columns.by,
+        this.columns.weight !== null,
+        this.clip,
+      );
     }
   }
 
@@ -90,7 +109,13 @@ export class MulticlassHandler {
       y = v.number(li);
       if (y === undefined && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
       if (!(y !== undefined && Number.isInteger(y) && y >= 0 && y < k)) {
-        return this.reject(v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] (--class-ids: positions in the column order)`));
+        return this.reject(
+          v.error(
+            li,
+            "invalid label",
+            `label ${quoteText(v.text(li))} is not a class id in [0, ${k - 1}] (--class-ids: positions in the column order)`,
+          ),
+        );
       }
     } else {
       const text = v.text(li).trim();
@@ -99,7 +124,11 @@ export class MulticlassHandler {
         if (text === "" && v.missing(li)) return this.reject(v.error(li, "missing value", `no label in column ${quoteText(this.columns.label)}`));
         const names = [...this.classNames.keys()].map((n) => quoteText(n)).join(", ");
         return this.reject(
-          v.error(li, "invalid label", `label ${quoteText(v.text(li))} is not a class name (${names}: the class columns without their common prefix); for labels that are positions 0..${k - 1} in the column order, pass --class-ids`),
+          v.error(
+            li,
+            "invalid label",
+            `label ${quoteText(v.text(li))} is not a class name (${names}: the class columns without their common prefix); for labels that are positions 0..${k - 1} in the column order, pass --class-ids`,
+          ),
         );
       }
     }
@@ -111,24 +140,36 @@ export class MulticlassHandler {
       const name = quoteText(this.scoreNames[j]!);
       const s = v.number(c);
       if (s === undefined && v.missing(c)) return this.reject(v.error(c, "missing value", `no ${this.scale} in column ${name}`));
-      if (s === undefined || s !== s) return this.reject(v.error(c, "not a number", `${this.scale} ${quoteText(v.text(c))} (column ${name}) is not a number`));
+      if (s === undefined || s !== s)
+        return this.reject(v.error(c, "not a number", `${this.scale} ${quoteText(v.text(c))} (column ${name}) is not a number`));
       if (probability && !(s >= 0 && s <= 1)) {
-        return this.reject(v.error(c, "probability out of range", `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]${logitHint(s, `--logits ${this.columns.scores}`)}`));
+        return this.reject(
+          v.error(
+            c,
+            "probability out of range",
+            `probability ${quoteText(v.text(c))} (column ${name}) is not in [0, 1]${logitHint(s, `--logits ${this.columns.scores}`)}`,
+          ),
+        );
       }
       this.values[j] = s;
       sum += s;
       if (s === Infinity || s === -Infinity) infinite = true;
     }
     if (probability && !(Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
-      return this.reject(v.error(this.scoreColumns[0]!, "probabilities do not sum to 1", `the ${k} probabilities sum to ${sum}, not 1 (within ${ROW_SUM_TOLERANCE})`));
+      return this.reject(
+        v.error(this.scoreColumns[0]!, "probabilities do not sum to 1", `the ${k} probabilities sum to ${sum}, not 1 (within ${ROW_SUM_TOLERANCE})`),
+      );
     }
     let w = 1;
     const wi = this.weight;
     if (wi >= 0) {
       const x = v.number(wi);
-      if (x === undefined && v.missing(wi)) return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(this.columns.weight!)}`));
+      if (x === undefined && v.missing(wi))
+        return this.reject(v.error(wi, "missing value", `no weight in column ${quoteText(this.columns.weight!)}`));
       if (x === undefined || !(x >= 0 && x < Infinity)) {
-        return this.reject(v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(this.columns.weight!)}) is not a finite number >= 0`));
+        return this.reject(
+          v.error(wi, "invalid weight", `weight ${quoteText(v.text(wi))} (column ${quoteText(this.columns.weight!)}) is not a finite number >= 0`),
+        );
       }
       w = x;
     }
@@ -140,7 +181,12 @@ export class MulticlassHandler {
     }
     // An infinite loss: probability 0 for the label; for logits (only when one is infinite, which is rare), the
     // library's loss of the row, whose limits decide it (see categoricalCrossEntropyWithLogits).
-    if (w > 0 && (probability ? this.values[y] === 0 : infinite && categoricalCrossEntropyWithLogits([y], this.values, { classes: k, reduction: "sum" }) === Infinity)) {
+    if (
+      w > 0 &&
+      (probability
+        ? this.values[y] === 0
+        : infinite && categoricalCrossEntropyWithLogits([y], this.values, { classes: k, reduction: "sum" }) === Infinity)
+    ) {
       this.run!.infinite(v.location());
     }
     this.run!.pushRow(y, this.values, w, group);

@@ -8,9 +8,7 @@ import { readModelJson } from "./modelFile.js";
 import { type PlotSpec, svgPlot } from "./svgPlot.js";
 import { UsageError } from "./usageError.js";
 
-const plotOptions: OptionSpec[] = [
-  { name: "out", type: "string", value: "FILE.svg", help: "write the SVG there (default: stdout)" },
-];
+const plotOptions: OptionSpec[] = [{ name: "out", type: "string", value: "FILE.svg", help: "write the SVG there (default: stdout)" }];
 
 const N = 400;
 
@@ -56,7 +54,12 @@ const charts: Record<string, () => PlotSpec> = {
         label: "0-1 loss",
         dash: "6 4",
         color: "#777",
-        points: [[-5, 1], [0, 1], [0, 0], [5, 0]],
+        points: [
+          [-5, 1],
+          [0, 1],
+          [0, 0],
+          [5, 0],
+        ],
       },
     ],
   }),

@@ -12,9 +12,23 @@ import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "write there instead of stdout" },
-  { name: "prefix", type: "string", value: "PREFIX", help: "name the output columns PREFIX + class (default p_), e.g. to keep another model's p_ columns beside" },
-  { name: "calibration", type: "string", value: "FILE", help: "recalibrate the model's logits by FILE (from xent calibrate): Platt for a binary model, temperature for a multi-class one" },
-  { name: "replace", type: "boolean", help: "when the input already has output columns (a scored file), overwrite their values in place instead of failing" },
+  {
+    name: "prefix",
+    type: "string",
+    value: "PREFIX",
+    help: "name the output columns PREFIX + class (default p_), e.g. to keep another model's p_ columns beside",
+  },
+  {
+    name: "calibration",
+    type: "string",
+    value: "FILE",
+    help: "recalibrate the model's logits by FILE (from xent calibrate): Platt for a binary model, temperature for a multi-class one",
+  },
+  {
+    name: "replace",
+    type: "boolean",
+    help: "when the input already has output columns (a scored file), overwrite their values in place instead of failing",
+  },
   ...readInputOptions,
 ];
 
@@ -85,9 +99,15 @@ class Predictor {
       this.replaceAt = this.names.map((n) => names.indexOf(n));
       const clash = this.replaceAt.filter((i) => i >= 0);
       if (clash.length > 0 && !this.output.replace) {
-        throw new InputError(c.file, 1, 1, "output column exists",
+        throw new InputError(
+          c.file,
+          1,
+          1,
+          "output column exists",
           `the input already has the output column${clash.length === 1 ? "" : "s"} ${clash.map((i) => quoteText(names[i]!)).join(", ")} (a file scored before?): ` +
-            `pass --replace to overwrite ${clash.length === 1 ? "it" : "them"} with the new predictions, or --prefix to write the new ones beside (e.g. --prefix q_)`, false);
+            `pass --replace to overwrite ${clash.length === 1 ? "it" : "them"} with the new predictions, or --prefix to write the new ones beside (e.g. --prefix q_)`,
+          false,
+        );
       }
       if (clash.length > 0) this.fields = [];
     }
@@ -107,7 +127,11 @@ class Predictor {
         const k = this.outKeys[j]!;
         // A key that is there, null included (absent() is also true for null, whose text is "null").
         if (!v.absent(k) || v.text(k) === "null") {
-          throw v.error(k, "output column exists", `the row already has the output key ${quoteText(this.names[j]!)} (a file scored before?): pass --replace to overwrite it, or --prefix to write the new predictions beside (e.g. --prefix q_)`);
+          throw v.error(
+            k,
+            "output column exists",
+            `the row already has the output key ${quoteText(this.names[j]!)} (a file scored before?): pass --replace to overwrite it, or --prefix to write the new predictions beside (e.g. --prefix q_)`,
+          );
         }
       }
     }
@@ -220,7 +244,15 @@ Examples:
     const readOptions = { format, delimiter, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true, allColumns: true };
     let ok = false;
     try {
-      await readInputFiles("predict", files, readOptions, io, p, () => p.rows, () => p.pending);
+      await readInputFiles(
+        "predict",
+        files,
+        readOptions,
+        io,
+        p,
+        () => p.rows,
+        () => p.pending,
+      );
       p.flush();
       await p.pending;
       ok = true;

@@ -32,8 +32,17 @@ read from stdin too.`;
 /** The options of a command that reads tables with `readInputFiles`. */
 export const readInputOptions: OptionSpec[] = [
   formatOption,
-  { name: "delimiter", type: "string", value: "CHAR", help: "CSV separated by CHAR instead of commas (one ASCII character, e.g. ';', or '\\t'); quoting rules as in CSV" },
-  { name: "no-header", type: "boolean", help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines, Parquet, Arrow)" },
+  {
+    name: "delimiter",
+    type: "string",
+    value: "CHAR",
+    help: "CSV separated by CHAR instead of commas (one ASCII character, e.g. ';', or '\\t'); quoting rules as in CSV",
+  },
+  {
+    name: "no-header",
+    type: "boolean",
+    help: "CSV/TSV without a header row: columns are numbered 1, 2, ... (an error for JSON Lines, Parquet, Arrow)",
+  },
   { name: "no-progress", type: "boolean", help: "no progress bar (it is only drawn when stderr is a terminal anyway)" },
 ];
 
@@ -54,7 +63,10 @@ export function parseDelimiter(command: string, value: string | undefined, forma
   const d = value === "\\t" ? "\t" : value;
   const b = d.length === 1 ? d.charCodeAt(0) : -1;
   if (!(b > 0 && b < 128) || d === '"' || d === "\n" || d === "\r") {
-    throw new UsageError(command, `--delimiter ${JSON.stringify(value)} is not one ASCII character other than a quote or a line end (e.g. ';', '|', '\\t')`);
+    throw new UsageError(
+      command,
+      `--delimiter ${JSON.stringify(value)} is not one ASCII character other than a quote or a line end (e.g. ';', '|', '\\t')`,
+    );
   }
   if (format !== undefined && format !== "csv") throw new UsageError(command, `--delimiter is for CSV; --format ${format} does not take one`);
   return d;

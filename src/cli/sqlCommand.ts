@@ -52,7 +52,8 @@ Examples:
     if (positionals.length > 0) throw usage(`unexpected argument ${JSON.stringify(positionals[0])} (the table is --table)`);
     const dialect = o.dialect as string | undefined;
     if (dialect === undefined) throw usage(`--dialect is required (${SQL_DIALECTS.join(", ")})`);
-    if (!(SQL_DIALECTS as readonly string[]).includes(dialect)) throw usage(`--dialect ${JSON.stringify(dialect)} is not one of ${SQL_DIALECTS.join(", ")}`);
+    if (!(SQL_DIALECTS as readonly string[]).includes(dialect))
+      throw usage(`--dialect ${JSON.stringify(dialect)} is not one of ${SQL_DIALECTS.join(", ")}`);
     if (typeof o.table !== "string") throw usage("--table is required");
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if ((o.prob === undefined) === (o.logit === undefined)) throw usage("give exactly one of --prob and --logit");
@@ -65,12 +66,14 @@ Examples:
     try {
       queries = logLossSql(options);
     } catch (e) {
-      if (e instanceof RangeError || e instanceof TypeError) throw usage(e.message.replace(/^logLossSql: options\./, "--").replace(/^logLossSql: /, ""));
+      if (e instanceof RangeError || e instanceof TypeError)
+        throw usage(e.message.replace(/^logLossSql: options\./, "--").replace(/^logLossSql: /, ""));
       throw e;
     }
     let text: string;
     if (o.state === true) text = queries.state;
-    else if (o.auc === true) text = `-- xent sql: metrics\n${queries.metrics.trimEnd()};\n\n-- xent sql: ROC AUC bins\n${queries.rocAuc.trimEnd()};\n`;
+    else if (o.auc === true)
+      text = `-- xent sql: metrics\n${queries.metrics.trimEnd()};\n\n-- xent sql: ROC AUC bins\n${queries.rocAuc.trimEnd()};\n`;
     else text = queries.metrics;
     await writeOut(io.stdout, text);
     return 0;

@@ -31,7 +31,8 @@ export function readSqlRows(file: string): { rows: SqlResultRow[]; where: (i: nu
     text.split(/\r?\n/).forEach((line, i) => {
       if (line.trim() === "") return;
       const v = parseJson(line, file, i + 1);
-      if (v === null || typeof v !== "object" || Array.isArray(v)) throw new InputError(file, i + 1, 0, "invalid SQL rows", "not a JSON object", false);
+      if (v === null || typeof v !== "object" || Array.isArray(v))
+        throw new InputError(file, i + 1, 0, "invalid SQL rows", "not a JSON object", false);
       rows.push(lowerKeys(v as SqlResultRow));
       lines.push(i + 1);
     });
@@ -51,7 +52,9 @@ function parseJson(text: string, file: string, line: number): unknown {
   } catch {
     // Bare non-finite tokens outside strings become strings, which sqlNumber reads.
     try {
-      return JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|(-?(?:Infinity|NaN|inf|nan))\b/g, (m, str: string | undefined) => (str !== undefined ? str : `"${m}"`)));
+      return JSON.parse(
+        text.replace(/("(?:[^"\\]|\\.)*")|(-?(?:Infinity|NaN|inf|nan))\b/g, (m, str: string | undefined) => (str !== undefined ? str : `"${m}"`)),
+      );
     } catch (e) {
       throw new InputError(file, line, 0, "invalid SQL rows", `not JSON (${(e as Error).message})`, false);
     }
@@ -108,7 +111,8 @@ function readDelimited(text: string, file: string): { rows: SqlResultRow[]; wher
   if (header === undefined) throw new InputError(file, 1, 0, "invalid SQL rows", "empty file (no header line)", false);
   const names = header.fields.map((f) => (f ?? "").toLowerCase());
   const rows = records.map(({ fields: f, line: l }) => {
-    if (f.length !== names.length) throw new InputError(file, l, 0, "invalid SQL rows", `${f.length} fields, but the header has ${names.length}`, false);
+    if (f.length !== names.length)
+      throw new InputError(file, l, 0, "invalid SQL rows", `${f.length} fields, but the header has ${names.length}`, false);
     return Object.fromEntries(names.map((n, k) => [n, f[k]]));
   });
   return { rows, where: (i) => `${file}:${records[i]!.line}` };

@@ -144,9 +144,7 @@ export function svgPlot(spec: PlotSpec): string {
   const where = spec.legend ?? "top-right";
   const lx = where === "top-left" ? left + 10 : where === "top-center" ? Math.round((left + right - legendWidth) / 2) : right - legendWidth - 10;
   const ly = where === "bottom-right" ? bottom - legendHeight - 10 : top + 10;
-  out.push(
-    `<rect x="${lx}" y="${ly}" width="${legendWidth}" height="${legendHeight}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`,
-  );
+  out.push(`<rect x="${lx}" y="${ly}" width="${legendWidth}" height="${legendHeight}" fill="white" fill-opacity="0.9" stroke="#ccc"/>`);
   spec.series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length]!;
     const y = ly + 14 + 18 * k;

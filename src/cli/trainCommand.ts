@@ -17,8 +17,18 @@ const trainOptions: OptionSpec[] = [
   { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
   { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
   { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
-  { name: "max-iter", type: "number", value: "N", help: "the most iterations (default 1000 for the exact fit, 100 with --tol); a fit stopped there is written, with a warning on stderr" },
-  { name: "tol", type: "number", value: "TOL", help: "stop at scikit-learn 1.2's lbfgs tolerance instead of the optimum (default: the exact optimum, see the README)" },
+  {
+    name: "max-iter",
+    type: "number",
+    value: "N",
+    help: "the most iterations (default 1000 for the exact fit, 100 with --tol); a fit stopped there is written, with a warning on stderr",
+  },
+  {
+    name: "tol",
+    type: "number",
+    value: "TOL",
+    help: "stop at scikit-learn 1.2's lbfgs tolerance instead of the optimum (default: the exact optimum, see the README)",
+  },
   { name: "multinomial", type: "boolean", help: "the softmax (multinomial) model; used for 3 or more classes in any case" },
   { name: "no-standardize", type: "boolean", help: "fit on the raw features (default: standardized to mean 0, sd 1)" },
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
@@ -160,7 +170,12 @@ Examples:
     if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
-    const readOptions = { format, delimiter: o.delimiter as string | undefined, noHeader: o["no-header"] === true, noProgress: o["no-progress"] === true };
+    const readOptions = {
+      format,
+      delimiter: o.delimiter as string | undefined,
+      noHeader: o["no-header"] === true,
+      noProgress: o["no-progress"] === true,
+    };
     await readInputFiles("train", files, readOptions, io, data, () => data.rows);
     if (data.rows === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
     const d = data.features.length;
@@ -219,7 +234,24 @@ Examples:
       throw new InputError(o.out, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
     }
     if (o.json === true) {
-      await writeOut(io.stdout, JSON.stringify({ model: o.out, classes, features: data.features, rows: data.rows, iterations: model.nIter, converged: model.converged, stopReason: model.stopReason, objective: history.objective, training: metrics }, null, 2) + "\n");
+      await writeOut(
+        io.stdout,
+        JSON.stringify(
+          {
+            model: o.out,
+            classes,
+            features: data.features,
+            rows: data.rows,
+            iterations: model.nIter,
+            converged: model.converged,
+            stopReason: model.stopReason,
+            objective: history.objective,
+            training: metrics,
+          },
+          null,
+          2,
+        ) + "\n",
+      );
       return 0;
     }
     const lines = ["iteration  objective"];

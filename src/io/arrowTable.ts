@@ -44,7 +44,13 @@ export async function readArrowFile(input: TableInput, handler: TableHandler): P
  * source, a file or stdin, plain or gzip: `head` is what was read of it already, `rest` the chunks after.
  * Record batch by record batch, as the bytes arrive.
  */
-export async function readArrowStream(input: TableInput, handler: TableHandler, source: ByteSource, head: Buffer, rest: AsyncIterator<Buffer>): Promise<void> {
+export async function readArrowStream(
+  input: TableInput,
+  handler: TableHandler,
+  source: ByteSource,
+  head: Buffer,
+  rest: AsyncIterator<Buffer>,
+): Promise<void> {
   const arrow = await import("apache-arrow");
   async function* bytes(): AsyncGenerator<Uint8Array> {
     yield head;
@@ -66,7 +72,14 @@ function corrupt(name: string, where: string, e: unknown): InputError {
 }
 
 /** The header from the schema, then each batch's rows; the reader's errors are InputErrors, the handler's pass through. */
-async function readBatches(arrow: Arrow, reader: RecordBatchReader, name: string, input: TableInput, handler: TableHandler, batchDone: () => ByteSource): Promise<void> {
+async function readBatches(
+  arrow: Arrow,
+  reader: RecordBatchReader,
+  name: string,
+  input: TableInput,
+  handler: TableHandler,
+  batchDone: () => ByteSource,
+): Promise<void> {
   const schema: Schema = reader.schema;
   const names = schema.fields.map((f) => f.name);
   const rows = new ColumnarRows(name, "arrow", names);
@@ -104,7 +117,9 @@ function columnValues(arrow: Arrow, batch: RecordBatch, i: number, type: DataTyp
   if (vector.nullCount === 0 && (T.isInt(type) || (T.isFloat(type) && type.precision !== Precision.HALF))) return vector.toArray() as ColumnValues;
   if (T.isDecimal(type)) {
     const scale = type.scale;
-    return Array.from(vector, (x: unknown) => (x === null || x === undefined ? null : util.bigNumToNumber(x as Parameters<typeof util.bigNumToNumber>[0], scale)));
+    return Array.from(vector, (x: unknown) =>
+      x === null || x === undefined ? null : util.bigNumToNumber(x as Parameters<typeof util.bigNumToNumber>[0], scale),
+    );
   }
   return Array.from(vector) as ColumnValues;
 }

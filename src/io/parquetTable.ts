@@ -50,7 +50,14 @@ export async function readParquetTable(input: TableInput, handler: TableHandler)
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       if (meta !== undefined && columns.includes(meta.path_in_schema[0]!) && !CODECS.has(meta.codec)) {
-        throw new InputError(name, 0, 0, "unsupported", `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, zstd, gzip, brotli, lz4 or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`, false);
+        throw new InputError(
+          name,
+          0,
+          0,
+          "unsupported",
+          `column ${quoteText(meta.path_in_schema[0]!)} is compressed with ${meta.codec}, which xent's Parquet reader (hyparquet) does not decompress: write the file with snappy, zstd, gzip, brotli, lz4 or no compression (DuckDB: COPY ... TO 'f.parquet' (FORMAT parquet, COMPRESSION snappy))`,
+          false,
+        );
       }
     }
   }
@@ -83,7 +90,10 @@ export async function readParquetTable(input: TableInput, handler: TableHandler)
       const parts = pieces[k]!;
       const joined = parts.length === 1 ? parts[0]! : parts.flatMap((p) => Array.from(p));
       if (joined.length !== n) {
-        throw corrupt(`row group ${g + 1} (rows ${start + 1}-${end})`, new Error(`column ${quoteText(columns[k]!)} has ${joined.length} values for ${n} rows`));
+        throw corrupt(
+          `row group ${g + 1} (rows ${start + 1}-${end})`,
+          new Error(`column ${quoteText(columns[k]!)} has ${joined.length} values for ${n} rows`),
+        );
       }
       values[read[k]!] = joined;
     }

@@ -96,7 +96,11 @@ export function formatFromName(path: string): TableFormat | null {
 
 function sniffFormat(first: Buffer): TableFormat {
   let i = 0;
-  while (i < first.length && (first[i] === 32 || first[i] === 9 || first[i] === 10 || first[i] === 13 || first[i] === 0xef || first[i] === 0xbb || first[i] === 0xbf)) i++;
+  while (
+    i < first.length &&
+    (first[i] === 32 || first[i] === 9 || first[i] === 10 || first[i] === 13 || first[i] === 0xef || first[i] === 0xbb || first[i] === 0xbf)
+  )
+    i++;
   if (first[i] === 123) return "jsonl";
   let eol = first.indexOf(10, i);
   if (eol < 0) eol = first.length;
@@ -141,7 +145,14 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
     if (magic === "parquet" || magic === "arrow-file") {
       const what = magic === "parquet" ? "Parquet" : "an Arrow IPC file (the file format)";
       const hint = magic === "parquet" ? "give the file's path" : "give the file's path, or send the Arrow stream format";
-      throw new InputError(source.name, 0, 0, "unreadable", `this is ${what}, which is read by random access: it cannot be read from a stream${source.gzip() ? " (here gzip-compressed)" : ""}; ${hint}`, false);
+      throw new InputError(
+        source.name,
+        0,
+        0,
+        "unreadable",
+        `this is ${what}, which is read by random access: it cannot be read from a stream${source.gzip() ? " (here gzip-compressed)" : ""}; ${hint}`,
+        false,
+      );
     }
     if (magic === "arrow-stream") {
       const { readArrowStream } = await import("./arrowTable.js");
@@ -149,18 +160,28 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
     }
     if (input.format === "parquet" || input.format === "arrow") checkFormat(input, null, source.name);
     let parser: DelimitedParser | JsonLinesParser | null = null;
-    for (let chunk = head; chunk !== null; ) {
+    for (let chunk = head; chunk !== null;) {
       if (parser === null) {
         const named = input.format ?? formatFromName(input.path);
         const format = delimiter >= 0 && named !== "jsonl" ? "csv" : (named ?? sniffFormat(chunk));
         if (format === "jsonl" && input.header === false) {
           // Not ignored silently: JSON Lines names its values by key, there is no header row to go without.
-          throw new InputError(source.name, 1, 1, "format", "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only", false);
+          throw new InputError(
+            source.name,
+            1,
+            1,
+            "format",
+            "this is JSON Lines, whose values are named by key: a header-less table (no header) is CSV or TSV only",
+            false,
+          );
         }
         if (format === "jsonl" && delimiter >= 0) {
           throw new InputError(source.name, 1, 1, "format", "this is JSON Lines: a field delimiter is for CSV only", false);
         }
-        parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
+        parser =
+          format === "jsonl"
+            ? new JsonLinesParser(source.name, handler)
+            : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
       }
       parser.feed(chunk, false);
       input.onChunk?.(source);
@@ -171,7 +192,10 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
     if (parser === null) {
       // An empty input: a header-less table of no rows. Resolving columns still reports a missing one.
       const format = delimiter >= 0 ? "csv" : (input.format ?? formatFromName(input.path) ?? "csv");
-      parser = format === "jsonl" ? new JsonLinesParser(source.name, handler) : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
+      parser =
+        format === "jsonl"
+          ? new JsonLinesParser(source.name, handler)
+          : new DelimitedParser(source.name, format === "tsv", input.header ?? true, handler, delimiter);
     }
     parser.feed(Buffer.alloc(0), true);
   } finally {
@@ -180,7 +204,11 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
   }
 }
 
-const FORMAT_NAMES: Record<BinaryFormat, string> = { parquet: "Parquet", "arrow-file": "Arrow IPC (file format)", "arrow-stream": "Arrow IPC (stream format)" };
+const FORMAT_NAMES: Record<BinaryFormat, string> = {
+  parquet: "Parquet",
+  "arrow-file": "Arrow IPC (file format)",
+  "arrow-stream": "Arrow IPC (stream format)",
+};
 
 /**
  * A `--format` that the magic bytes contradict is an InputError; so is `--no-header` for a columnar file.
@@ -189,16 +217,39 @@ const FORMAT_NAMES: Record<BinaryFormat, string> = { parquet: "Parquet", "arrow-
 function checkFormat(input: TableInput, magic: BinaryFormat | null, name: string): void {
   const f = input.format;
   if (magic === null) {
-    if (f === "parquet") throw new InputError(name, 0, 0, "format", 'not a Parquet file (--format parquet): it does not start with the magic bytes "PAR1"', false);
-    if (f === "arrow") throw new InputError(name, 0, 0, "format", 'not an Arrow IPC file (--format arrow): it starts neither with "ARROW1" (file format) nor with the stream format\'s 0xFFFFFFFF', false);
+    if (f === "parquet")
+      throw new InputError(name, 0, 0, "format", 'not a Parquet file (--format parquet): it does not start with the magic bytes "PAR1"', false);
+    if (f === "arrow")
+      throw new InputError(
+        name,
+        0,
+        0,
+        "format",
+        'not an Arrow IPC file (--format arrow): it starts neither with "ARROW1" (file format) nor with the stream format\'s 0xFFFFFFFF',
+        false,
+      );
     return;
   }
   const want = magic === "parquet" ? "parquet" : "arrow";
   if (f !== undefined && f !== want) {
-    throw new InputError(name, 0, 0, "format", `this is ${FORMAT_NAMES[magic]} (from its magic bytes), not ${f}: pass --format ${want}, or no --format`, false);
+    throw new InputError(
+      name,
+      0,
+      0,
+      "format",
+      `this is ${FORMAT_NAMES[magic]} (from its magic bytes), not ${f}: pass --format ${want}, or no --format`,
+      false,
+    );
   }
   if (input.header === false) {
-    throw new InputError(name, 0, 0, "format", `this is ${FORMAT_NAMES[magic]}, whose columns are named: a header-less table (no header) is CSV or TSV only`, false);
+    throw new InputError(
+      name,
+      0,
+      0,
+      "format",
+      `this is ${FORMAT_NAMES[magic]}, whose columns are named: a header-less table (no header) is CSV or TSV only`,
+      false,
+    );
   }
 }
 
@@ -334,10 +385,16 @@ class DelimitedParser implements RowView, ColumnResolver {
               incomplete = true;
               break;
             }
-            throw new InputError(this.file, this.line, charColumn(buf, pos, recStart), "malformed row",
+            throw new InputError(
+              this.file,
+              this.line,
+              charColumn(buf, pos, recStart),
+              "malformed row",
               // Not row-level (never skipped): the quote makes the rest of the input one field, so the rows
               // it hides can be neither read nor counted.
-              "a quoted field is never closed: every line after it to the end of the input is inside it, so the rows there cannot be read or counted (this is never skipped)", false);
+              "a quoted field is never closed: every line after it to the end of the input is inside it, so the rows there cannot be read or counted (this is never skipped)",
+              false,
+            );
           }
           for (let k = pos; k < close; k++) if (buf[k] === 10) extraLines++;
           this.starts[n] = pos + 1;
@@ -421,8 +478,12 @@ class DelimitedParser implements RowView, ColumnResolver {
           const before = seen.get(name);
           if (before !== undefined) {
             // Never silent: a name must resolve to one column, and which of the two a user meant is unknowable.
-            throw this.errorAt(this.starts[i]!, "duplicate column",
-              `columns ${before + 1} and ${i + 1} of the header are both named ${quoteText(name)}: a column name must be unique (rename one of them)`, false);
+            throw this.errorAt(
+              this.starts[i]!,
+              "duplicate column",
+              `columns ${before + 1} and ${i + 1} of the header are both named ${quoteText(name)}: a column name must be unique (rename one of them)`,
+              false,
+            );
           }
           seen.set(name, i);
           names.push(name);
@@ -447,12 +508,26 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (!this.hasHeader) {
       const i = Number(name);
       if (Number.isInteger(i) && i >= 1) return i - 1;
-      throw new InputError(this.file, 1, 1, "missing column", `without a header, columns are numbered from 1: ${quoteText(name)} is not a column number`, false);
+      throw new InputError(
+        this.file,
+        1,
+        1,
+        "missing column",
+        `without a header, columns are numbered from 1: ${quoteText(name)} is not a column number`,
+        false,
+      );
     }
     const i = this.names!.indexOf(name);
     if (i < 0) {
       const known = this.names!.length === 0 ? "the file is empty" : `the columns are ${this.names!.map((c) => quoteText(c)).join(", ")}`;
-      throw new InputError(this.file, this.headerLine, 1, "missing column", `no column ${quoteText(name)} in the header (${known})${this.headerHint(name)}`, false);
+      throw new InputError(
+        this.file,
+        this.headerLine,
+        1,
+        "missing column",
+        `no column ${quoteText(name)} in the header (${known})${this.headerHint(name)}`,
+        false,
+      );
     }
     return i;
   }
@@ -463,11 +538,14 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (names.length === 1) {
       // One column whose name holds another separator: the file is delimited by that character.
       const name = names[0]!;
-      const counts = [",", ";", "\t", "|"].map((d) => [d, name.split(d).length - 1] as const).filter(([d, n]) => n > 0 && d.charCodeAt(0) !== this.delimiter);
+      const counts = [",", ";", "\t", "|"]
+        .map((d) => [d, name.split(d).length - 1] as const)
+        .filter(([d, n]) => n > 0 && d.charCodeAt(0) !== this.delimiter);
       counts.sort((a, b) => b[1] - a[1]);
       const d = counts[0]?.[0];
       if (d === "\t") return ": the header is one column holding tabs; for a tab-separated file pass --format tsv";
-      if (d === ",") return `: the header is one column holding commas; for a comma-separated file ${this.format === "tsv" ? "pass --format csv" : "leave out --delimiter"}`;
+      if (d === ",")
+        return `: the header is one column holding commas; for a comma-separated file ${this.format === "tsv" ? "pass --format csv" : "leave out --delimiter"}`;
       if (d !== undefined) return `: the header is one column holding '${d}'; for a file separated by '${d}' pass --delimiter '${d}'`;
     }
     if (names.length > 0 && names.every((n) => parseNumberText(n) !== undefined)) {
@@ -490,8 +568,12 @@ class DelimitedParser implements RowView, ColumnResolver {
       return this.errorAt(this.junk, "malformed row", `text after a closing quote: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
     }
     if (this.width >= 0 && this.n !== this.width) {
-      return this.errorAt(this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!, "malformed row",
-        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${this.spanNote()}`, this.span === 0);
+      return this.errorAt(
+        this.n < this.width ? this.ends[this.n - 1]! : this.starts[this.width]!,
+        "malformed row",
+        `${this.n} field${this.n === 1 ? "" : "s"} where the header has ${this.width}: ${quoteText(this.rawLine())}${this.spanNote()}`,
+        this.span === 0,
+      );
     }
     return null;
   }

@@ -37,7 +37,8 @@ export function calibrationFromJSON(json: unknown): Calibration {
     // JSON has no Infinity: an unbounded temperature is written as null.
     const t = o.temperature === null ? Infinity : o.temperature;
     if (!(typeof t === "number" && t > 0)) throw new TypeError(`${fn}: "temperature" must be a number > 0 (or null for Infinity)`);
-    if (!(typeof o.classes === "number" && Number.isInteger(o.classes) && o.classes >= 2)) throw new TypeError(`${fn}: "classes" must be an integer >= 2`);
+    if (!(typeof o.classes === "number" && Number.isInteger(o.classes) && o.classes >= 2))
+      throw new TypeError(`${fn}: "classes" must be an integer >= 2`);
     return { type: "xent.Calibration", version: 1, method: "temperature", temperature: t, classes: o.classes };
   }
   throw new TypeError(`${fn}: "method" ${JSON.stringify(o.method)} is not "platt" or "temperature"`);

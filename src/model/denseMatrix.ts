@@ -59,7 +59,9 @@ export function toMatrix(fn: string, name: string, x: Features, expectedCols?: n
         throw new TypeError(`${fn}: ${name}[${i}] is not an array of numbers`);
       }
       if (row.length !== cols) {
-        throw new RangeError(`${fn}: ${name}[${i}] has ${row.length} features but ${expectedCols === undefined ? `${name}[0] has` : "the model expects"} ${cols}`);
+        throw new RangeError(
+          `${fn}: ${name}[${i}] has ${row.length} features but ${expectedCols === undefined ? `${name}[0] has` : "the model expects"} ${cols}`,
+        );
       }
       for (let j = 0; j < cols; j++) data[i * cols + j] = row[j]!;
     }

@@ -146,8 +146,7 @@ export class GradientDescentRace {
   /** The training loss, log loss and accuracy at the current weights. */
   evaluate(): RaceProgress {
     this.computeLogits();
-    const loss =
-      this.loss === "crossEntropy" ? binaryCrossEntropyWithLogits(this.labels, this.s) : sigmoidSquaredError(this.labels, this.s);
+    const loss = this.loss === "crossEntropy" ? binaryCrossEntropyWithLogits(this.labels, this.s) : sigmoidSquaredError(this.labels, this.s);
     const logLoss = this.loss === "crossEntropy" ? loss : binaryCrossEntropyWithLogits(this.labels, this.s);
     let right = 0;
     for (let i = 0; i < this.samples; i++) if (this.s[i]! > 0 === (this.labels[i] === 1)) right++;
@@ -190,7 +189,8 @@ export class GradientDescentRace {
  * labels (then nFeatures = length / n).
  */
 function rowMajor(fn: string, features: RaceFeatures, n: number): Float64Array {
-  if (features == null || typeof features !== "object") throw new TypeError(`${fn}: features is not a feature matrix (number[][], { data, nFeatures } or a flat array)`);
+  if (features == null || typeof features !== "object")
+    throw new TypeError(`${fn}: features is not a feature matrix (number[][], { data, nFeatures } or a flat array)`);
   let matrix: Features;
   if (ArrayBuffer.isView(features) || (Array.isArray(features) && typeof features[0] === "number")) {
     const flat = features as ArrayLike<number>;

@@ -37,7 +37,9 @@ export class LabelEncoder {
     for (let i = 0; i < labels.length; i++) {
       const y = labels[i] as unknown;
       if (typeof y !== kind) {
-        throw new TypeError(`${fn}: ${name}[${i}] = ${JSON.stringify(y) ?? String(y)} is not a ${kind === "string" ? "string" : "number"} like ${name}[0]`);
+        throw new TypeError(
+          `${fn}: ${name}[${i}] = ${JSON.stringify(y) ?? String(y)} is not a ${kind === "string" ? "string" : "number"} like ${name}[0]`,
+        );
       }
       if (kind === "number" && !Number.isFinite(y)) throw new RangeError(`${fn}: ${name}[${i}] = ${String(y)} is not a finite number`);
       seen.add(y as Label);

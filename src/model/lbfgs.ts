@@ -1,13 +1,7 @@
 import { checkOptions } from "../core/common/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import { OptimizerRun } from "./optimizerRun.js";
-import {
-  type DifferentiableObjective,
-  type OptimizeOptions,
-  type OptimizeResult,
-  dot,
-  optimizeSettings,
-} from "./optimization.js";
+import { type DifferentiableObjective, type OptimizeOptions, type OptimizeResult, dot, optimizeSettings } from "./optimization.js";
 
 /** Options of `lbfgs`. */
 export interface LbfgsOptions extends OptimizeOptions {

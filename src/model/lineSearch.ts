@@ -75,8 +75,7 @@ export function strongWolfeLineSearch(
     return { value, slope: dot(gOut, p) };
   };
   // Sufficient decrease, with the derivative form granted when phi(a) has not risen (see above).
-  const decreases = (a: number, value: number, slope: number): boolean =>
-    value <= f0 + c1 * a * d0 || (value <= f0 && slope <= (2 * c1 - 1) * d0);
+  const decreases = (a: number, value: number, slope: number): boolean => value <= f0 + c1 * a * d0 || (value <= f0 && slope <= (2 * c1 - 1) * d0);
   const curvature = (slope: number): boolean => Math.abs(slope) <= -c2 * d0;
   const done = (a: number, value: number, wolfe: boolean): LineSearchResult => {
     if (a !== lastStep) value = phi(a).value; // leave xOut, gOut at the accepted point

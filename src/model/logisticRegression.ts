@@ -4,14 +4,7 @@ import { softmax } from "../core/categorical/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
-import {
-  BinaryLogisticObjective,
-  type LogisticProblem,
-  type Penalty,
-  l1Strength,
-  linearPredictor,
-  parameterCount,
-} from "./logisticObjective.js";
+import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength, linearPredictor, parameterCount } from "./logisticObjective.js";
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
@@ -148,18 +141,23 @@ export class LogisticRegression {
       if (typeof l1Ratio !== "number" || !(l1Ratio >= 0 && l1Ratio <= 1)) {
         throw new RangeError(`${fn}: options.l1Ratio = ${String(l1Ratio)} is not a number in [0, 1] (required with penalty "elasticnet")`);
       }
-    } else if (l1Ratio !== null) throw new RangeError(`${fn}: options.l1Ratio is only used with penalty "elasticnet" (penalty is ${JSON.stringify(penalty)})`);
+    } else if (l1Ratio !== null)
+      throw new RangeError(`${fn}: options.l1Ratio is only used with penalty "elasticnet" (penalty is ${JSON.stringify(penalty)})`);
     const solver = options.solver ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cg") {
       throw new RangeError(`${fn}: options.solver = ${JSON.stringify(solver)} is not "lbfgs" or "newton-cg"`);
     }
     if (solver === "newton-cg" && (penalty === "l1" || penalty === "elasticnet")) {
-      throw new RangeError(`${fn}: solver "newton-cg" supports penalty "l2" or "none" (as scikit-learn's); use solver "lbfgs" (OWL-QN) for ${JSON.stringify(penalty)}`);
+      throw new RangeError(
+        `${fn}: solver "newton-cg" supports penalty "l2" or "none" (as scikit-learn's); use solver "lbfgs" (OWL-QN) for ${JSON.stringify(penalty)}`,
+      );
     }
     const tol = options.tol ?? null;
-    if (tol !== null && (typeof tol !== "number" || !(tol >= 0 && tol < Infinity))) throw new RangeError(`${fn}: options.tol = ${String(tol)} is not a finite number >= 0`);
+    if (tol !== null && (typeof tol !== "number" || !(tol >= 0 && tol < Infinity)))
+      throw new RangeError(`${fn}: options.tol = ${String(tol)} is not a finite number >= 0`);
     const maxIter = options.maxIter ?? null;
-    if (maxIter !== null && !(Number.isInteger(maxIter) && maxIter >= 0)) throw new RangeError(`${fn}: options.maxIter = ${String(maxIter)} is not an integer >= 0`);
+    if (maxIter !== null && !(Number.isInteger(maxIter) && maxIter >= 0))
+      throw new RangeError(`${fn}: options.maxIter = ${String(maxIter)} is not an integer >= 0`);
     const fitIntercept = options.fitIntercept ?? true;
     if (typeof fitIntercept !== "boolean") throw new TypeError(`${fn}: options.fitIntercept = ${String(fitIntercept)} is not a boolean`);
     const classWeight = checkClassWeight(fn, options.classWeight ?? null);
@@ -239,13 +237,18 @@ export class LogisticRegression {
     const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
     const sampleWeight = withClassWeights(fn, givenWeight, classWeight, classIds, classes);
     const problem: LogisticProblem = {
-      X: m, classIds, nClasses: classes.length, sampleWeight, C, penalty, l1Ratio: l1Ratio ?? 0, fitIntercept,
+      X: m,
+      classIds,
+      nClasses: classes.length,
+      sampleWeight,
+      C,
+      penalty,
+      l1Ratio: l1Ratio ?? 0,
+      fitIntercept,
     };
     const binary = classes.length === 2;
     const rows = binary ? 1 : classes.length;
-    const objective: TwiceDifferentiableObjective = binary
-      ? new BinaryLogisticObjective(problem)
-      : new MultinomialLogisticObjective(problem);
+    const objective: TwiceDifferentiableObjective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
     const l1 = l1Strength(problem);
     const penalized = rows * m.cols;
 
@@ -477,10 +480,12 @@ function notConvergedMessage(run: OptimizeResult, budget: number, tol: number | 
 /** @internal Checks `classWeight`: "balanced", null, or an object of finite weights >= 0. */
 function checkClassWeight(fn: string, w: unknown): ClassWeight | null {
   if (w === null || w === "balanced") return w;
-  if (typeof w !== "object" || Array.isArray(w)) throw new TypeError(`${fn}: options.classWeight is not "balanced", null or an object label -> weight`);
+  if (typeof w !== "object" || Array.isArray(w))
+    throw new TypeError(`${fn}: options.classWeight is not "balanced", null or an object label -> weight`);
   const out: Record<string, number> = {};
   for (const [label, v] of Object.entries(w as Record<string, unknown>)) {
-    if (typeof v !== "number" || !(v >= 0 && v < Infinity)) throw new RangeError(`${fn}: options.classWeight[${JSON.stringify(label)}] = ${String(v)} is not a finite number >= 0`);
+    if (typeof v !== "number" || !(v >= 0 && v < Infinity))
+      throw new RangeError(`${fn}: options.classWeight[${JSON.stringify(label)}] = ${String(v)} is not a finite number >= 0`);
     out[label] = v;
   }
   return Object.freeze(out);
@@ -509,7 +514,10 @@ function withClassWeights(
     const names = classes.map((c) => String(c));
     for (const [label, v] of Object.entries(classWeight)) {
       const c = names.indexOf(label);
-      if (c < 0) throw new RangeError(`${fn}: options.classWeight has class ${JSON.stringify(label)}, which is not in y (classes: ${JSON.stringify(classes)})`);
+      if (c < 0)
+        throw new RangeError(
+          `${fn}: options.classWeight has class ${JSON.stringify(label)}, which is not in y (classes: ${JSON.stringify(classes)})`,
+        );
       perClass[c] = v;
     }
   }
@@ -563,11 +571,11 @@ function checkSampleWeight(fn: string, w: ArrayLike<number> | undefined, n: numb
   let positive = false;
   for (let i = 0; i < n; i++) {
     const v = w[i]!;
-    if (typeof v !== "number" || !(v >= 0 && v < Infinity)) throw new RangeError(`${fn}: sampleWeight[${i}] = ${String(v)} is not a finite number >= 0`);
+    if (typeof v !== "number" || !(v >= 0 && v < Infinity))
+      throw new RangeError(`${fn}: sampleWeight[${i}] = ${String(v)} is not a finite number >= 0`);
     if (v > 0) positive = true;
     out[i] = v;
   }
   if (!positive) throw new RangeError(`${fn}: sampleWeight sums to 0; at least one sample must have a positive weight`);
   return out;
 }
-

@@ -2,15 +2,7 @@ import { type CategoricalCrossEntropyOptions } from "../core/categorical/categor
 import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/categoricalCrossEntropyWithLogits.js";
 import { type LossAndGrad } from "../core/common/reduction.js";
 import { softmax } from "../core/categorical/softmax.js";
-import {
-  type LogisticProblem,
-  addPenalty,
-  linearPredictor,
-  l2Strength,
-  lossWeights,
-  parameterCount,
-  transposeTimes,
-} from "./logisticObjective.js";
+import { type LogisticProblem, addPenalty, linearPredictor, l2Strength, lossWeights, parameterCount, transposeTimes } from "./logisticObjective.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
 /**

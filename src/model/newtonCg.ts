@@ -1,14 +1,7 @@
 import { checkOptions } from "../core/common/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import { OptimizerRun } from "./optimizerRun.js";
-import {
-  type OptimizeOptions,
-  type OptimizeResult,
-  type TwiceDifferentiableObjective,
-  dot,
-  maxAbs,
-  optimizeSettings,
-} from "./optimization.js";
+import { type OptimizeOptions, type OptimizeResult, type TwiceDifferentiableObjective, dot, maxAbs, optimizeSettings } from "./optimization.js";
 
 /** Options of `newtonCg`. */
 export interface NewtonCgOptions extends OptimizeOptions {
@@ -33,11 +26,7 @@ export interface NewtonCgOptions extends OptimizeOptions {
  *
  * `x0` is not modified.
  */
-export function newtonCg(
-  objective: TwiceDifferentiableObjective,
-  x0: Float64Array,
-  options: NewtonCgOptions = {},
-): OptimizeResult {
+export function newtonCg(objective: TwiceDifferentiableObjective, x0: Float64Array, options: NewtonCgOptions = {}): OptimizeResult {
   const fn = "newtonCg";
   checkOptions(fn, options, ["gradientTolerance", "maxIterations", "maxCgIterations"]);
   const { tolerance, maxIterations } = optimizeSettings(fn, options);

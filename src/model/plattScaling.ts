@@ -79,7 +79,8 @@ export function fitPlattScaling(data: PlattData, options: PlattScalingOptions = 
     const s = scores[i]!;
     const p = positive[i]!;
     const q = negative[i]!;
-    if (!Number.isFinite(s)) throw new RangeError(`${fn}: score ${i} is ${s}, not a finite logit (infinite scores have no finite fit: leave them out)`);
+    if (!Number.isFinite(s))
+      throw new RangeError(`${fn}: score ${i} is ${s}, not a finite logit (infinite scores have no finite fit: leave them out)`);
     if (!(p >= 0 && p < Infinity && q >= 0 && q < Infinity)) throw new RangeError(`${fn}: the weights of score ${i} are not finite numbers >= 0`);
     nPos += p;
     nNeg += q;
@@ -88,7 +89,8 @@ export function fitPlattScaling(data: PlattData, options: PlattScalingOptions = 
       if (s > hi) hi = s;
     }
   }
-  if (!(nPos > 0 && nNeg > 0)) throw new RangeError(`${fn}: a class has no weight (positives ${nPos}, negatives ${nNeg}): there is nothing to calibrate`);
+  if (!(nPos > 0 && nNeg > 0))
+    throw new RangeError(`${fn}: a class has no weight (positives ${nPos}, negatives ${nNeg}): there is nothing to calibrate`);
   if (lo === hi) throw new RangeError(`${fn}: all scores are equal (${lo}): the slope a is not identifiable`);
   const tPos = options.plattTargets === true ? (nPos + 1) / (nPos + 2) : 1;
   const tNeg = options.plattTargets === true ? 1 / (nNeg + 2) : 0;

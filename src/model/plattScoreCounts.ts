@@ -49,7 +49,9 @@ export class PlattScoreCounts {
     let i = this.index.get(key);
     if (i === undefined) {
       if (this.n >= PlattScoreCounts.MAX_DISTINCT) {
-        throw new RangeError(`PlattScoreCounts.add: more than ${PlattScoreCounts.MAX_DISTINCT} distinct scores (round the scores, or calibrate on a sample)`);
+        throw new RangeError(
+          `PlattScoreCounts.add: more than ${PlattScoreCounts.MAX_DISTINCT} distinct scores (round the scores, or calibrate on a sample)`,
+        );
       }
       i = this.n++;
       if (i === this.scores.length) this.grow();
@@ -113,7 +115,8 @@ export class PlattScoreCounts {
     const c = new PlattScoreCounts();
     if (!Array.isArray(o.scores)) throw new TypeError(`${fn}: "scores" is not an array`);
     o.scores.forEach((t, i) => {
-      if (!Array.isArray(t) || t.length !== 3 || !t.every((x) => typeof x === "number")) throw new TypeError(`${fn}: scores[${i}] is not [score, positive, negative]`);
+      if (!Array.isArray(t) || t.length !== 3 || !t.every((x) => typeof x === "number"))
+        throw new TypeError(`${fn}: scores[${i}] is not [score, positive, negative]`);
       const [s, p, q] = t;
       if (!Number.isFinite(s)) throw new TypeError(`${fn}: scores[${i}][0] is not a finite number`);
       if (p > 0) c.add(1, s, p);
@@ -122,7 +125,8 @@ export class PlattScoreCounts {
     });
     const inf = o.infinite;
     const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && x >= 0 && x < Infinity);
-    if (inf == null || !pair(inf.negative) || !pair(inf.positive)) throw new TypeError(`${fn}: "infinite" is not {negative: [w+, w-], positive: [w+, w-]}`);
+    if (inf == null || !pair(inf.negative) || !pair(inf.positive))
+      throw new TypeError(`${fn}: "infinite" is not {negative: [w+, w-], positive: [w+, w-]}`);
     for (const side of ["negative", "positive"] as const) {
       c.infinite[side][0] = inf[side][0];
       c.infinite[side][1] = inf[side][1];

@@ -72,7 +72,9 @@ export function fitTemperatureScaling(labels: ArrayLike<number>, logits: ArrayLi
     for (let j = 0; j < k; j++) {
       const z = logits[i * k + j]!;
       if (!(z < Infinity) || (j === y && z === -Infinity)) {
-        throw new RangeError(`${fn}: logits[${i * k + j}] (row ${i}, class ${j}) is ${z}: logits must be finite (-Infinity only for a class other than the label)`);
+        throw new RangeError(
+          `${fn}: logits[${i * k + j}] (row ${i}, class ${j}) is ${z}: logits must be finite (-Infinity only for a class other than the label)`,
+        );
       }
     }
     total += w;
@@ -100,7 +102,8 @@ export function fitTemperatureScaling(labels: ArrayLike<number>, logits: ArrayLi
   // Bracket: double beta until L'(beta) >= 0 (or the criterion holds).
   while ((cur.d < 0 || cur.scale === 0) && !done(cur)) {
     lo = beta;
-    if (beta >= 2 ** 60 || iterations >= maxIter) return { temperature: 1 / beta, beta, loss: loss(beta), derivative: cur.d, iterations, converged: false };
+    if (beta >= 2 ** 60 || iterations >= maxIter)
+      return { temperature: 1 / beta, beta, loss: loss(beta), derivative: cur.d, iterations, converged: false };
     beta *= 2;
     iterations++;
     cur = at(beta);

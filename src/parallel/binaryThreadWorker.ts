@@ -6,19 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { beginBatch, binaryKernel, endBatch, runChunk } from "../core/kernels/binaryWasm.js";
-import {
-  BAD,
-  controlWords,
-  DONE,
-  EXIT,
-  FLAG_GRAD,
-  FLAG_LOSS,
-  FLAG_SIGN,
-  READY,
-  SLOTS,
-  slotLength,
-  slotViews,
-} from "./threadSlots.js";
+import { BAD, controlWords, DONE, EXIT, FLAG_GRAD, FLAG_LOSS, FLAG_SIGN, READY, SLOTS, slotLength, slotViews } from "./threadSlots.js";
 
 const buffer = (workerData as { buffer: SharedArrayBuffer }).buffer;
 const ctrl = controlWords(buffer);

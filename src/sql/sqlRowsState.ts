@@ -74,14 +74,16 @@ export function stateFromSqlRows(rows: readonly SqlResultRow[], file: string, wh
       return x;
     };
     const s = text("scale");
-    if (s !== "probability" && s !== "logit") throw new RangeError(`${at}: scale = ${JSON.stringify(s)} is not "probability" or "logit" (not a row of the state query?)`);
+    if (s !== "probability" && s !== "logit")
+      throw new RangeError(`${at}: scale = ${JSON.stringify(s)} is not "probability" or "logit" (not a row of the state query?)`);
     if (scale !== null && s !== scale) throw new RangeError(`${at}: scale ${s} differs from the first row's ${scale}`);
     scale = s;
     const l = text("labels") ?? "01";
     if (labels !== null && l !== labels) throw new RangeError(`${at}: labels ${l} differs from the first row's ${labels}`);
     labels = l;
     const b = "by_column" in row ? text("by_column") : null;
-    if (by !== undefined && b !== by) throw new RangeError(`${at}: by_column ${JSON.stringify(b)} differs from the first row's ${JSON.stringify(by)}`);
+    if (by !== undefined && b !== by)
+      throw new RangeError(`${at}: by_column ${JSON.stringify(b)} differs from the first row's ${JSON.stringify(by)}`);
     by = b;
     const key = b === null ? "" : (text("group_key") ?? "");
     let g = groups.get(key);

@@ -157,7 +157,9 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
   }, 60_000);
 
   afterAll(async () => {
-    console.info(`explainer: ${tally.identical} displayed values bit-identical to Node's, ${tally.close} within the ulp bound (worst ${tally.worst} ulps)`);
+    console.info(
+      `explainer: ${tally.identical} displayed values bit-identical to Node's, ${tally.close} within the ulp bound (worst ${tally.worst} ulps)`,
+    );
     await context?.close();
     await new Promise((resolve) => server?.close(resolve));
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -315,7 +317,10 @@ describe.skipIf(executablePath === null && !required)("the explainer page in Chr
     };
     const checkRace = async (epochs: number) => {
       await expectShown(page, "r-epoch", epochs);
-      for (const [key, loss] of [["ce", "crossEntropy"], ["se", "squaredError"]] as const) {
+      for (const [key, loss] of [
+        ["ce", "crossEntropy"],
+        ["se", "squaredError"],
+      ] as const) {
         const expected = race(loss, epochs);
         // 30 features x hundreds of steps: last-place differences of exp propagate, but stay tiny (2 ulps seen).
         await expectShown(page, `r-${key}-loss`, expected.loss, { ulps: 64 });

@@ -106,7 +106,24 @@ export async function openPostgres(): Promise<WarehouseEngine> {
         writeFileSync(sqlFile, sql);
         const r = spawnSync(
           join(cluster.bindir, "psql"),
-          ["-X", "-v", "ON_ERROR_STOP=1", "-h", cluster.host, "-p", String(cluster.port), "-U", cluster.user, "-d", cluster.database, "--csv", "-f", sqlFile, "-o", path],
+          [
+            "-X",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            cluster.host,
+            "-p",
+            String(cluster.port),
+            "-U",
+            cluster.user,
+            "-d",
+            cluster.database,
+            "--csv",
+            "-f",
+            sqlFile,
+            "-o",
+            path,
+          ],
           { encoding: "utf8", timeout: 300_000 },
         );
         if (r.status !== 0) throw new Error(`psql failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);

@@ -134,5 +134,4 @@ export function infiniteLossRows(): WarehouseRows {
 
 /** The SQL table definition for these columns (the same in PostgreSQL and DuckDB). */
 export const TABLE_COLUMNS_SQL =
-  "label integer not null, prob double precision not null, logit double precision not null, " +
-  "weight double precision not null, grp text not null";
+  "label integer not null, prob double precision not null, logit double precision not null, " + "weight double precision not null, grp text not null";

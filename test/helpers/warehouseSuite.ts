@@ -73,7 +73,9 @@ function expectMetricsRow(row: ResultRow, want: BinaryMetrics, what: string): vo
   expect(got("invalid_count"), `${what}: invalid_count`).toBe(0);
   expect(got("infinite_loss_count"), `${what}: infinite_loss_count`).toBe(0);
   expect(relativeError(got("weight"), want.weight), `${what}: weight ${got("weight")} vs ${want.weight}`).toBeLessThanOrEqual(1e-15);
-  expect(relativeError(got("log_loss"), want.logLoss!), `${what}: log_loss ${got("log_loss")} vs xent ${want.logLoss}`).toBeLessThanOrEqual(TOLERANCE);
+  expect(relativeError(got("log_loss"), want.logLoss!), `${what}: log_loss ${got("log_loss")} vs xent ${want.logLoss}`).toBeLessThanOrEqual(
+    TOLERANCE,
+  );
   expect(relativeError(got("brier"), want.brier!), `${what}: brier ${got("brier")} vs xent ${want.brier}`).toBeLessThanOrEqual(TOLERANCE);
   expect(relativeError(got("accuracy"), want.accuracy!), `${what}: accuracy ${got("accuracy")} vs xent ${want.accuracy}`).toBeLessThanOrEqual(1e-15);
   expect(got("positive_count") + got("negative_count"), `${what}: positive_count + negative_count`).toBe(want.rows);
@@ -83,7 +85,9 @@ function expectMetricsRow(row: ResultRow, want: BinaryMetrics, what: string): vo
 function expectMergedFigures(got: Record<string, unknown>, want: BinaryMetrics, what: string): void {
   expect(got.rows, `${what}: rows`).toBe(want.rows);
   expect(got.weight, `${what}: weight`).toBe(want.weight);
-  expect(relativeError(got.logLoss as number, want.logLoss!), `${what}: logLoss ${String(got.logLoss)} vs ${want.logLoss}`).toBeLessThanOrEqual(TOLERANCE);
+  expect(relativeError(got.logLoss as number, want.logLoss!), `${what}: logLoss ${String(got.logLoss)} vs ${want.logLoss}`).toBeLessThanOrEqual(
+    TOLERANCE,
+  );
   expect(relativeError(got.brier as number, want.brier!), `${what}: brier`).toBeLessThanOrEqual(TOLERANCE);
   expect(got.accuracy, `${what}: accuracy`).toBe(want.accuracy);
   expect(got.rocAuc, `${what}: rocAuc`).toBe(want.rocAuc);

@@ -26,6 +26,9 @@ function trimZeros(s: string): string {
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
 function superscript(k: number): string {
-  const digits = String(Math.abs(k)).split("").map((d) => SUPERSCRIPTS[Number(d)]).join("");
+  const digits = String(Math.abs(k))
+    .split("")
+    .map((d) => SUPERSCRIPTS[Number(d)])
+    .join("");
   return (k < 0 ? "⁻" : "") + digits;
 }

@@ -216,7 +216,8 @@ export function logitBatch(
   if (wantLoss && perSample === null) {
     // A sum that overflowed while the mean may be finite: the rare path of extremeSums.ts recomputes the
     // per-sample losses (a re-entrant pass, which reuses RESULT: so RESULT is written after it).
-    if (total === Infinity && divisor > 1) loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
+    if (total === Infinity && divisor > 1)
+      loss = overflowedMean(logitBatch(fn, labels, logits, unweighted(options), signLabels, true, false).perSample!, weights, divisor);
     else loss = (total + 0) / divisor;
   }
   RESULT.loss = loss;
@@ -230,14 +231,7 @@ export function logitBatch(
  * functions, weighted; the reduced loss's chunked sum (chunkedSum.ts) left in ACC, per-sample losses in
  * `perSample`, the gradient of the reduced loss in `grad`.
  */
-function logitLoopGeneral(
-  fn: string,
-  labels: NumericArray,
-  logits: NumericArray,
-  prepared: Prepared,
-  signLabels: boolean,
-  wantLoss: boolean,
-): void {
+function logitLoopGeneral(fn: string, labels: NumericArray, logits: NumericArray, prepared: Prepared, signLabels: boolean, wantLoss: boolean): void {
   const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepared;
   const keep = 1 - smoothing;
   const half = smoothing / 2;
@@ -414,7 +408,8 @@ export function probabilityBatch(
   let loss = NaN;
   if (perSample === null) {
     // The reduced loss, see RESULT; an overflowed sum as in logitBatch.
-    if (total === Infinity && divisor > 1) loss = overflowedMean(probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).perSample!, weights, divisor);
+    if (total === Infinity && divisor > 1)
+      loss = overflowedMean(probabilityBatch(fn, labels, probabilities, unweighted(options), true, false).perSample!, weights, divisor);
     else loss = (total + 0) / divisor;
   }
   RESULT.loss = loss;

@@ -18,8 +18,7 @@ export function logitBatchReference(
   wantLoss: boolean,
   wantGrad: boolean,
 ): BatchResult {
-  const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepare(
-    fn, labels, logits, "logits", options, wantLoss, wantGrad);
+  const { n, perSample, grad, weights, posWeight, smoothing, divisor } = prepare(fn, labels, logits, "logits", options, wantLoss, wantGrad);
   const keep = 1 - smoothing;
   const half = smoothing / 2;
   let sum = 0;

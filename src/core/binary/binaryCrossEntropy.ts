@@ -34,13 +34,21 @@ export function binaryCrossEntropy(
   options: BinaryCrossEntropyOptions = {},
 ): number | Float64Array {
   const fn = "binaryCrossEntropy";
-  return scalarOrBatch(fn, a, b, ["y", "p"], ["labels", "probabilities"], (y, p) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkProbability(p, `${fn}: p`);
-    return probabilityLoss(y, p, 1);
-  }, (labels, probabilities) => {
-    return batchLoss(probabilityBatch(fn, labels, probabilities, options, true, false));
-  });
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "p"],
+    ["labels", "probabilities"],
+    (y, p) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkProbability(p, `${fn}: p`);
+      return probabilityLoss(y, p, 1);
+    },
+    (labels, probabilities) => {
+      return batchLoss(probabilityBatch(fn, labels, probabilities, options, true, false));
+    },
+  );
 }
 
 /**
@@ -57,24 +65,28 @@ export function binaryCrossEntropy(
  * @example binaryCrossEntropyGrad(0, 0) // 1
  */
 export function binaryCrossEntropyGrad(y: number, p: number): number;
-export function binaryCrossEntropyGrad(
-  labels: NumericArray,
-  probabilities: NumericArray,
-  options?: BinaryCrossEntropyOptions,
-): GradientBuffer;
+export function binaryCrossEntropyGrad(labels: NumericArray, probabilities: NumericArray, options?: BinaryCrossEntropyOptions): GradientBuffer;
 export function binaryCrossEntropyGrad(
   a: number | NumericArray,
   b: number | NumericArray,
   options: BinaryCrossEntropyOptions = {},
 ): number | GradientBuffer {
   const fn = "binaryCrossEntropyGrad";
-  return scalarOrBatch(fn, a, b, ["y", "p"], ["labels", "probabilities"], (y, p) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkProbability(p, `${fn}: p`);
-    return probabilityGrad(y, p, 1);
-  }, (labels, probabilities) => {
-    return probabilityBatch(fn, labels, probabilities, options, false, true).grad!;
-  });
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "p"],
+    ["labels", "probabilities"],
+    (y, p) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkProbability(p, `${fn}: p`);
+      return probabilityGrad(y, p, 1);
+    },
+    (labels, probabilities) => {
+      return probabilityBatch(fn, labels, probabilities, options, false, true).grad!;
+    },
+  );
 }
 
 /**
@@ -84,16 +96,8 @@ export function binaryCrossEntropyGrad(
  *
  * @example binaryCrossEntropyAndGrad([1, 0], [0.5, 0.5], { reduction: "sum" }) // { loss: 1.3862943611198906, grad: Float64Array [-2, 2] }
  */
-export function binaryCrossEntropyAndGrad(
-  labels: NumericArray,
-  probabilities: NumericArray,
-  options?: Reduced,
-): LossAndGrad<number>;
-export function binaryCrossEntropyAndGrad(
-  labels: NumericArray,
-  probabilities: NumericArray,
-  options: PerSample,
-): LossAndGrad<Float64Array>;
+export function binaryCrossEntropyAndGrad(labels: NumericArray, probabilities: NumericArray, options?: Reduced): LossAndGrad<number>;
+export function binaryCrossEntropyAndGrad(labels: NumericArray, probabilities: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
 export function binaryCrossEntropyAndGrad(
   labels: NumericArray,
   probabilities: NumericArray,

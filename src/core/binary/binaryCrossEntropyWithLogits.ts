@@ -36,11 +36,19 @@ export function binaryCrossEntropyWithLogits(
   options: BinaryLossOptions = {},
 ): number | Float64Array {
   const fn = "binaryCrossEntropyWithLogits";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return logitLoss(y, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, false, true, false)));
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return logitLoss(y, s, 1, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, false, true, false)),
+  );
 }
 
 /**
@@ -57,22 +65,26 @@ export function binaryCrossEntropyWithLogits(
  * @example binaryCrossEntropyWithLogitsGrad(1, 40) // -4.248354255291589e-18
  */
 export function binaryCrossEntropyWithLogitsGrad(y: number, s: number): number;
-export function binaryCrossEntropyWithLogitsGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options?: BinaryLossOptions,
-): GradientBuffer;
+export function binaryCrossEntropyWithLogitsGrad(labels: NumericArray, logits: NumericArray, options?: BinaryLossOptions): GradientBuffer;
 export function binaryCrossEntropyWithLogitsGrad(
   a: number | NumericArray,
   b: number | NumericArray,
   options: BinaryLossOptions = {},
 ): number | GradientBuffer {
   const fn = "binaryCrossEntropyWithLogitsGrad";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return logitGrad(y, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, false, false, true).grad!);
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return logitGrad(y, s, 1, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => logitBatch(fn, labels, logits, options, false, false, true).grad!,
+  );
 }
 
 /**
@@ -81,16 +93,8 @@ export function binaryCrossEntropyWithLogitsGrad(
  *
  * @example binaryCrossEntropyWithLogitsAndGrad([1, 0], [0, 0]) // { loss: 0.6931471805599453, grad: Float64Array [-0.25, 0.25] }
  */
-export function binaryCrossEntropyWithLogitsAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options?: Reduced,
-): LossAndGrad<number>;
-export function binaryCrossEntropyWithLogitsAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: PerSample,
-): LossAndGrad<Float64Array>;
+export function binaryCrossEntropyWithLogitsAndGrad(labels: NumericArray, logits: NumericArray, options?: Reduced): LossAndGrad<number>;
+export function binaryCrossEntropyWithLogitsAndGrad(labels: NumericArray, logits: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
 export function binaryCrossEntropyWithLogitsAndGrad(
   labels: NumericArray,
   logits: NumericArray,

@@ -50,11 +50,7 @@ type PerSample = FocalLossOptions & { reduction: "none" };
 export function focalLoss(y: number, s: number, options?: FocalLossOptions): number;
 export function focalLoss(labels: NumericArray, logits: NumericArray, options?: Reduced): number;
 export function focalLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;
-export function focalLoss(
-  a: number | NumericArray,
-  b: number | NumericArray,
-  options: FocalLossOptions = {},
-): number | Float64Array {
+export function focalLoss(a: number | NumericArray, b: number | NumericArray, options: FocalLossOptions = {}): number | Float64Array {
   const fn = "focalLoss";
   if (options == null || typeof options !== "object") fail(`${fn}: options`, options, "is not an object");
   checkOptions(fn, options, ["reduction", "weights", "gamma", "alpha"]);

@@ -15,7 +15,6 @@ import {
   twoSumError,
 } from "../numerics/doubleDouble.js";
 
-
 /**
  * @internal One sample's binary focal loss `alpha_t (1 - p_t)^gamma BCE(y, s)` (alpha < 0: no alpha), for a
  * validated label y in [0, 1] and a non-NaN logit s. Shared by the scalar and batch paths of `focalLoss`

@@ -26,17 +26,21 @@ type PerSample = BinaryLossOptions & { reduction: "none" };
 export function logisticLoss(y: number, s: number): number;
 export function logisticLoss(labels: NumericArray, logits: NumericArray, options?: Reduced): number;
 export function logisticLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;
-export function logisticLoss(
-  a: number | NumericArray,
-  b: number | NumericArray,
-  options: BinaryLossOptions = {},
-): number | Float64Array {
+export function logisticLoss(a: number | NumericArray, b: number | NumericArray, options: BinaryLossOptions = {}): number | Float64Array {
   const fn = "logisticLoss";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkSignLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return logitLoss(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, true, true, false)));
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkSignLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return logitLoss(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, true, true, false)),
+  );
 }
 
 /**
@@ -47,17 +51,21 @@ export function logisticLoss(
  */
 export function logisticLossGrad(y: number, s: number): number;
 export function logisticLossGrad(labels: NumericArray, logits: NumericArray, options?: BinaryLossOptions): GradientBuffer;
-export function logisticLossGrad(
-  a: number | NumericArray,
-  b: number | NumericArray,
-  options: BinaryLossOptions = {},
-): number | GradientBuffer {
+export function logisticLossGrad(a: number | NumericArray, b: number | NumericArray, options: BinaryLossOptions = {}): number | GradientBuffer {
   const fn = "logisticLossGrad";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkSignLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return logitGrad(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => logitBatch(fn, labels, logits, options, true, false, true).grad!);
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkSignLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return logitGrad(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => logitBatch(fn, labels, logits, options, true, false, true).grad!,
+  );
 }
 
 /**
@@ -67,11 +75,7 @@ export function logisticLossGrad(
  */
 export function logisticLossAndGrad(labels: NumericArray, logits: NumericArray, options?: Reduced): LossAndGrad<number>;
 export function logisticLossAndGrad(labels: NumericArray, logits: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
-export function logisticLossAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: BinaryLossOptions = {},
-): LossAndGrad<number | Float64Array> {
+export function logisticLossAndGrad(labels: NumericArray, logits: NumericArray, options: BinaryLossOptions = {}): LossAndGrad<number | Float64Array> {
   const r = logitBatch("logisticLossAndGrad", labels, logits, options, true, true, true);
   return lossAndGrad("logisticLossAndGrad", options, r);
 }

@@ -79,11 +79,19 @@ export function sigmoidSquaredError(
   options: SigmoidSquaredErrorOptions = {},
 ): number | Float64Array {
   const fn = "sigmoidSquaredError";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return term(y, s, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => batch(fn, labels, logits, options, true, false).loss);
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return term(y, s, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => batch(fn, labels, logits, options, true, false).loss,
+  );
 }
 
 /**
@@ -101,22 +109,26 @@ export function sigmoidSquaredError(
  * @example sigmoidSquaredErrorGrad(1, -40) // -8.496708510583178e-18 (cross-entropy's gradient there: -1)
  */
 export function sigmoidSquaredErrorGrad(y: number, s: number): number;
-export function sigmoidSquaredErrorGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options?: SigmoidSquaredErrorOptions,
-): GradientBuffer;
+export function sigmoidSquaredErrorGrad(labels: NumericArray, logits: NumericArray, options?: SigmoidSquaredErrorOptions): GradientBuffer;
 export function sigmoidSquaredErrorGrad(
   a: number | NumericArray,
   b: number | NumericArray,
   options: SigmoidSquaredErrorOptions = {},
 ): number | GradientBuffer {
   const fn = "sigmoidSquaredErrorGrad";
-  return scalarOrBatch(fn, a, b, ["y", "s"], ["labels", "logits"], (y, s) => {
-    checkUnitLabel(y, `${fn}: y`);
-    checkNumber(s, `${fn}: s`);
-    return gradTerm(y, s, expNonPositive(-Math.abs(s)));
-  }, (labels, logits) => batch(fn, labels, logits, options, false, true).grad!);
+  return scalarOrBatch(
+    fn,
+    a,
+    b,
+    ["y", "s"],
+    ["labels", "logits"],
+    (y, s) => {
+      checkUnitLabel(y, `${fn}: y`);
+      checkNumber(s, `${fn}: s`);
+      return gradTerm(y, s, expNonPositive(-Math.abs(s)));
+    },
+    (labels, logits) => batch(fn, labels, logits, options, false, true).grad!,
+  );
 }
 
 /**
@@ -126,11 +138,7 @@ export function sigmoidSquaredErrorGrad(
  * @example sigmoidSquaredErrorAndGrad([1, 0], [0, 0]) // { loss: 0.25, grad: Float64Array [-0.125, 0.125] }
  */
 export function sigmoidSquaredErrorAndGrad(labels: NumericArray, logits: NumericArray, options?: Reduced): LossAndGrad<number>;
-export function sigmoidSquaredErrorAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: PerSample,
-): LossAndGrad<Float64Array>;
+export function sigmoidSquaredErrorAndGrad(labels: NumericArray, logits: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
 export function sigmoidSquaredErrorAndGrad(
   labels: NumericArray,
   logits: NumericArray,

@@ -466,7 +466,11 @@ export function logitsPass(
   if (perSample === null) {
     const total = sum < Infinity ? sum + c : sum;
     if (total === Infinity && divisor > 1) {
-      loss = overflowedMean(perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal)), weights, divisor);
+      loss = overflowedMean(
+        perRow(() => logitsPass(fn, labels, logits, undefined, true, false, focal)),
+        weights,
+        divisor,
+      );
     } else loss = (total + 0) / divisor;
   }
   RESULT.loss = loss;
@@ -562,7 +566,11 @@ export function probabilitiesPass(
   if (perSample === null) {
     const total = sum < Infinity ? sum + c : sum;
     if (total === Infinity && divisor > 1) {
-      loss = overflowedMean(perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false)), weights, divisor);
+      loss = overflowedMean(
+        perRow(() => probabilitiesPass(fn, labels, probabilities, undefined, epsilon, true, false)),
+        weights,
+        divisor,
+      );
     } else loss = (total + 0) / divisor;
   }
   RESULT.loss = loss;

@@ -57,11 +57,7 @@ export function categoricalCrossEntropy(
  * @example categoricalCrossEntropyAndGrad([1], [0.25, 0.5, 0.25], { classes: 3 }) // { loss: 0.6931471805599453, grad: Float64Array [0, -2, 0] }
  */
 export function categoricalCrossEntropyAndGrad(labels: NumericArray, probabilities: NumericArray, options: Reduced): LossAndGrad<number>;
-export function categoricalCrossEntropyAndGrad(
-  labels: NumericArray,
-  probabilities: NumericArray,
-  options: PerSample,
-): LossAndGrad<Float64Array>;
+export function categoricalCrossEntropyAndGrad(labels: NumericArray, probabilities: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
 export function categoricalCrossEntropyAndGrad(
   labels: NumericArray,
   probabilities: NumericArray,
@@ -78,7 +74,17 @@ export function categoricalCrossEntropyAndGrad(
 }
 
 /** The option names (a constant: a literal array would be allocated on every call). */
-const PROBABILITY_OPTIONS = ["classes", "reduction", "weights", "classWeights", "labelSmoothing", "ignoreIndex", "epsilon", "gradOut", "out"] as const;
+const PROBABILITY_OPTIONS = [
+  "classes",
+  "reduction",
+  "weights",
+  "classWeights",
+  "labelSmoothing",
+  "ignoreIndex",
+  "epsilon",
+  "gradOut",
+  "out",
+] as const;
 
 function prepare(fn: string, labels: NumericArray, probabilities: NumericArray, options: CategoricalProbabilityOptions): number {
   checkOptions(fn, options, PROBABILITY_OPTIONS);

@@ -1,11 +1,5 @@
 import { checkOptions } from "../common/checks.js";
-import {
-  type CategoricalCrossEntropyOptions,
-  categoricalLoss,
-  categoricalLossAndGrad,
-  logitsPass,
-  prepareCategorical,
-} from "./categoricalBatch.js";
+import { type CategoricalCrossEntropyOptions, categoricalLoss, categoricalLossAndGrad, logitsPass, prepareCategorical } from "./categoricalBatch.js";
 import { type LossAndGrad, type NumericArray, type Reduction } from "../common/reduction.js";
 
 type Reduced = CategoricalCrossEntropyOptions & { reduction?: Exclude<Reduction, "none"> };
@@ -69,16 +63,8 @@ export function categoricalCrossEntropyWithLogits(
  *
  * @example categoricalCrossEntropyWithLogitsAndGrad([0], [0, 0], { classes: 2, reduction: "sum" }) // { loss: 0.6931471805599453, grad: Float64Array [-0.5, 0.5] }
  */
-export function categoricalCrossEntropyWithLogitsAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: Reduced,
-): LossAndGrad<number>;
-export function categoricalCrossEntropyWithLogitsAndGrad(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: PerSample,
-): LossAndGrad<Float64Array>;
+export function categoricalCrossEntropyWithLogitsAndGrad(labels: NumericArray, logits: NumericArray, options: Reduced): LossAndGrad<number>;
+export function categoricalCrossEntropyWithLogitsAndGrad(labels: NumericArray, logits: NumericArray, options: PerSample): LossAndGrad<Float64Array>;
 export function categoricalCrossEntropyWithLogitsAndGrad(
   labels: NumericArray,
   logits: NumericArray,

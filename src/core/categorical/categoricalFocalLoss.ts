@@ -30,11 +30,7 @@ type PerSample = CategoricalFocalLossOptions & { reduction: "none" };
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: Reduced): number;
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: PerSample): Float64Array;
 export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: CategoricalFocalLossOptions): number | Float64Array;
-export function categoricalFocalLoss(
-  labels: NumericArray,
-  logits: NumericArray,
-  options: CategoricalFocalLossOptions,
-): number | Float64Array {
+export function categoricalFocalLoss(labels: NumericArray, logits: NumericArray, options: CategoricalFocalLossOptions): number | Float64Array {
   const fn = "categoricalFocalLoss";
   checkOptions(fn, options, ["classes", "reduction", "weights", "gamma", "alpha", "labelSmoothing", "ignoreIndex", "gradOut"]);
   const alphaIn = options?.alpha;

@@ -57,9 +57,7 @@ export function checkOptions(fn: string, options: unknown, allowed: readonly str
   if (options == null || typeof options !== "object") return;
   for (const key in options) {
     if (!allowed.includes(key) && Object.prototype.hasOwnProperty.call(options, key)) {
-      throw new RangeError(
-        `${fn}: unknown option ${JSON.stringify(key)} (allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")})`,
-      );
+      throw new RangeError(`${fn}: unknown option ${JSON.stringify(key)} (allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")})`);
     }
   }
 }

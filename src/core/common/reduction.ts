@@ -46,9 +46,7 @@ export function checkReduction(fn: string, reduction: unknown): Reduction {
 export function reductionDivisor(fn: string, reduction: Reduction, weightSum: number, n: number): number {
   if (reduction === "mean") {
     if (!(weightSum > 0)) {
-      throw new RangeError(
-        `${fn}: the mean over a total weight of ${weightSum} is undefined (${n} samples); use reduction "sum" for empty batches`,
-      );
+      throw new RangeError(`${fn}: the mean over a total weight of ${weightSum} is undefined (${n} samples); use reduction "sum" for empty batches`);
     }
     return weightSum;
   }

@@ -26,15 +26,7 @@ import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
 export interface BinaryKernel {
   memory: WebAssembly.Memory;
   reset(): void;
-  run(
-    n: number,
-    labelsAt: number,
-    logitsAt: number,
-    gradAt: number,
-    signLabels: number,
-    wantLoss: number,
-    wantGrad: number,
-  ): number;
+  run(n: number, labelsAt: number, logitsAt: number, gradAt: number, signLabels: number, wantLoss: number, wantGrad: number): number;
 }
 
 const BASE = 65536;
@@ -79,9 +71,13 @@ function instantiate(): BinaryKernel | null {
     // 2^i for i = -1100..1 at index 2306 + i + 1100 (exact powers of two; 0 below 2^-1074), as in fastExp.ts.
     for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[2306 + i] = p;
     // The SIMD loop's constants at BASE + 28672 (assembly/binaryKernel.ts CONSTS), in its order.
-    tables.set([1, 0.5, 708, 184.6649652337873, 6755399441055744, 0.0054152123482253955, -1.0082281460997769e-13,
-      0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 1024, 0.0009765625,
-      -0.5, 0.3333333333333333, -0.25, 0.2, -0.16666666666666666, -1], 28672 / 8);
+    tables.set(
+      [
+        1, 0.5, 708, 184.6649652337873, 6755399441055744, 0.0054152123482253955, -1.0082281460997769e-13, 0.16666666666666666, 0.041666666666666664,
+        0.008333333333333333, 1024, 0.0009765625, -0.5, 0.3333333333333333, -0.25, 0.2, -0.16666666666666666, -1,
+      ],
+      28672 / 8,
+    );
     new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([EXP_BIAS, EXP_BIAS]);
     // -1/6 and -1/120 after it: the exp of -|s| (assembly/expKernel.ts `expNegX2`).
     tables.set([-0.16666666666666666, -0.008333333333333333], 28672 / 8 + 20);

@@ -53,9 +53,10 @@ function instantiate(): SoftmaxKernel | null {
     // 2^i for i = -1100..1 at index 256 + i + 1100, as in fastExp.ts.
     for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[256 + i] = p;
     // The SIMD constants at BASE + 12288 (assembly/softmaxKernel.ts CONSTS), in its order.
-    new Float64Array(k.memory.buffer, BASE + 12288, 9).set([-700, 184.6649652337873, 6755399441055744,
-      0.0054152123482253955, -1.0082281460997769e-13, 0.5, -0.16666666666666666, 0.041666666666666664,
-      -0.008333333333333333]);
+    new Float64Array(k.memory.buffer, BASE + 12288, 9).set([
+      -700, 184.6649652337873, 6755399441055744, 0.0054152123482253955, -1.0082281460997769e-13, 0.5, -0.16666666666666666, 0.041666666666666664,
+      -0.008333333333333333,
+    ]);
     new BigInt64Array(k.memory.buffer, BASE + 12288 + 72, 2).set([EXP_BIAS, EXP_BIAS]);
     return k;
   } catch {

@@ -144,7 +144,14 @@ export class BinaryEvaluation {
       probabilities = p;
     }
     // brierScore and accuracy with reduction "sum", in one pass (binaryScoreSums; the same numbers).
-    const { brier, correct } = binaryScoreSums("BinaryEvaluation.add", labels, probabilities, scores, this.scale === "probability" ? 0.5 : 0, weights);
+    const { brier, correct } = binaryScoreSums(
+      "BinaryEvaluation.add",
+      labels,
+      probabilities,
+      scores,
+      this.scale === "probability" ? 0.5 : 0,
+      weights,
+    );
     // Everything checked: commit the batch.
     this.roc.addChecked(labels, scores, weights); // checked by the two passes above
     this.sums.add(labels.length, weights, loss, brier, correct);

@@ -21,11 +21,7 @@ type PerSample = ReductionOptions & { reduction: "none" };
  */
 export function brierScore(labels: NumericArray, probabilities: NumericArray, options?: Reduced): number;
 export function brierScore(labels: NumericArray, probabilities: NumericArray, options: PerSample): Float64Array;
-export function brierScore(
-  labels: NumericArray,
-  probabilities: NumericArray,
-  options: ReductionOptions = {},
-): number | Float64Array {
+export function brierScore(labels: NumericArray, probabilities: NumericArray, options: ReductionOptions = {}): number | Float64Array {
   const fn = "brierScore";
   checkOptions(fn, options, ["reduction", "weights"]);
   const setup = setupMetric(fn, labels, probabilities, "probabilities", options);

@@ -2,13 +2,7 @@ import { checkOptions, fail } from "../common/checks.js";
 import { CompensatedSum } from "../numerics/compensatedSum.js";
 import { type NumericArray } from "../common/reduction.js";
 import { ScoreIndex } from "./scoreIndex.js";
-import {
-  type JsonNumber,
-  decodeNumberArray,
-  encodeNumber,
-  expectCount,
-  expectObject,
-} from "./stateJson.js";
+import { type JsonNumber, decodeNumberArray, encodeNumber, expectCount, expectObject } from "./stateJson.js";
 
 /** The scale of a score: a probability of y = 1 in [0, 1], or a logit (any number, ±Infinity allowed). */
 export type ScoreScale = "probability" | "logit";

@@ -112,13 +112,7 @@ export function rescaledWeights(weights: NumericArray): { weights: Float64Array;
  * the sum itself is then the answer, unless the divisor may bring it back into range: then the unweighted
  * per-sample losses are recomputed (`losses`, only on this rare path) and re-summed scaled (extremeSums.ts).
  */
-export function reduced(
-  sum: number,
-  c: number,
-  divisor: number,
-  weights: NumericArray | undefined,
-  losses: () => number | Float64Array,
-): number {
+export function reduced(sum: number, c: number, divisor: number, weights: NumericArray | undefined, losses: () => number | Float64Array): number {
   const total = sum < Infinity ? sum + c : sum;
   return overflowed(total, divisor) ? overflowedMean(losses() as Float64Array, weights, divisor) : total / divisor;
 }

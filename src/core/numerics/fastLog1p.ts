@@ -45,7 +45,7 @@ export function log1pUnit(x: number): number {
 }
 
 /** ln 2 split: LN2_HI has 32 significant bits (fdlibm's ln2_hi), so k * LN2_HI is exact for |k| < 2^21. */
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 /** A scratch double and its high word (sign, exponent, top 20 significand bits), for the exponent split. */

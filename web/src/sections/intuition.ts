@@ -61,7 +61,10 @@ export function setupIntuition(): void {
   for (const [i, pv] of [0.5, 0.1, 0.01, 0.001, 1e-6, 1e-12].entries()) {
     const row = body.insertRow();
     row.insertCell().textContent = formatNumber(pv);
-    for (const [key, value] of [["loss", binaryCrossEntropy(1, pv)], ["grad", binaryCrossEntropyGrad(1, pv)]] as const) {
+    for (const [key, value] of [
+      ["loss", binaryCrossEntropy(1, pv)],
+      ["grad", binaryCrossEntropyGrad(1, pv)],
+    ] as const) {
       const cell = row.insertCell();
       cell.className = "value";
       const out = document.createElement("output");

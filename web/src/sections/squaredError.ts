@@ -111,7 +111,10 @@ function setupRace(): void {
       marginBottom: 38,
       marginRight: 18,
       x: { domain: [0, Math.max(50, epochs - 1)], label: "epoch", grid: true },
-      y: field === "logLoss" ? { type: "log", domain: [0.03, 40], label: "log loss", grid: true, ticks: [0.03, 0.1, 0.3, 1, 3, 10, 30], tickFormat: "~g" } : { domain: [0, 1], label: "accuracy", grid: true },
+      y:
+        field === "logLoss"
+          ? { type: "log", domain: [0.03, 40], label: "log loss", grid: true, ticks: [0.03, 0.1, 0.3, 1, 3, 10, 30], tickFormat: "~g" }
+          : { domain: [0, 1], label: "accuracy", grid: true },
       color: { domain: LOSSES.map((l) => l.name), range: LOSSES.map((l) => l.color) },
       marks: [
         Plot.line(points, { x: "epoch", y: "v", stroke: "loss", z: "loss", strokeWidth: 2.5, clip: true }),
