@@ -9,7 +9,21 @@ afterAll(() => tmp.cleanup());
 
 describe("xent sql", () => {
   it("prints the metrics query of logLossSql", async () => {
-    const r = await xentInProcess(["sql", "--dialect", "trino", "--table", "hive.ml.preds", "--label", "y", "--logit", "s", "--weight", "w", "--by", "g"]);
+    const r = await xentInProcess([
+      "sql",
+      "--dialect",
+      "trino",
+      "--table",
+      "hive.ml.preds",
+      "--label",
+      "y",
+      "--logit",
+      "s",
+      "--weight",
+      "w",
+      "--by",
+      "g",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(logLossSql({ dialect: "trino", table: "hive.ml.preds", label: "y", logit: "s", weight: "w", by: "g" }).metrics);
@@ -17,10 +31,36 @@ describe("xent sql", () => {
 
   it("--auc adds the ROC AUC query, --state prints the state query", async () => {
     const q = logLossSql({ dialect: "snowflake", table: "preds", label: "y", prob: "p", labels: "pm1" });
-    const both = await xentInProcess(["sql", "--dialect", "snowflake", "--table", "preds", "--label", "y", "--prob", "p", "--labels", "pm1", "--auc"]);
+    const both = await xentInProcess([
+      "sql",
+      "--dialect",
+      "snowflake",
+      "--table",
+      "preds",
+      "--label",
+      "y",
+      "--prob",
+      "p",
+      "--labels",
+      "pm1",
+      "--auc",
+    ]);
     expect(both.code).toBe(0);
     expect(both.stdout).toBe(`-- xent sql: metrics\n${q.metrics.trimEnd()};\n\n-- xent sql: ROC AUC bins\n${q.rocAuc.trimEnd()};\n`);
-    const state = await xentInProcess(["sql", "--dialect", "snowflake", "--table", "preds", "--label", "y", "--prob", "p", "--labels", "pm1", "--state"]);
+    const state = await xentInProcess([
+      "sql",
+      "--dialect",
+      "snowflake",
+      "--table",
+      "preds",
+      "--label",
+      "y",
+      "--prob",
+      "p",
+      "--labels",
+      "pm1",
+      "--state",
+    ]);
     expect(state.stdout).toBe(q.state);
   });
 
@@ -28,7 +68,7 @@ describe("xent sql", () => {
     const r = await xentInProcess(["sql", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--dialect NAME\s+the engine: duckdb, postgres, spark, bigquery, trino, snowflake/);
-    expect(r.stdout).toMatch(/Examples:\n  xent sql --dialect duckdb/);
+    expect(r.stdout).toMatch(/Examples:\n {2}xent sql --dialect duckdb/);
     expect((await xentInProcess(["--help"])).stdout).toMatch(/^ {2}sql\s+print SQL/m);
   });
 
@@ -56,7 +96,8 @@ describe("xent sql", () => {
 });
 
 describe("xent merge --sql-rows", () => {
-  const header = "row_kind,scale,labels,row_count,weight,loss_sum,infinite_loss_count,brier_sum,correct_weight,invalid_count,score_key,positive,negative";
+  const header =
+    "row_kind,scale,labels,row_count,weight,loss_sum,infinite_loss_count,brier_sum,correct_weight,invalid_count,score_key,positive,negative";
 
   it("reads a CSV export: figures, AUC, skipped rows", async () => {
     const file = tmp.file(

@@ -29,6 +29,7 @@ export function identifier(d: DialectSpec, name: string, what: string): string {
   if (typeof name !== "string" || name.length === 0) {
     throw new TypeError(`logLossSql: ${what} = ${JSON.stringify(name)} is not a non-empty string`);
   }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this check refuses
   if (/["'`\\\u0000-\u001f\u007f]/.test(name)) {
     throw new RangeError(`logLossSql: ${what} = ${JSON.stringify(name)} contains a quote, a backslash or a control character`);
   }
