@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import {
   type Calibration,
   PlattScoreCounts,
@@ -19,6 +19,7 @@ import { type EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
 import { readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
+import { readJsonFile } from "../io/readTextFile.js";
 
 const calibrateOptions: OptionSpec[] = [
   { name: "label", type: "string", value: "COLUMN", help: "the label column (required): 0/1 or -1/+1; multi-class: class names (as in xent eval)" },
@@ -345,13 +346,7 @@ function mergeStates(files: string[]): { counts: PlattScoreCounts; rows: number 
   let rows = 0;
   for (const file of files) {
     const bad = (detail: string) => new InputError(file, 0, 0, "invalid state", detail, false);
-    let s: Partial<CalibrateState>;
-    try {
-      s = JSON.parse(readFileSync(file, "utf8")) as Partial<CalibrateState>;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(file, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a state file (${(e as Error).message})`, false);
-    }
+    const s = readJsonFile(file, "a state file") as Partial<CalibrateState> | null;
     if (s === null || typeof s !== "object" || s.format !== "xent-calibrate-state")
       throw bad('not a calibration state (no "format": "xent-calibrate-state"; write one with xent calibrate --state-out)');
     if (s.version !== 1) throw bad(`state version ${JSON.stringify(s.version)} is not supported (expected 1)`);

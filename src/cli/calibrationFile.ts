@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   type Calibration,
   type Features,
@@ -13,16 +12,11 @@ import {
 } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type EvalRun } from "./evalRun.js";
+import { readJsonFile } from "../io/readTextFile.js";
 
 /** Reads and checks a calibration file written by `xent calibrate`; problems are InputErrors naming the file. */
 export function loadCalibration(path: string): Calibration {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a calibration file (${(e as Error).message})`, false);
-  }
+  const json = readJsonFile(path, "a calibration file");
   try {
     return calibrationFromJSON(json);
   } catch (e) {

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { InputError } from "../io/inputError.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { writeState } from "./evalCommand.js";
@@ -8,6 +6,7 @@ import { mergeStates } from "./evalRun.js";
 import { readSqlRows } from "./sqlRowsFile.js";
 import { stateFromSqlRows } from "../sql/sqlRowsState.js";
 import { UsageError } from "./usageError.js";
+import { readJsonFile } from "../io/readTextFile.js";
 
 const mergeOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
@@ -53,20 +52,7 @@ Example:
     if (files.length === 0 && sqlRows.length === 0) {
       throw new UsageError("merge", "no state file (give the files written by xent eval --state-out, or --sql-rows FILE)");
     }
-    const states: { file: string; value: unknown }[] = files.map((file) => {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new InputError(file, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`, false);
-      }
-      try {
-        return { file, value: JSON.parse(text) as unknown };
-      } catch (e) {
-        throw new InputError(file, 0, 0, "invalid state", `not JSON (${(e as Error).message})`, false);
-      }
-    });
+    const states: { file: string; value: unknown }[] = files.map((file) => ({ file, value: readJsonFile(file, "a state file") }));
     for (const file of sqlRows) {
       const { rows, where } = readSqlRows(file);
       states.push({ file, value: stateFromSqlRows(rows, file, where) });

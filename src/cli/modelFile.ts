@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { LogisticRegression, StandardScaler } from "../index.js";
 import { InputError } from "../io/inputError.js";
+import { readJsonFile } from "../io/readTextFile.js";
 
 /** The file `xent train` writes: the model, its scaler and what is needed to apply it to a table. */
 export interface ModelFile {
@@ -28,12 +28,7 @@ export interface LoadedModel {
 
 /** Reads a model file's JSON, unchecked; a missing file or bad JSON is an InputError naming the file. */
 export function readModelJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `not a model file (${(e as Error).message})`, false);
-  }
+  return readJsonFile(path, "a model file");
 }
 
 /** Reads and checks a model file; problems are InputErrors naming the file. */

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../io/inputError.js";
 import { type SqlResultRow } from "../sql/sqlRowsState.js";
+import { readTextFile } from "../io/readTextFile.js";
 
 /**
  * Reads the exported result of an SQL query: JSON Lines (one object per line, as DuckDB's
@@ -11,13 +11,7 @@ import { type SqlResultRow } from "../sql/sqlRowsState.js";
  * Column names are read case-insensitively (Snowflake writes ROW_KIND).
  */
 export function readSqlRows(file: string): { rows: SqlResultRow[]; where: (i: number) => string } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, 0, 0, "unreadable", code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`, false);
-  }
+  let text = readTextFile(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = text.trimStart()[0];
   if (first === "[") {

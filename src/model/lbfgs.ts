@@ -2,6 +2,7 @@ import { checkOptions } from "../core/common/checks.js";
 import { strongWolfeLineSearch } from "./lineSearch.js";
 import { OptimizerRun } from "./optimizerRun.js";
 import { type DifferentiableObjective, type OptimizeOptions, type OptimizeResult, dot, optimizeSettings } from "./optimization.js";
+import { twoLoopRecursion } from "./twoLoopRecursion.js";
 
 /** Options of `lbfgs`. */
 export interface LbfgsOptions extends OptimizeOptions {
@@ -43,27 +44,10 @@ export function lbfgs(objective: DifferentiableObjective, x0: Float64Array, opti
   while (!run.done(tolerance, maxIterations)) {
     const { x, g, xNew, gNew, f, gNorm } = run;
 
-    // Algorithm 7.4, the two-loop recursion: p = -H g from the stored pairs, newest first then oldest first.
+    // Algorithm 7.4, the two-loop recursion: p = -H g from the stored pairs.
     for (let i = 0; i < n; i++) p[i] = -g[i]!;
     const k = s.length;
-    for (let j = k - 1; j >= 0; j--) {
-      const a = rho[j]! * dot(s[j]!, p);
-      alpha[j] = a;
-      const yj = y[j]!;
-      for (let i = 0; i < n; i++) p[i]! -= a * yj[i]!;
-    }
-    if (k > 0) {
-      const sy = 1 / rho[k - 1]!;
-      const yy = dot(y[k - 1]!, y[k - 1]!);
-      const gamma = sy / yy; // eq. 7.20
-      for (let i = 0; i < n; i++) p[i]! *= gamma;
-    }
-    for (let j = 0; j < k; j++) {
-      const b = rho[j]! * dot(y[j]!, p);
-      const sj = s[j]!;
-      const a = alpha[j]! - b;
-      for (let i = 0; i < n; i++) p[i]! += a * sj[i]!;
-    }
+    twoLoopRecursion(p, s, y, rho, alpha, k);
 
     let search = strongWolfeLineSearch(objective, x, f, g, p, xNew, gNew, {
       initialStep: k === 0 ? Math.min(1, 1 / gNorm) : 1,

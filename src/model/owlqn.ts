@@ -1,5 +1,6 @@
 import { checkOptions } from "../core/common/checks.js";
 import { type DifferentiableObjective, type OptimizeOptions, type OptimizeResult, dot, optimizeSettings } from "./optimization.js";
+import { twoLoopRecursion } from "./twoLoopRecursion.js";
 
 /** Options of `owlqn`. */
 export interface OwlqnOptions extends OptimizeOptions {
@@ -96,22 +97,7 @@ export function owlqn(objective: DifferentiableObjective, x0: Float64Array, opti
 
   const direction = (useMemory: boolean): void => {
     for (let i = 0; i < n; i++) d[i] = -pg[i]!;
-    const k = useMemory ? s.length : 0;
-    for (let j = k - 1; j >= 0; j--) {
-      const a = rho[j]! * dot(s[j]!, d);
-      alpha[j] = a;
-      const yj = y[j]!;
-      for (let i = 0; i < n; i++) d[i]! -= a * yj[i]!;
-    }
-    if (k > 0) {
-      const gamma = 1 / rho[k - 1]! / dot(y[k - 1]!, y[k - 1]!); // s^T y / y^T y (Nocedal & Wright eq. 7.20)
-      for (let i = 0; i < n; i++) d[i]! *= gamma;
-    }
-    for (let j = 0; j < k; j++) {
-      const a = alpha[j]! - rho[j]! * dot(y[j]!, d);
-      const sj = s[j]!;
-      for (let i = 0; i < n; i++) d[i]! += a * sj[i]!;
-    }
+    twoLoopRecursion(d, s, y, rho, alpha, useMemory ? s.length : 0);
     // Constrain to the pseudo-gradient's orthant: a component that goes uphill against it is dropped.
     for (let j = 0; j < penalized; j++) if (d[j]! * pg[j]! >= 0) d[j] = 0;
   };

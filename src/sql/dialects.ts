@@ -66,6 +66,7 @@ const trinoAggregates = "https://trino.io/docs/current/functions/aggregate.html"
 const snowflakeDocs = "https://docs.snowflake.com/en/sql-reference/functions";
 
 const plainSum = (x: string) => `SUM(${x})`;
+const plainSumProduct = (w: string, x: string) => `SUM(${w} * ${x})`;
 
 export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
   duckdb: {
@@ -117,7 +118,7 @@ export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
     raisesOnUnderflow: false,
     materialized: "",
     exactSum: plainSum,
-    exactSumProduct: (w, x) => `SUM(${w} * ${x})`,
+    exactSumProduct: plainSumProduct,
     functions: [
       { name: "ABS", url: `${sparkDocs}#abs` },
       { name: "EXP", url: `${sparkDocs}#exp` },
@@ -138,7 +139,7 @@ export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
     raisesOnUnderflow: false,
     materialized: "",
     exactSum: plainSum,
-    exactSumProduct: (w, x) => `SUM(${w} * ${x})`,
+    exactSumProduct: plainSumProduct,
     functions: [
       { name: "ABS", url: `${bigqueryMath}#abs` },
       { name: "EXP", url: `${bigqueryMath}#exp` },
@@ -158,7 +159,7 @@ export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
     raisesOnUnderflow: false,
     materialized: "",
     exactSum: plainSum,
-    exactSumProduct: (w, x) => `SUM(${w} * ${x})`,
+    exactSumProduct: plainSumProduct,
     functions: [
       { name: "ABS", url: `${trinoMath}#abs` },
       { name: "EXP", url: `${trinoMath}#exp` },
@@ -178,7 +179,7 @@ export const DIALECTS: Readonly<Record<SqlDialect, DialectSpec>> = {
     raisesOnUnderflow: false,
     materialized: "",
     exactSum: plainSum,
-    exactSumProduct: (w, x) => `SUM(${w} * ${x})`,
+    exactSumProduct: plainSumProduct,
     functions: [
       { name: "ABS", url: `${snowflakeDocs}/abs` },
       { name: "EXP", url: `${snowflakeDocs}/exp` },

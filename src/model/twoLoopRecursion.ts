@@ -1,0 +1,34 @@
+import { dot } from "./optimization.js";
+
+/**
+ * @internal The L-BFGS two-loop recursion (Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 7.4):
+ * replaces `d` (holding -g, or -pseudo-gradient for OWL-QN) by `-H d`, H the inverse-Hessian approximation
+ * from the first `k` stored pairs `(s_j, y_j)`, `rho_j = 1 / (y_j^T s_j)`, oldest first, with the initial
+ * matrix `H^0 = (s^T y / y^T y) I` of the newest pair (their eq. 7.20). `alpha` is scratch of length >= k.
+ * Shared by `lbfgs` and `owlqn`.
+ */
+export function twoLoopRecursion(
+  d: Float64Array,
+  s: readonly Float64Array[],
+  y: readonly Float64Array[],
+  rho: readonly number[],
+  alpha: Float64Array,
+  k: number,
+): void {
+  const n = d.length;
+  for (let j = k - 1; j >= 0; j--) {
+    const a = rho[j]! * dot(s[j]!, d);
+    alpha[j] = a;
+    const yj = y[j]!;
+    for (let i = 0; i < n; i++) d[i]! -= a * yj[i]!;
+  }
+  if (k > 0) {
+    const gamma = 1 / rho[k - 1]! / dot(y[k - 1]!, y[k - 1]!); // s^T y / y^T y
+    for (let i = 0; i < n; i++) d[i]! *= gamma;
+  }
+  for (let j = 0; j < k; j++) {
+    const a = alpha[j]! - rho[j]! * dot(y[j]!, d);
+    const sj = s[j]!;
+    for (let i = 0; i < n; i++) d[i]! += a * sj[i]!;
+  }
+}
