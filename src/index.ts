@@ -11,6 +11,7 @@ export {
 } from "./core/binary/binaryCrossEntropyWithLogits.js";
 export { logisticLoss, logisticLossGrad, logisticLossAndGrad } from "./core/binary/logisticLoss.js";
 export { CompensatedSum, compensatedSum } from "./core/numerics/compensatedSum.js";
+export { ExactSum } from "./core/numerics/exactSum.js";
 export type { BinaryLossOptions, BinaryCrossEntropyOptions } from "./core/binary/binaryBatch.js";
 export type { Reduction, NumericArray, GradientBuffer, LossAndGrad, ReductionOptions } from "./core/common/reduction.js";
 
@@ -96,6 +97,19 @@ export { categoricalBrierScore, categoricalAccuracy } from "./core/metrics/categ
 export type { CategoricalMetricOptions } from "./core/metrics/categoricalMetrics.js";
 export { MulticlassEvaluation } from "./core/metrics/multiclassEvaluation.js";
 export type { MulticlassMetrics, MulticlassEvaluationState } from "./core/metrics/multiclassEvaluation.js";
+// Bootstrap confidence intervals (the Poisson bootstrap, seeded and mergeable across shards).
+export { BootstrapSums } from "./core/metrics/bootstrapSums.js";
+export type {
+  BootstrapOptions,
+  BootstrapTerms,
+  BootstrapIntervals,
+  BootstrapFigure,
+  BootstrapSumsState,
+  Interval,
+} from "./core/metrics/bootstrapSums.js";
+export { binaryBootstrapTerms, multiclassBootstrapTerms } from "./core/metrics/bootstrapTerms.js";
+export { quantileSorted } from "./core/metrics/quantile.js";
+export { poissonOneDraw } from "./core/numerics/poissonOne.js";
 
 // SQL for the warehouses: the exact log loss, Brier, accuracy and the ROC AUC bins as queries.
 export { logLossSql, SQL_DIALECTS } from "./sql/logLossSql.js";

@@ -109,7 +109,7 @@ export class BinaryHandler {
     // An infinite loss: a probability of 0 or 1, or an infinite logit, on the wrong side of the label (a row of
     // weight 0 adds nothing, not even an infinity).
     if (w > 0 && (this.scale === "probability" ? s === 1 - label : s === (label === 1 ? -Infinity : Infinity))) this.run.infinite(v.location());
-    this.run.push(label, s, w, group);
+    this.run.push(label, s, w, group, v.file, v.line);
     this.rows++;
   }
 

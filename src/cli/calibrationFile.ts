@@ -51,18 +51,18 @@ export function calibratedRowLogits(c: Calibration & { method: "temperature" }, 
 export function calibratedSink(run: EvalRun, c: Calibration, scale: ScoreScale): EvalRun {
   const row = new Float64Array(c.method === "temperature" ? c.classes : 0);
   const sink = {
-    push(label: number, score: number, weight: number, group: string | null): void {
+    push(label: number, score: number, weight: number, group: string | null, file?: string, line?: number): void {
       if (c.method !== "platt") throw new RangeError("a temperature calibration is for multi-class scores (--probs, --logits)");
       if (c.a <= 0 && (score === Infinity || score === -Infinity || (scale === "probability" && (score === 0 || score === 1)))) {
         throw new RangeError(`a Platt calibration with slope a = ${c.a} <= 0 turns the certain score ${score} around: it cannot be applied to it`);
       }
-      run.push(label, calibratedBinaryLogit(c, scale, score), weight, group);
+      run.push(label, calibratedBinaryLogit(c, scale, score), weight, group, file, line);
     },
-    pushRow(label: number, scores: Float64Array, weight: number, group: string | null): void {
+    pushRow(label: number, scores: Float64Array, weight: number, group: string | null, file?: string, line?: number): void {
       if (c.method !== "temperature") throw new RangeError("a Platt calibration is for binary scores (--prob, --logit)");
       if (scores.length !== c.classes) throw new RangeError(`the calibration is for ${c.classes} classes, the rows have ${scores.length}`);
       row.set(scores);
-      run.pushRow(label, calibratedRowLogits(c, scale, row), weight, group);
+      run.pushRow(label, calibratedRowLogits(c, scale, row), weight, group, file, line);
     },
     skip: (reason: string) => run.skip(reason),
     infinite: (where: string) => run.infinite(where),

@@ -7,7 +7,7 @@ import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { calibratedSink, describeCalibration, loadCalibration } from "./calibrationFile.js";
-import { EvalRun } from "./evalRun.js";
+import { type CiOptions, EvalRun } from "./evalRun.js";
 import { MulticlassHandler } from "./multiclassRows.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
@@ -46,6 +46,14 @@ export const evalOptions: OptionSpec[] = [
     value: "EPS|auto",
     help: "log loss of probabilities clipped to [EPS, 1 - EPS], as scikit-learn/Kaggle (auto: 2^-52, scikit-learn >= 1.2's default)",
   },
+  {
+    name: "ci",
+    type: "string",
+    value: "LEVEL",
+    help: "bootstrap confidence intervals at LEVEL (e.g. 0.95) of the log loss, Brier score, accuracy and more (below)",
+  },
+  { name: "bootstrap", type: "string", value: "N", help: "--ci: the number of bootstrap replicates (default 200)" },
+  { name: "seed", type: "string", value: "S", help: "--ci: the seed of the resampling, an integer in [0, 4294967295] (default 0)" },
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the mergeable state (for xent merge)" },
   {
@@ -82,6 +90,13 @@ With --clip EPS the log loss is instead that of the probabilities clipped to [EP
 score, accuracy and AUC stay those of the probabilities as given), and the clipped rows are counted.
 In --json, an infinite log loss is null with "logLossInfinite": true (JSON numbers have no Infinity).
 
+Confidence intervals (--ci 0.95): the Poisson bootstrap, seeded (--seed) and mergeable: each row gets a
+Poisson(1) weight per replicate (--bootstrap, default 200) drawn from a hash of the seed, the replicate and
+the row's identity (its file name as given and its line; Parquet/Arrow: row number), so the same rows give
+the same intervals whether read in one run or as whole files in shards (--state-out, xent merge). Percentile
+intervals (linear interpolation between order statistics) of the log loss, Brier score, accuracy and,
+binary, base rate, normalized entropy and calibration ratio, with each figure's bootstrap standard error.
+
 ${columnarHelp}
 
 Multi-class labels: each class column is named PREFIX + CLASS (with --probs PREFIX, that prefix; with a
@@ -106,6 +121,7 @@ Examples:
   xent eval part-1.csv --label y --prob p --state-out s1.json    # then: xent merge s1.json s2.json ...
   xent eval preds.csv --label churned --prob p --pos-label yes    # labels yes/no
   xent eval preds.csv --label y --prob p --clip 1e-15    # the figure of scikit-learn < 1.2 and Kaggle
+  xent eval preds.csv --label y --prob p --ci 0.95 --seed 7    # 95% bootstrap intervals
   xent predict model.json iris.csv | xent eval - --label species --probs p_    # columns p_setosa, ...
 `;
 
@@ -135,6 +151,7 @@ export const evalCommand: Command = {
     if (multiclass && (o.threshold !== undefined || o.bins !== undefined))
       throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
     const clip = parseClip(o.clip as string | undefined, scale);
+    const ci = parseCi(o.ci as string | undefined, o.bootstrap as string | undefined, o.seed as string | undefined);
     // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
     const calibrationPath = o.calibration as string | undefined;
     const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
@@ -157,6 +174,7 @@ export const evalCommand: Command = {
         o["skip-invalid"] === true,
         o["class-ids"] === true,
         clip,
+        ci,
       );
       let calibrated: EvalRun | null = null;
       if (calibration !== null) {
@@ -165,7 +183,7 @@ export const evalCommand: Command = {
           const first = h.run === null;
           header(cols);
           if (first) {
-            calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null);
+            calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null, null, ci);
             h.run = calibratedSink(calibrated, calibration, scale);
           }
         };
@@ -179,7 +197,7 @@ export const evalCommand: Command = {
       if (calibration !== null && scale === "probability" && metricOptions.threshold !== undefined) {
         metricOptions.threshold = Math.log(metricOptions.threshold) - Math.log1p(-metricOptions.threshold);
       }
-      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip);
+      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip, ci);
       const h = new BinaryHandler(
         calibration === null ? run : calibratedSink(run, calibration, scale),
         { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
@@ -230,6 +248,30 @@ function parseClip(value: string | undefined, scale: ScoreScale): number | null 
   const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
   if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
   return eps;
+}
+
+/**
+ * `--ci LEVEL` (a number in (0, 1), e.g. 0.95), `--bootstrap N` (replicates, an integer in [10, 100000]) and
+ * `--seed S` (an integer in [0, 2^32 - 1]); the last two only with `--ci`.
+ */
+export function parseCi(level: string | undefined, replicates: string | undefined, seed: string | undefined, command = "eval"): CiOptions | null {
+  if (level === undefined) {
+    if (replicates !== undefined || seed !== undefined)
+      throw new UsageError(command, "--bootstrap and --seed are for confidence intervals: give --ci LEVEL too (e.g. --ci 0.95)");
+    return null;
+  }
+  const l = level.trim() === "" ? NaN : Number(level);
+  if (!(l > 0 && l < 1)) {
+    const hint = l >= 50 && l < 100 ? ` (for ${l}%, give --ci ${l / 100})` : "";
+    throw new UsageError(command, `--ci ${JSON.stringify(level)} is not a confidence level in (0, 1), e.g. 0.95${hint}`);
+  }
+  const r = replicates === undefined ? 200 : replicates.trim() === "" ? NaN : Number(replicates);
+  if (!(Number.isInteger(r) && r >= 10 && r <= 100000))
+    throw new UsageError(command, `--bootstrap ${JSON.stringify(replicates)} is not an integer number of replicates in [10, 100000]`);
+  const s = seed === undefined ? 0 : seed.trim() === "" ? NaN : Number(seed);
+  if (!(Number.isInteger(s) && s >= 0 && s <= 0xffffffff))
+    throw new UsageError(command, `--seed ${JSON.stringify(seed)} is not an integer in [0, 4294967295]`);
+  return { level: l, replicates: r, seed: s };
 }
 
 /** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */

@@ -1,5 +1,5 @@
-import { type OneVsRestMetrics } from "../index.js";
-import { type EvalReport, type Metrics } from "./evalRun.js";
+import { type BootstrapFigure, type BootstrapIntervals, type Interval, type OneVsRestMetrics } from "../index.js";
+import { type CiReport, type EvalReport, type Metrics } from "./evalRun.js";
 import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
 
 function aucCell(m: Metrics): string {
@@ -82,6 +82,67 @@ function clipText(clip: EvalReport["clip"]): string | null {
   return `log loss of probabilities clipped to [${clip.eps}, 1 - ${clip.eps}]: ${clip.rows} row${clip.rows === 1 ? "" : "s"} clipped`;
 }
 
+/** The figures with bootstrap intervals, in the order printed, with their names for people. */
+const CI_FIGURES: [BootstrapFigure, string][] = [
+  ["logLoss", "log loss"],
+  ["brier", "brier"],
+  ["accuracy", "accuracy"],
+  ["baseRate", "base rate"],
+  ["normalizedEntropy", "normalized entropy"],
+  ["calibrationRatio", "calibration ratio"],
+];
+
+function intervalText(i: Interval): string {
+  return i === null ? "-" : `[${formatFigure(i[0])}, ${formatFigure(i[1])}]`;
+}
+
+/** "95% interval (bootstrap: 200 replicates, seed 0)". */
+function ciTitle(ci: CiReport): string {
+  return `${Number((ci.level * 100).toPrecision(10))}% interval (bootstrap: ${ci.replicates} replicates, seed ${ci.seed})`;
+}
+
+/** The intervals as text: a list for the total; with `--by`, a table of the main three per group. */
+function ciText(ci: CiReport, binary: boolean): string {
+  if (ci.groups === null) {
+    const t = ci.total;
+    const pairs: [string, string][] = CI_FIGURES.filter(
+      ([f]) => binary || (f !== "baseRate" && f !== "normalizedEntropy" && f !== "calibrationRatio"),
+    ).map(([f, name]) => {
+      const se = t.standardErrors[f];
+      const undefinedCount = t.undefinedReplicates[f];
+      return [
+        name,
+        `${intervalText(t[f])}${se === null ? "" : `  se ${formatFigure(se)}`}${undefinedCount === undefined ? "" : `  (undefined in ${undefinedCount} replicates)`}`,
+      ];
+    });
+    return `${ciTitle(ci)}\n${renderPairs(pairs)}`;
+  }
+  const rows = [["group", "log loss", "brier", "accuracy"]];
+  const row = (name: string, t: BootstrapIntervals) => [name, intervalText(t.logLoss), intervalText(t.brier), intervalText(t.accuracy)];
+  for (const g of ci.groups) rows.push(row(g.group === "" ? '""' : g.group, g.intervals));
+  rows.push(row("(all)", ci.total));
+  return `${ciTitle(ci)}\n${renderTable(rows)}`;
+}
+
+/** The intervals as JSON: [lower, upper] per figure (null where undefined; an infinite end is null, flagged). */
+function ciJson(t: BootstrapIntervals, binary: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [f] of CI_FIGURES) {
+    if (!binary && (f === "baseRate" || f === "normalizedEntropy" || f === "calibrationRatio")) continue;
+    const i = t[f];
+    out[f] = i === null ? null : [jsonFigure(i[0]), jsonFigure(i[1])];
+    // JSON has no Infinity: as for the log loss itself, an infinite end is null with a flag.
+    if (f === "logLoss" || f === "normalizedEntropy") out[`${f}Infinite`] = i === null ? [false, false] : [i[0] === Infinity, i[1] === Infinity];
+  }
+  out.standardErrors = Object.fromEntries(
+    Object.keys(out)
+      .filter((k) => !k.endsWith("Infinite"))
+      .map((k) => [k, jsonFigure(t.standardErrors[k as BootstrapFigure])]),
+  );
+  out.undefinedReplicates = t.undefinedReplicates;
+  return out;
+}
+
 /** The report as text for people: a list of figures, or a table per group with `--by`. */
 export function reportText(report: EvalReport): string {
   const lines: string[] = [];
@@ -114,6 +175,7 @@ export function reportText(report: EvalReport): string {
     const more = binary ? binaryPairs(m) : [];
     if (more.length > 0) lines.push("", renderPairs(more));
     if ("oneVsRest" in m && m.oneVsRest !== null) lines.push("", classTable(m.oneVsRest, classNames(report)));
+    if (report.ci !== null) lines.push("", ciText(report.ci, binary));
   } else {
     const ovr = (m: Metrics) => ("oneVsRest" in m && m.oneVsRest !== null ? [bounded(m.oneVsRest.rocAucMacro, m.oneVsRest.rocAucErrorBound)] : ["-"]);
     const row = (name: string, m: Metrics) => [
@@ -155,6 +217,7 @@ export function reportText(report: EvalReport): string {
     if (clipped !== null) lines.push(`clip  ${clipped}`);
     const skipped = skippedText(report.skipped);
     if (skipped !== null) lines.push(`skipped  ${skipped}`);
+    if (report.ci !== null) lines.push("", ciText(report.ci, binary));
   }
   return lines.join("\n") + "\n";
 }
@@ -211,6 +274,7 @@ function figures(o: object): Record<string, unknown> {
  * with `"logLossInfinite": true`, and `infiniteLoss` counts its rows and gives the first few as file:line.
  */
 export function reportJson(report: EvalReport): string {
+  const binary = report.what.kind === "binary";
   const skippedTotal = Object.values(report.skipped).reduce((s, n) => s + n, 0);
   const out: Record<string, unknown> = {
     kind: report.what.kind,
@@ -220,11 +284,19 @@ export function reportJson(report: EvalReport): string {
     ...metricsJson(report.total, classNames(report)),
     infiniteLoss: report.infiniteLoss,
     ...(report.clip === null ? {} : { clip: report.clip }),
+    ...(report.ci === null
+      ? {}
+      : { ci: { level: report.ci.level, replicates: report.ci.replicates, seed: report.ci.seed, ...ciJson(report.ci.total, binary) } }),
     skipped: { total: skippedTotal, byReason: report.skipped },
   };
   if (report.groups !== null) {
     out.by = report.by;
-    out.groups = report.groups.map((g) => ({ group: g.group, ...metricsJson(g.metrics, classNames(report)) }));
+    const ciGroups = report.ci?.groups ?? null;
+    out.groups = report.groups.map((g, j) => ({
+      group: g.group,
+      ...metricsJson(g.metrics, classNames(report)),
+      ...(ciGroups === null ? {} : { ci: ciJson(ciGroups[j]!.intervals, binary) }),
+    }));
   }
   return JSON.stringify(out, null, 2) + "\n";
 }

@@ -1,12 +1,16 @@
 import {
   BinaryEvaluation,
   type BinaryMetrics,
+  type BootstrapIntervals,
+  BootstrapSums,
   CompensatedSum,
   MulticlassEvaluation,
   type MulticlassMetrics,
   type ScoreScale,
+  binaryBootstrapTerms,
   binaryCrossEntropy,
   categoricalCrossEntropy,
+  multiclassBootstrapTerms,
 } from "../index.js";
 import { InputError } from "../io/inputError.js";
 
@@ -48,6 +52,24 @@ export interface EvalReport {
   infiniteLoss: InfiniteLossRows;
   /** With `--clip`: every logLoss above is the clipped one. */
   clip: ClipReport | null;
+  /** With `--ci`: the bootstrap intervals of the total and of each group (in the order of `groups`). */
+  ci: CiReport | null;
+}
+
+/** `--ci LEVEL [--bootstrap N] [--seed S]`: the interval level and the bootstrap's replicates and seed. */
+export interface CiOptions {
+  level: number;
+  replicates: number;
+  seed: number;
+}
+
+/** The bootstrap intervals of an evaluation: the total's, and each group's with `--by`. */
+export interface CiReport {
+  level: number;
+  replicates: number;
+  seed: number;
+  total: BootstrapIntervals;
+  groups: { group: string; intervals: BootstrapIntervals }[] | null;
 }
 
 /** The clipped log loss in a state: the sum with its compensation, and the rows clipped. */
@@ -71,6 +93,8 @@ export interface EvalStateFile {
   skipped: Record<string, number>;
   /** Absent in the states of earlier versions (read as none). */
   infiniteLoss?: InfiniteLossRows;
+  /** With `--ci` only: the level and the bootstrap sums (total and per group), which merge as the other sums do. */
+  ci?: { level: number; total: unknown; groups: Record<string, unknown> | null };
   /** With `--clip` only: the clipped log-loss sums (total and per group), which merge as the other sums do. */
   clip?: { eps: number; total: ClippedLossState; groups: Record<string, ClippedLossState> | null };
   total: unknown;
@@ -173,6 +197,60 @@ function withClippedLoss(m: Metrics, clipped: ClippedLoss | null): Metrics {
   };
 }
 
+/**
+ * `--ci`: the rows of one evaluation (the total or a group) on their way to its `BootstrapSums`, with their
+ * identity (file and line): batches of one file at a time, kept apart from the evaluation's own batches so
+ * that its figures are the same bits with or without `--ci`.
+ */
+class CiBatch {
+  readonly sums: BootstrapSums;
+  private readonly what: EvalKind;
+  private readonly width: number;
+  private labels = new Float64Array(BATCH);
+  private scores: Float64Array;
+  private weights: Float64Array | null;
+  private lines = new Float64Array(BATCH);
+  private source = "";
+  private n = 0;
+
+  constructor(what: EvalKind, weighted: boolean, ci: CiOptions) {
+    this.what = what;
+    this.width = what.kind === "binary" ? 1 : what.classes;
+    this.sums = new BootstrapSums({ kind: what.kind, replicates: ci.replicates, seed: ci.seed });
+    this.scores = new Float64Array(BATCH * this.width);
+    this.weights = weighted ? new Float64Array(BATCH) : null;
+  }
+
+  push(label: number, score: number, scores: Float64Array | null, weight: number, file: string, line: number): void {
+    if (file !== this.source) {
+      this.flush();
+      this.source = file;
+    }
+    const n = this.n;
+    this.labels[n] = label;
+    if (scores === null) this.scores[n] = score;
+    else this.scores.set(scores, n * this.width);
+    if (this.weights !== null) this.weights[n] = weight;
+    this.lines[n] = line;
+    if (++this.n === BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.n === 0) return;
+    const n = this.n;
+    const labels = this.labels.subarray(0, n);
+    const scores = this.scores.subarray(0, n * this.width);
+    const weights = this.weights?.subarray(0, n);
+    const w = this.what;
+    const terms =
+      w.kind === "binary"
+        ? binaryBootstrapTerms(labels, scores, { scale: w.scale, ...(w.threshold === undefined ? {} : { threshold: w.threshold }), weights })
+        : multiclassBootstrapTerms(labels, scores, w.classes, { scale: w.scale, weights });
+    this.sums.add(this.source, this.lines.subarray(0, n), terms);
+    this.n = 0;
+  }
+}
+
 class Batch {
   readonly evaluation: Evaluation;
   readonly width: number;
@@ -181,9 +259,11 @@ class Batch {
   scores: Float64Array;
   weights: Float64Array | null;
   n = 0;
+  readonly ci: CiBatch | null;
 
-  constructor(what: EvalKind, weighted: boolean, clip: number | null) {
+  constructor(what: EvalKind, weighted: boolean, clip: number | null, ci: CiOptions | null) {
     this.evaluation = newEvaluation(what);
+    this.ci = ci === null ? null : new CiBatch(what, weighted, ci);
     this.width = what.kind === "binary" ? 1 : what.classes;
     this.clipped = clip === null ? null : new ClippedLoss(clip, what.kind === "binary" ? null : what.classes);
     this.scores = new Float64Array(BATCH * this.width);
@@ -199,6 +279,12 @@ class Batch {
     this.evaluation.add(labels, scores, weights);
     this.clipped?.add(labels, scores, weights);
     this.n = 0;
+  }
+
+  /** Flushes the rows waiting for the evaluation and for the bootstrap. */
+  flushAll(): void {
+    this.flush();
+    this.ci?.flush();
   }
 
   metrics(): Metrics {
@@ -219,30 +305,36 @@ export class EvalRun {
   readonly infiniteLoss: InfiniteLossRows = { rows: 0, first: [] };
   private readonly weighted: boolean;
   private readonly clip: number | null;
+  readonly ci: CiOptions | null;
   private readonly total: Batch;
   private readonly groups = new Map<string, Batch>();
 
-  /** `clip`: `--clip EPS` (probabilities only), or null. */
-  constructor(what: EvalKind, by: string | null, weighted: boolean, clip: number | null = null) {
+  /** `clip`: `--clip EPS` (probabilities only), or null; `ci`: `--ci` (bootstrap intervals), or null. */
+  constructor(what: EvalKind, by: string | null, weighted: boolean, clip: number | null = null, ci: CiOptions | null = null) {
     this.what = what;
     this.by = by;
     this.weighted = weighted;
     this.clip = clip;
-    this.total = new Batch(what, weighted, clip);
+    this.ci = ci;
+    this.total = new Batch(what, weighted, clip, ci);
   }
 
   private group(name: string): Batch {
     let g = this.groups.get(name);
     if (g === undefined) {
-      g = new Batch(this.what, this.weighted, this.clip);
+      g = new Batch(this.what, this.weighted, this.clip, this.ci);
       this.groups.set(name, g);
     }
     return g;
   }
 
-  /** Adds one validated binary row (label in {0, 1}). */
-  push(label: number, score: number, weight: number, group: string | null): void {
+  /** Adds one validated binary row (label in {0, 1}); `file` and `line` are its identity for `--ci`. */
+  push(label: number, score: number, weight: number, group: string | null, file = "", line = 0): void {
     const t = this.total;
+    if (t.ci !== null) {
+      t.ci.push(label, score, null, weight, file, line);
+      if (group !== null) this.group(group).ci!.push(label, score, null, weight, file, line);
+    }
     t.labels[t.n] = label;
     t.scores[t.n] = score;
     if (t.weights !== null) t.weights[t.n] = weight;
@@ -256,8 +348,12 @@ export class EvalRun {
     }
   }
 
-  /** Adds one validated multi-class row (a class id and k scores). */
-  pushRow(label: number, scores: Float64Array, weight: number, group: string | null): void {
+  /** Adds one validated multi-class row (a class id and k scores); `file` and `line` are its identity for `--ci`. */
+  pushRow(label: number, scores: Float64Array, weight: number, group: string | null, file = "", line = 0): void {
+    if (this.total.ci !== null) {
+      this.total.ci.push(label, 0, scores, weight, file, line);
+      if (group !== null) this.group(group).ci!.push(label, 0, scores, weight, file, line);
+    }
     pushRowInto(this.total, label, scores, weight);
     if (group !== null) pushRowInto(this.group(group), label, scores, weight);
   }
@@ -274,8 +370,8 @@ export class EvalRun {
   }
 
   flush(): void {
-    this.total.flush();
-    for (const g of this.groups.values()) g.flush();
+    this.total.flushAll();
+    for (const g of this.groups.values()) g.flushAll();
   }
 
   report(): EvalReport {
@@ -289,6 +385,10 @@ export class EvalRun {
       skipped: this.skipped,
       infiniteLoss: this.infiniteLoss,
       clip: this.total.clipped === null ? null : { eps: this.total.clipped.eps, rows: this.total.clipped.rows },
+      ci:
+        this.ci === null
+          ? null
+          : ciReport(this.ci.level, this.total.ci!.sums, this.by === null ? null : sortedGroups(this.groups).map(([g, b]) => [g, b.ci!.sums])),
     };
   }
 
@@ -303,8 +403,22 @@ export class EvalRun {
       this.total.evaluation,
       sortedGroups(this.groups).map(([k, b]) => [k, b.evaluation] as const),
       this.total.clipped === null ? null : { total: this.total.clipped, groups: sortedGroups(this.groups).map(([k, b]) => [k, b.clipped!] as const) },
+      this.ci === null
+        ? null
+        : { level: this.ci.level, total: this.total.ci!.sums, groups: sortedGroups(this.groups).map(([k, b]) => [k, b.ci!.sums] as const) },
     );
   }
+}
+
+/** The intervals at `level` of the total's bootstrap and of each group's. */
+function ciReport(level: number, total: BootstrapSums, groups: (readonly [string, BootstrapSums])[] | null): CiReport {
+  return {
+    level,
+    replicates: total.replicates,
+    seed: total.seed,
+    total: total.intervals(level),
+    groups: groups === null ? null : groups.map(([group, s]) => ({ group, intervals: s.intervals(level) })),
+  };
 }
 
 function stateFile(
@@ -316,6 +430,7 @@ function stateFile(
   total: Evaluation,
   groups: (readonly [string, Evaluation])[],
   clipped: { total: ClippedLoss; groups: (readonly [string, ClippedLoss])[] } | null,
+  ci: { level: number; total: BootstrapSums; groups: (readonly [string, BootstrapSums])[] } | null = null,
 ): EvalStateFile {
   return {
     format: "xent-eval-state",
@@ -334,6 +449,15 @@ function stateFile(
             eps: clipped.total.eps,
             total: clipped.total.toJSON(),
             groups: by === null ? null : Object.fromEntries(clipped.groups.map(([g, c]) => [g, c.toJSON()])),
+          },
+        }),
+    ...(ci === null
+      ? {}
+      : {
+          ci: {
+            level: ci.level,
+            total: ci.total.toJSON(),
+            groups: by === null ? null : Object.fromEntries(ci.groups.map(([g, b]) => [g, b.toJSON()])),
           },
         }),
     total: total.toJSON(),
@@ -356,8 +480,15 @@ function sortedGroups<T>(groups: Map<string, T>): [string, T][] {
  * Merges state files (parsed JSON) into one report and one state. They must agree on kind, scale, classes
  * and `--by` column; a malformed state is an InputError naming the file.
  */
-export function mergeStates(states: { file: string; value: unknown }[]): { report: EvalReport; state: EvalStateFile } {
-  let first: { what: EvalKind; by: string | null; file: string; clip: number | null } | null = null;
+export function mergeStates(
+  states: { file: string; value: unknown }[],
+  /** `xent merge --ci LEVEL`: the interval level (default: the first state's). */
+  ciLevel: number | null = null,
+): { report: EvalReport; state: EvalStateFile } {
+  let first: { what: EvalKind; by: string | null; file: string; clip: number | null; ci: string } | null = null;
+  let ciTotal: BootstrapSums | null = null;
+  let ciLevelFound: number | null = null;
+  const ciGroups = new Map<string, BootstrapSums>();
   let total: Evaluation | null = null;
   const groups = new Map<string, Evaluation>();
   let clippedTotal: ClippedLoss | null = null;
@@ -385,11 +516,20 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     if (eps !== null && !(typeof eps === "number" && eps > 0 && eps < 0.5)) throw bad(`clip.eps ${JSON.stringify(eps)} is not a number in (0, 0.5)`);
     const clip = eps as number | null;
     const clipText = (c: number | null) => (c === null ? "without --clip" : `with --clip ${c}`);
-    if (first === null) first = { what, by, file, clip };
+    const ciState = s.ci === undefined ? null : (s.ci as Partial<NonNullable<EvalStateFile["ci"]>> | null);
+    if (ciState !== null && (typeof ciState !== "object" || !(typeof ciState.level === "number" && ciState.level > 0 && ciState.level < 1)))
+      throw bad("ci.level is not a number in (0, 1)");
+    const ciTotalState = ciState === null ? null : (ciState.total as { replicates?: unknown; seed?: unknown } | null);
+    const ci =
+      ciState === null
+        ? "without --ci"
+        : `with --ci (${JSON.stringify(ciTotalState?.replicates)} replicates, seed ${JSON.stringify(ciTotalState?.seed)})`;
+    if (first === null) first = { what, by, file, clip, ci };
     else {
       if (describe(what) !== describe(first.what)) throw bad(`its scores are ${describe(what)} but ${first.file} has ${describe(first.what)}`);
       if (by !== first.by) throw bad(`grouped by ${JSON.stringify(by)} but ${first.file} by ${JSON.stringify(first.by)}`);
       if (clip !== first.clip) throw bad(`evaluated ${clipText(clip)} but ${first.file} ${clipText(first.clip)}`);
+      if (ci !== first.ci) throw bad(`evaluated ${ci} but ${first.file} ${first.ci}`);
     }
     const load = (v: unknown, name: string): Evaluation =>
       what.kind === "binary" ? BinaryEvaluation.fromJSON(v, name) : MulticlassEvaluation.fromJSON(v, name);
@@ -400,6 +540,27 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
       if (by !== null) {
         if (s.groups === null || typeof s.groups !== "object") throw new TypeError("groups is not an object");
         for (const [g, v] of Object.entries(s.groups)) groups.set(g, add(groups.get(g), load(v, `groups[${JSON.stringify(g)}]`)));
+      }
+      if (ciState !== null) {
+        ciLevelFound ??= ciState.level!;
+        const kindOf = (b: BootstrapSums, name: string) => {
+          if (b.kind !== what.kind) throw new TypeError(`${name}.kind = ${JSON.stringify(b.kind)} is not ${JSON.stringify(what.kind)}`);
+          return b;
+        };
+        const t = kindOf(BootstrapSums.fromJSON(ciState.total, "ci.total"), "ci.total");
+        if (ciTotal === null) ciTotal = t;
+        else ciTotal.merge(t);
+        if (by !== null) {
+          const cg = ciState.groups;
+          if (cg === null || typeof cg !== "object") throw new TypeError("ci.groups is not an object");
+          for (const [g, v] of Object.entries(cg)) {
+            const name = `ci.groups[${JSON.stringify(g)}]`;
+            const x = kindOf(BootstrapSums.fromJSON(v, name), name);
+            const into = ciGroups.get(g);
+            if (into === undefined) ciGroups.set(g, x);
+            else into.merge(x);
+          }
+        }
       }
       if (clip !== null) {
         const classes = what.kind === "binary" ? null : what.classes;
@@ -418,6 +579,8 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
         }
       }
     } catch (e) {
+      if (e instanceof RangeError && e.message.includes('rows of "<stdin>"'))
+        throw bad(`${e.message} (shards read from stdin all have the name <stdin>: save each shard to a file and evaluate the files)`);
       if (e instanceof TypeError || e instanceof RangeError) throw bad(e.message);
       throw e;
     }
@@ -459,7 +622,28 @@ export function mergeStates(states: { file: string; value: unknown }[]): { repor
     skipped,
     infiniteLoss,
     clip: clippedTotal === null ? null : { eps: clippedTotal.eps, rows: clippedTotal.rows },
+    ci: null,
   };
   const clipped = clippedTotal === null ? null : { total: clippedTotal, groups: sorted.map(([g]) => [g, clippedOf(g)!] as const) };
-  return { report, state: stateFile(first.what, first.by, files, skipped, infiniteLoss, total, sorted, clipped) };
+  let ci: { level: number; total: BootstrapSums; groups: (readonly [string, BootstrapSums])[] } | null = null;
+  if (ciTotal !== null) {
+    const level = ciLevel ?? ciLevelFound!;
+    const ciOf = (g: string) => {
+      const c = ciGroups.get(g);
+      if (c === undefined) throw new InputError(first!.file, 0, 0, "invalid state", `ci.groups has no group ${JSON.stringify(g)}`, false);
+      return c;
+    };
+    ci = { level, total: ciTotal, groups: first.by === null ? [] : sorted.map(([g]) => [g, ciOf(g)] as const) };
+    report.ci = ciReport(level, ciTotal, first.by === null ? null : ci.groups);
+  } else if (ciLevel !== null) {
+    throw new InputError(
+      first.file,
+      0,
+      0,
+      "invalid state",
+      "has no bootstrap sums for --ci: evaluate the shards with xent eval --ci LEVEL --state-out",
+      false,
+    );
+  }
+  return { report, state: stateFile(first.what, first.by, files, skipped, infiniteLoss, total, sorted, clipped, ci) };
 }

@@ -1,6 +1,6 @@
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
-import { writeState } from "./evalCommand.js";
+import { parseCi, writeState } from "./evalCommand.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { mergeStates } from "./evalRun.js";
 import { readSqlRows } from "./sqlRowsFile.js";
@@ -11,6 +11,12 @@ import { readJsonFile } from "../io/readTextFile.js";
 const mergeOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print JSON (exact doubles) instead of a table" },
   { name: "state-out", type: "string", value: "FILE", help: "also write the merged state (to merge again later)" },
+  {
+    name: "ci",
+    type: "string",
+    value: "LEVEL",
+    help: "the level of the bootstrap intervals of states written with eval --ci (default: the level they were written with)",
+  },
   {
     name: "sql-rows",
     type: "string",
@@ -28,7 +34,10 @@ export const mergeCommand: Command = {
 
 Combines the partial states written by \`xent eval --state-out\` on shards of a data set into the figures of
 the whole: the same (to a few ulps) as evaluating the concatenated files. The states must agree on the
-input (probabilities or logits) and on --by. Merged states can be merged again.
+input (probabilities or logits), on --by, --clip and --ci (replicates and seed). Merged states can be
+merged again. With --ci, the intervals are those of one run over all the files, bit for bit, when each
+file was evaluated whole in one shard (a file in two states is an error: its rows would share their
+resampling weights).
 
 With --sql-rows, the result of the query that \`xent sql --state\` prints, run inside a database and
 exported as CSV or JSON Lines, becomes a state too (the same JSON as \`xent eval --state-out\`): the figures
@@ -57,7 +66,8 @@ Example:
       const { rows, where } = readSqlRows(file);
       states.push({ file, value: stateFromSqlRows(rows, file, where) });
     }
-    const { report, state } = mergeStates(states);
+    const ci = parseCi(o.ci as string | undefined, undefined, undefined, "merge");
+    const { report, state } = mergeStates(states, ci === null ? null : ci.level);
     if (typeof o["state-out"] === "string") writeState(o["state-out"], state);
     await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
     return 0;

@@ -2,7 +2,7 @@ import { type ScoreScale, categoricalCrossEntropyWithLogits } from "../index.js"
 import { InputError, quoteText } from "../io/inputError.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { logitHint } from "./binaryRows.js";
-import { EvalRun } from "./evalRun.js";
+import { type CiOptions, EvalRun } from "./evalRun.js";
 
 /**
  * How far a row of probabilities may sum away from 1 before it is bad input: 0.01, loose enough for
@@ -36,6 +36,8 @@ export class MulticlassHandler {
     private readonly classIds = false,
     /** `--clip EPS`, or null. */
     private readonly clip: number | null = null,
+    /** `--ci`, or null. */
+    private readonly ci: CiOptions | null = null,
   ) {}
 
   header(cols: ColumnResolver): void {
@@ -90,6 +92,7 @@ export class MulticlassHandler {
         this.columns.by,
         this.columns.weight !== null,
         this.clip,
+        this.ci,
       );
     }
   }
@@ -189,7 +192,7 @@ export class MulticlassHandler {
     ) {
       this.run!.infinite(v.location());
     }
-    this.run!.pushRow(y, this.values, w, group);
+    this.run!.pushRow(y, this.values, w, group, v.file, v.line);
     this.rows++;
   }
 }
