@@ -42,12 +42,31 @@ describe("xent loss", () => {
   it("prints the loss and dL/ds for a logit, in both label conventions", async () => {
     const a = JSON.parse((await xentInProcess(["loss", "--label", "0", "--logit", "2", "--json"])).stdout);
     const b = JSON.parse((await xentInProcess(["loss", "--label", "-1", "--logit", "2", "--json"])).stdout);
-    expect(a).toEqual({ loss: 2.1269280110429727, gradient: binaryCrossEntropyWithLogitsGrad(0, 2), with: "logit" });
+    expect(a).toEqual({
+      loss: 2.1269280110429727,
+      lossInfinite: false,
+      gradient: binaryCrossEntropyWithLogitsGrad(0, 2),
+      gradientInfinite: false,
+      with: "logit",
+    });
     expect(b).toEqual(a);
     const far = JSON.parse((await xentInProcess(["loss", "--label", "1", "--logit", "-1000", "--json"])).stdout);
     expect(far.loss).toBe(1000);
-    const inf = JSON.parse((await xentInProcess(["loss", "--label", "1", "--prob", "0", "--json"])).stdout);
-    expect(inf.loss).toBe("Infinity");
+    // JSON has no Infinity: null with a flag, as xent eval --json (never the string "Infinity").
+    const text = (await xentInProcess(["loss", "--label", "1", "--prob", "0", "--json"])).stdout;
+    expect(text).not.toContain("Infinity");
+    expect(JSON.parse(text)).toEqual({
+      loss: null,
+      lossInfinite: true,
+      gradient: null,
+      gradientInfinite: true,
+      gradientSign: -1,
+      with: "probability",
+    });
+    const up = JSON.parse((await xentInProcess(["loss", "--label", "0", "--prob", "1", "--json"])).stdout);
+    expect(up).toMatchObject({ loss: null, lossInfinite: true, gradient: null, gradientInfinite: true, gradientSign: 1 });
+    const logit = JSON.parse((await xentInProcess(["loss", "--label", "1", "--logit", "-inf", "--json"])).stdout);
+    expect(logit).toEqual({ loss: null, lossInfinite: true, gradient: -1, gradientInfinite: false, with: "logit" });
   });
   it("through the binary: an option value that is not valid is bad usage, exit 2", () => {
     const ok = xent(".", ["loss", "--label", "1", "--logit", "0"]);

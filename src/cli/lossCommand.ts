@@ -8,7 +8,7 @@ import {
 } from "../index.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
-import { renderPairs } from "./format.js";
+import { jsonFigure, renderPairs } from "./format.js";
 import { UsageError } from "./usageError.js";
 
 const lossOptions: OptionSpec[] = [
@@ -68,7 +68,7 @@ Examples:
     }
     const text =
       o.json === true
-        ? JSON.stringify({ loss: num(loss), gradient: num(grad), with: wrt === "dL/dp" ? "probability" : "logit" }) + "\n"
+        ? JSON.stringify(lossJson(loss, grad, wrt === "dL/dp" ? "probability" : "logit")) + "\n"
         : renderPairs([
             ["loss", String(loss)],
             [wrt, String(grad)],
@@ -78,6 +78,19 @@ Examples:
   },
 };
 
-function num(x: number): number | string {
-  return Number.isFinite(x) ? x : String(x);
+/**
+ * The JSON of `xent loss`: JSON numbers have no Infinity, so (as in `xent eval --json`) an infinite loss is
+ * null with `"lossInfinite": true`, and an infinite gradient null with `"gradientInfinite": true` and its
+ * sign in `"gradientSign"` (1 or -1).
+ */
+export function lossJson(loss: number, grad: number, wrt: "probability" | "logit"): Record<string, unknown> {
+  const gradInfinite = grad === Infinity || grad === -Infinity;
+  return {
+    loss: jsonFigure(loss),
+    lossInfinite: loss === Infinity,
+    gradient: jsonFigure(grad),
+    gradientInfinite: gradInfinite,
+    ...(gradInfinite ? { gradientSign: Math.sign(grad) } : {}),
+    with: wrt,
+  };
 }
