@@ -58,6 +58,7 @@ Example:
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("merge", argv, mergeOptions);
     const sqlRows = (o["sql-rows"] as string[] | undefined) ?? [];
+    const ci = parseCi(o.ci as string | undefined, undefined, undefined, "merge");
     if (files.length === 0 && sqlRows.length === 0) {
       throw new UsageError("merge", "no state file (give the files written by xent eval --state-out, or --sql-rows FILE)");
     }
@@ -66,7 +67,6 @@ Example:
       const { rows, where } = readSqlRows(file);
       states.push({ file, value: stateFromSqlRows(rows, file, where) });
     }
-    const ci = parseCi(o.ci as string | undefined, undefined, undefined, "merge");
     const { report, state } = mergeStates(states, ci === null ? null : ci.level);
     if (typeof o["state-out"] === "string") writeState(o["state-out"], state);
     await writeOut(io.stdout, o.json === true ? reportJson(report) : reportText(report));
