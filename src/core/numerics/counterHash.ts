@@ -57,6 +57,20 @@ export function counterWord(h1: number, h2: number, r: number): number {
   return fmix32(((h1 + Math.imul(r, WEYL_INCREMENT)) | 0) ^ h2);
 }
 
+/**
+ * `counterWord` with its top bit flipped, as a signed 32-bit integer: signed comparisons of flipped words
+ * order them as the unsigned words, and stay in V8's integer representation (a uint32 above 2^31 is a double).
+ */
+export function counterWordFlipped(h1: number, h2: number, r: number): number {
+  let x = ((h1 + Math.imul(r, WEYL_INCREMENT)) | 0) ^ h2;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x ^ -0x80000000;
+}
+
 /** A second, independent word of counter `r` (the low half of a 64-bit uniform). */
 export function counterWordLow(h1: number, h2: number, r: number): number {
   return fmix32(((h2 + Math.imul(r, WEYL_INCREMENT)) | 0) ^ h1 ^ 0x27d4eb2f);
