@@ -234,10 +234,11 @@ describe("BootstrapSums: statistics", () => {
       if (ci.brier![0] <= truthBrier && truthBrier <= ci.brier![1]) coveredBrier++;
       // The textbook interval on the same sample, mean ± 1.96 s / sqrt(n): how lucky the samples are.
       let mean = 0;
-      for (const x of terms.losses) mean += x;
+      const losses = terms.losses;
+      for (let i = 0; i < n; i++) mean += losses[i]!;
       mean /= n;
       let ss = 0;
-      for (const x of terms.losses) ss += (x - mean) ** 2;
+      for (let i = 0; i < n; i++) ss += (losses[i]! - mean) ** 2;
       if (Math.abs(mean - truthLoss) <= 1.96 * Math.sqrt(ss / (n - 1) / n)) coveredNormal++;
     }
     // 200 runs: a coverage's binomial standard deviation is 1.5%. Observed: 0.92 for both (over 1000 runs, 0.924
