@@ -105,7 +105,7 @@ export type {
   BootstrapIntervals,
   BootstrapFigure,
   BootstrapSumsState,
-  Interval,
+  BootstrapInterval,
 } from "./core/metrics/bootstrapSums.js";
 export { binaryBootstrapTerms, multiclassBootstrapTerms } from "./core/metrics/bootstrapTerms.js";
 export { quantileSorted } from "./core/metrics/quantile.js";

@@ -363,6 +363,23 @@ describe("BootstrapSums: input and edge cases", () => {
     expect(b.intervals(0.9).undefinedReplicates.logLoss).toBe(20);
   });
 
+  it("weights multiply each row's terms: a constant weight leaves the intervals (to rounding); weight 0 drops the row", () => {
+    const { labels, scores } = calibratedRows(3000, 8);
+    const plain = new BootstrapSums({ replicates: 60 }).add("w", ordinals(3000), binaryBootstrapTerms(labels, scores)).intervals(0.9);
+    const weights = new Float64Array(3000).fill(3);
+    const tripled = new BootstrapSums({ replicates: 60 }).add("w", ordinals(3000), binaryBootstrapTerms(labels, scores, { weights })).intervals(0.9);
+    for (const f of ["logLoss", "brier", "accuracy", "baseRate", "normalizedEntropy", "calibrationRatio"] as const) {
+      for (const j of [0, 1]) expect(Math.abs(tripled[f]![j]! / plain[f]![j]! - 1), f).toBeLessThan(1e-12);
+    }
+    // Weight 0 on the second half: the intervals of the first half alone.
+    weights.fill(1, 0, 1500).fill(0, 1500);
+    const half = new BootstrapSums({ replicates: 60 }).add("w", ordinals(3000), binaryBootstrapTerms(labels, scores, { weights })).intervals(0.9);
+    const first = new BootstrapSums({ replicates: 60 })
+      .add("w", ordinals(1500), binaryBootstrapTerms(labels.subarray(0, 1500), scores.subarray(0, 1500)))
+      .intervals(0.9);
+    expect(half.logLoss).toEqual(first.logLoss);
+  });
+
   it("an infinite loss makes the replicates that draw its row infinite, through JSON too", () => {
     const labels = Float64Array.from({ length: 200 }, (_, i) => i % 2);
     const scores = Float64Array.from(labels, (y) => (y === 1 ? 0.7 : 0.4));

@@ -211,6 +211,26 @@ describe("xent eval --ci", () => {
     expect(text).not.toContain("calibration ratio");
   });
 
+  it("--weight and --calibration: the intervals of the weighted, calibrated figures", async () => {
+    const random = rng(4);
+    const lines = ["y,p,w"];
+    for (let i = 0; i < 2000; i++) {
+      const p = 0.05 + 0.9 * random();
+      lines.push(`${random() < p ? 1 : 0},${p},${1 + (i % 4)}`);
+    }
+    const file = tmp.file("weighted.csv", lines.join("\n") + "\n");
+    const weighted = await json(["eval", file, ...args, "--weight", "w", "--ci", "0.95", "--bootstrap", "50", "--json"]);
+    const [lo, hi] = (weighted.ci as { logLoss: [number, number] }).logLoss;
+    expect(lo).toBeLessThan(weighted.logLoss as number);
+    expect(hi).toBeGreaterThan(weighted.logLoss as number);
+    const cal = join(tmp.dir, "cal.json");
+    expect((await xentInProcess(["calibrate", file, ...args, "--out", cal])).code).toBe(0);
+    const calibrated = await json(["eval", file, ...args, "--calibration", cal, "--ci", "0.95", "--bootstrap", "50", "--json"]);
+    const [clo, chi] = (calibrated.ci as { logLoss: [number, number] }).logLoss;
+    expect(clo).toBeLessThan(calibrated.logLoss as number);
+    expect(chi).toBeGreaterThan(calibrated.logLoss as number);
+  });
+
   it("through the binary: the option is listed in --help", () => {
     const help = xent(".", ["eval", "--help"]);
     expect(help.stdout).toContain("--ci LEVEL");

@@ -1,4 +1,4 @@
-import { type BootstrapFigure, type BootstrapIntervals, type Interval, type OneVsRestMetrics } from "../index.js";
+import { type BootstrapFigure, type BootstrapIntervals, type BootstrapInterval, type OneVsRestMetrics } from "../index.js";
 import { type CiReport, type EvalReport, type Metrics } from "./evalRun.js";
 import { formatFigure, jsonFigure, renderPairs, renderTable } from "./format.js";
 
@@ -92,7 +92,7 @@ const CI_FIGURES: [BootstrapFigure, string][] = [
   ["calibrationRatio", "calibration ratio"],
 ];
 
-function intervalText(i: Interval): string {
+function intervalText(i: BootstrapInterval): string {
   return i === null ? "-" : `[${formatFigure(i[0])}, ${formatFigure(i[1])}]`;
 }
 

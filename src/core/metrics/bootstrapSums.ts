@@ -32,22 +32,22 @@ export interface BootstrapTerms {
 }
 
 /** A percentile interval [lower, upper] of a figure; null when no replicate defines the figure. */
-export type Interval = [number, number] | null;
+export type BootstrapInterval = [number, number] | null;
 
 /** The bootstrap intervals of the figures, their standard errors, and how many replicates left each one undefined. */
 export interface BootstrapIntervals {
   level: number;
   replicates: number;
   seed: number;
-  logLoss: Interval;
-  brier: Interval;
-  accuracy: Interval;
+  logLoss: BootstrapInterval;
+  brier: BootstrapInterval;
+  accuracy: BootstrapInterval;
   /** Binary only (null for multi-class): the weighted fraction of positives. */
-  baseRate: Interval;
+  baseRate: BootstrapInterval;
   /** Binary only: log loss / entropy of the base rate, both of the replicate. */
-  normalizedEntropy: Interval;
+  normalizedEntropy: BootstrapInterval;
   /** Binary only: sum w p / sum w y of the replicate. */
-  calibrationRatio: Interval;
+  calibrationRatio: BootstrapInterval;
   /** The standard deviation of each figure over the replicates that define it (the bootstrap standard error). */
   standardErrors: Record<BootstrapFigure, number | null>;
   /** Replicates where a figure is undefined (no weight drawn; one class only; no positive), by figure, when any. */
@@ -88,7 +88,8 @@ const BLOCK = 4096;
  * ordinal there (a line number); it is the caller's to choose, and two rows with the same identity get the
  * same counts. A source's rows must all go to one `BootstrapSums` (`merge` refuses two that share a source).
  *
- * Sums: within a source, each block of 4096 consecutive rows (cut at each change of source) is summed in
+ * Sums: within a source, each block of 4096 consecutive rows (cut at each change of source, and where the
+ * sums are read: `intervals`, `replicateFigures`, `toJSON`, `merge`, so read them at the end) is summed in
  * plain doubles per replicate (relative error at most 4095 * 2^-53 ~ 4.5e-13, the terms being >= 0), and
  * the block sums go into exact sums (`ExactSum`), which round once when read. So the figures depend only on
  * the rows of each source and their order within it: shards made of whole sources, merged in any order,
@@ -308,7 +309,7 @@ export class BootstrapSums {
     const figures = this.replicateFigures();
     const standardErrors = {} as Record<BootstrapFigure, number | null>;
     const undefinedReplicates: Partial<Record<BootstrapFigure, number>> = {};
-    const interval = (name: BootstrapFigure): Interval => {
+    const interval = (name: BootstrapFigure): BootstrapInterval => {
       const values = figures[name].filter((x) => x === x).sort();
       const missing = this.replicates - values.length;
       if (missing > 0 && !(this.kind === "multiclass" && (name === "baseRate" || name === "normalizedEntropy" || name === "calibrationRatio")))
