@@ -1,4 +1,5 @@
 // xent eval --ci (bootstrap confidence intervals) and xent merge of their states, in process.
+import { DuckDBInstance } from "@duckdb/node-api";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -229,6 +230,27 @@ describe("xent eval --ci", () => {
     const [clo, chi] = (calibrated.ci as { logLoss: [number, number] }).logLoss;
     expect(clo).toBeLessThan(calibrated.logLoss as number);
     expect(chi).toBeGreaterThan(calibrated.logLoss as number);
+  });
+
+  it("Parquet: rows known by their row number across row groups; shards merged give one run's intervals", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const con = await instance.connect();
+    await con.run("SELECT setseed(0.5)");
+    await con.run("CREATE TABLE t AS SELECT (random() < 0.4)::INT AS y, random() AS p FROM range(5000)");
+    const a = join(tmp.dir, "a.parquet");
+    const b = join(tmp.dir, "b.parquet");
+    await con.run(`COPY (SELECT * FROM t LIMIT 3000) TO '${a}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
+    await con.run(`COPY (SELECT * FROM t OFFSET 3000) TO '${b}' (FORMAT parquet, ROW_GROUP_SIZE 700)`);
+    con.closeSync();
+    const one = await json(["eval", a, b, ...args, "--ci", "0.95", "--bootstrap", "40", "--json"]);
+    const sa = join(tmp.dir, "pa.json");
+    const sb = join(tmp.dir, "pb.json");
+    await xentInProcess(["eval", a, ...args, "--ci", "0.95", "--bootstrap", "40", "--state-out", sa]);
+    await xentInProcess(["eval", b, ...args, "--ci", "0.95", "--bootstrap", "40", "--state-out", sb]);
+    expect((await json(["merge", sb, sa, "--json"])).ci).toEqual(one.ci);
+    const [lo, hi] = (one.ci as { logLoss: [number, number] }).logLoss;
+    expect(lo).toBeLessThan(one.logLoss as number);
+    expect(hi).toBeGreaterThan(one.logLoss as number);
   });
 
   it("through the binary: the option is listed in --help", () => {
