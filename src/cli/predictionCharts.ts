@@ -157,6 +157,7 @@ export function lossByGroupChart(report: EvalReport, source: string, id?: string
     { label: "stems", color: "#9ecae1", size: 2, points: stems, noLegend: true },
     {
       label: "mean log loss of the group",
+      color: "#1f77b4",
       kind: "dots",
       points: groups.map((g, i) => [at(g.metrics.logLoss!), yOf(i)] as [number, number]),
     },
