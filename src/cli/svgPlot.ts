@@ -76,8 +76,8 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
 }
 
 /**
- * Ticks of a log axis over [lo, hi] (both > 0): the decades 10^k inside, every m-th decade so that there
- * are at most `count`; within less than one decade, the 1-2-5 multiples inside (at least the two ends' decades).
+ * Ticks of a log axis over [lo, hi] (both > 0): the decades 10^k inside, those with k a multiple of m so
+ * that there are at most `count`; within less than one decade, the 1-2-5 multiples inside (at least the two ends' decades).
  */
 export function logTicks(lo: number, hi: number, count = 8): number[] {
   if (!(lo > 0 && hi > lo)) return [lo];
@@ -88,9 +88,10 @@ export function logTicks(lo: number, hi: number, count = 8): number[] {
     for (let k = k0 - 1; k <= k1; k++) for (const f of [1, 2, 5]) out.push(Number((f * 10 ** k).toPrecision(12)));
     return out.filter((t) => t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9));
   }
+  // Every step-th decade, at multiples of step (so 1 = 10^0 is always a tick when inside).
   const step = Math.ceil((k1 - k0 + 1) / count);
   const out: number[] = [];
-  for (let k = k1; k >= k0; k -= step) out.unshift(Number((10 ** k).toPrecision(12)));
+  for (let k = Math.ceil(k0 / step) * step; k <= k1; k += step) out.push(Number((10 ** k).toPrecision(12)));
   return out;
 }
 
