@@ -74,19 +74,7 @@ const LABELS: Record<string, string | ((o: Json) => string)> = {
 };
 
 /** The keys of eval's JSON that describe the run, not a figure of the total (shown in the summary instead). */
-const NOT_FIGURES = new Set([
-  "kind",
-  "input",
-  "classes",
-  "files",
-  "infiniteLoss",
-  "skipped",
-  "by",
-  "groups",
-  "clip",
-  "calibration",
-  "logLossInfinite",
-]);
+const NOT_FIGURES = new Set(["kind", "input", "classes", "files", "infiniteLoss", "skipped", "by", "groups", "clip", "logLossInfinite"]);
 
 function binsOf(o: Json, key: string): string {
   const v = (o[key] as Json | undefined)?.bins;
