@@ -15,7 +15,9 @@ const out = process.argv[2] ?? join(repo, "docs", "images", "report.png");
 const xent = (...args) => execFileSync(process.execPath, [join(repo, "dist", "cli", "bin.js"), ...args], { encoding: "utf8" });
 const dir = mkdtempSync(join(tmpdir(), "xent-report-shot-"));
 
-const [header, ...rows] = readFileSync(join(repo, "data", "breast-cancer-wisconsin.csv"), "utf8").trim().split(/\r?\n/);
+const [header, ...rows] = readFileSync(join(repo, "data", "breast-cancer-wisconsin.csv"), "utf8")
+  .trim()
+  .split(/\r?\n/);
 const radius = header.split(",").indexOf("mean_radius");
 writeFileSync(join(dir, "train.csv"), [header, ...rows.filter((_, i) => i % 3 !== 0)].join("\n") + "\n");
 // The held-out third, with a group column: the tumour's mean radius in three bands.
@@ -24,18 +26,39 @@ writeFileSync(
   join(dir, "test.csv"),
   [`${header},size`, ...rows.filter((_, i) => i % 3 === 0).map((line) => `${line},${size(Number(line.split(",")[radius]))}`)].join("\n") + "\n",
 );
-xent("train", join(dir, "train.csv"), "--label", "benign", "--features", "mean_texture,mean_smoothness,mean_symmetry,worst_concavity", "--out", join(dir, "model.json"));
+xent(
+  "train",
+  join(dir, "train.csv"),
+  "--label",
+  "benign",
+  "--features",
+  "mean_texture,mean_smoothness,mean_symmetry,worst_concavity",
+  "--out",
+  join(dir, "model.json"),
+);
 xent("predict", join(dir, "model.json"), join(dir, "test.csv"), "--out", join(dir, "predictions.csv"));
 const page = join(dir, "report.html");
 // Run from dir so the page names the file as the user typed it.
-execFileSync(process.execPath, [join(repo, "dist", "cli", "bin.js"), "report", "predictions.csv", "--label", "benign", "--prob", "p_1", "--by", "size", "-o", page], { cwd: dir });
+execFileSync(
+  process.execPath,
+  [join(repo, "dist", "cli", "bin.js"), "report", "predictions.csv", "--label", "benign", "--prob", "p_1", "--by", "size", "-o", page],
+  { cwd: dir },
+);
 
 const executablePath = execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
 const profile = mkdtempSync(join(tmpdir(), "xent-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
   headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
   viewport: { width: 1280, height: 900 },
 });
 const tab = await context.newPage();

@@ -125,15 +125,13 @@ describe.skipIf(executablePath === null && !required)("the xent report page in C
       expect(await tab.locator("figure#reliability circle").count()).toBeGreaterThanOrEqual(8);
       expect(await tab.locator("figure#loss-by-group circle").count()).toBe(3 + 1);
 
-      const cells = await tab
-        .locator("#metrics tr[data-key]")
-        .evaluateAll((rows) =>
-          rows.map((r) => ({
-            key: r.getAttribute("data-key")!,
-            value: r.querySelector("td")!.getAttribute("data-value")!,
-            text: r.querySelector("td")!.textContent!,
-          })),
-        );
+      const cells = await tab.locator("#metrics tr[data-key]").evaluateAll((rows) =>
+        rows.map((r) => ({
+          key: r.getAttribute("data-key")!,
+          value: r.querySelector("td")!.getAttribute("data-value")!,
+          text: r.querySelector("td")!.textContent!,
+        })),
+      );
       expect(cells.length).toBeGreaterThanOrEqual(25);
       for (const c of cells) {
         expect(JSON.parse(c.value), c.key).toBe(at(json, c.key));
