@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BinaryEvaluation, type ScoreScale, poolAdjacentViolators, rocCurve } from "xent";
+import { BinaryEvaluation, RocAucAccumulator, type ScoreScale, poolAdjacentViolators, rocCurve } from "xent";
 
 interface Case {
   name: string;
@@ -151,4 +151,32 @@ describe("pool adjacent violators and the curves' edge cases", () => {
     expect(rocCurve([1, 2], [0, 0])).toBeNull();
     expect(new BinaryEvaluation().add([1, 1], [0.2, 0.7]).curves().precisionRecall!.recall).toEqual(Float64Array.from([0, 0.5, 1]));
   });
+});
+
+describe("histogram bin edges (RocAucAccumulator.sortedWeights().bins)", () => {
+  // Each score must lie between its bin's edges (inclusive): the CORP curve of a histogram is drawn between them.
+  const probabilities = [0, 1, 0.5, 2 ** -70, 2 ** -64, 1e-12, 0.001, 0.1, 0.3, 0.4999999, 0.5000001, 0.7, 0.9, 0.999, 1 - 1e-12, 1 - 2 ** -53];
+  const logits = [-Infinity, -1e6, -64, -63.99, -10, -0.001, 0, 0.001, 3.3, 63.99, 64, 1e6, Infinity];
+  for (const [scale, scores] of [
+    ["probability", probabilities],
+    ["logit", logits],
+  ] as const) {
+    it(`${scale}: every score lies between the edges of its bin`, () => {
+      for (const s of scores) {
+        // Two distinct scores past maxDistinct 1: the accumulator is a histogram; s is the only positive.
+        const acc = new RocAucAccumulator(scale, { maxDistinct: 1 }).add([1, 0], [s, s === 0.5 ? 0.25 : 0.5]);
+        const w = acc.sortedWeights();
+        expect(w.exact).toBe(false);
+        const k = w.pos.findIndex((p) => p > 0);
+        const lower = w.bins!.lower[k]!;
+        const upper = w.bins!.upper[k]!;
+        expect(lower, `${s}`).toBeLessThanOrEqual(s);
+        expect(s, `${s}`).toBeLessThanOrEqual(upper);
+        // And the bin is narrow where it is finite: a relative 2^-8 of min(p, 1 - p), or 1/256 of a logit.
+        if (scale === "logit" && Number.isFinite(lower) && Number.isFinite(upper)) expect(upper - lower).toBe(1 / 256);
+        if (scale === "probability" && s > 2 ** -64 && s < 1 - 2 ** -53)
+          expect(upper - lower).toBeLessThanOrEqual(Math.min(s, 1 - s) * 2 ** -8 * 1.0001);
+      }
+    });
+  }
 });

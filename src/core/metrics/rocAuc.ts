@@ -76,8 +76,9 @@ function fromHighWord(h: number): number {
 }
 
 /**
- * The score range [lower, upper) of histogram bin b (the inverse of `binOfLogit` / `binOfProbability`; the
- * last bin holds its upper edge too). Probability side bins: j = 0 is [0, 2^-64); j >= 1 holds the q whose
+ * The score range of histogram bin b, [lower, upper] (the inverse of `binOfLogit` / `binOfProbability`):
+ * the bin's scores lie between the two, inclusive (low side [lo, hi), mirrored side (1 - hi, 1 - lo]; the
+ * bin of q = 0.5 exactly is [0.5, 0.5]). Probability side bins: j = 0 is [0, 2^-64); j >= 1 holds the q whose
  * high word lies in [LOW_LIMIT + (j - 1) 2^12, LOW_LIMIT + j 2^12), upper edge capped at q = 0.5; the
  * p > 0.5 side mirrors it through 1 - q (exact for q in [2^-64, 0.5] only up to rounding: an edge is off
  * by at most half an ulp of 1, well inside the bin's relative width of 2^-8).
@@ -262,7 +263,7 @@ export class RocAucAccumulator {
     scores: Float64Array | null;
     pos: Float64Array;
     neg: Float64Array;
-    /** Histogram mode: each bin's score range [lower, upper) on the accumulator's scale; null while exact. */
+    /** Histogram mode: each bin's score range [lower, upper] (inclusive) on the accumulator's scale; null while exact. */
     bins: { lower: Float64Array; upper: Float64Array } | null;
   } {
     const h = this.hist;
