@@ -72,6 +72,21 @@ describe("xent report", () => {
     for (const [, path, value] of cells) expect(JSON.parse(value!), path).toBe(at(json, path!));
   });
 
+  it("past 65536 distinct scores: the bounds, the curves over histogram bins, equal-mass errors marked as not computed", async () => {
+    const lines = ["y,p"];
+    for (let i = 1; i <= 70000; i++) {
+      const p = (i * 0.6180339887498949) % 1;
+      lines.push(`${(i * 7919) % 10 < 10 * p ? 1 : 0},${p}`);
+    }
+    const big = tmp.file("big.csv", lines.join("\n") + "\n");
+    const run = await xentInProcess(["report", big, "--label", "y", "--prob", "p"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/<tr data-key="rocAucErrorBound"><th scope="row">[^<]+<\/th><td class="num" data-value="\d/);
+    expect(run.stdout).toContain('<tr data-key="equalMassCalibration"><th scope="row">ECE / MCE / RMS, equal-mass bins');
+    expect(run.stdout).toMatch(/>CORP isotonic, MCB [\d.e-]+ \(bins\)<\/text>/);
+    expect(run.stdout).toMatch(/>ROC, AUC [\d.]+ ±[\d.e-]+<\/text>/);
+  });
+
   it("multi-class scores: the figures, a per-class table, loss by group; no binary curves", async () => {
     const csv = "label,p_cat,p_dog,g\ncat,0.7,0.3,a\ndog,0.2,0.8,a\ncat,0.4,0.6,b\ndog,0.5,0.5,b\n";
     const run = await xentInProcess(["report", tmp.file("m.csv", csv), "--label", "label", "--probs", "p_", "--by", "g"]);

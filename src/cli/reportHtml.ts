@@ -68,6 +68,8 @@ const LABELS: Record<string, string | ((o: Json) => string)> = {
   "logLossDecomposition.miscalibration": "log loss = MCB - DSC + UNC (CORP): miscalibration MCB",
   "logLossDecomposition.discrimination": "log loss (CORP): discrimination DSC",
   "logLossDecomposition.uncertainty": "log loss (CORP): uncertainty UNC (entropy of the base rate)",
+  calibration: "ECE / MCE / RMS, equal-width bins (not in the state read)",
+  equalMassCalibration: "ECE / MCE / RMS, equal-mass bins (only while the scores are kept exactly: under 65536 distinct)",
   "oneVsRest.rocAucMacro": "ROC AUC one-vs-rest, macro average",
   "oneVsRest.rocAucWeighted": "ROC AUC one-vs-rest, weighted by support",
   "oneVsRest.rocAucErrorBound": "ROC AUC one-vs-rest: error bound (±)",
@@ -104,7 +106,9 @@ export function figureRows(json: Json): { path: string; label: string; value: nu
         // An error bound of 0 says "exact": one row less to read.
         if (k.endsWith("ErrorBound") && v === 0) continue;
         const label = LABELS[path];
-        const section = SECTIONS[path.includes(".") ? path.slice(0, path.indexOf(".")) : ""] ?? path.slice(0, Math.max(path.indexOf("."), 0));
+        // The section of the top-level key; a figure of a new nested kind gets its key as the section.
+        const head = path.split(".")[0]!;
+        const section = path.includes(".") ? (SECTIONS[head] ?? head) : (SECTIONS[head] ?? SECTIONS[""]!);
         rows.push({ path, label: typeof label === "function" ? label(top) : (label ?? path), value: v, section });
       }
     }
