@@ -44,7 +44,7 @@ export interface PlotSpec {
   yRules?: number[];
   /** Where the legend goes, inside the frame; default "top-right". */
   legend?: "top-right" | "top-left" | "top-center" | "bottom-right";
-  /** Text at data coordinates, left-aligned a few pixels right of the point, vertically centred. */
+  /** Text at data coordinates, left-aligned a few pixels right of the point, vertically centred, on a white halo. */
   labels?: { x: number; y: number; text: string }[];
   /** Bars along the bottom of the frame (at most a fifth of its height): a histogram of counts over x ranges. */
   histogram?: { bins: { lower: number; upper: number; count: number }[]; label: string };
@@ -254,7 +254,7 @@ export function svgPlot(spec: PlotSpec): string {
   });
   for (const l of spec.labels ?? []) {
     if (Number.isFinite(l.x) && visible(l.y)) {
-      out.push(`<text x="${round(px(l.x) + 8)}" y="${round(py(l.y))}" dy="0.35em" fill="#444" font-size="11">${escapeXml(l.text)}</text>`);
+      out.push(`<text x="${round(px(l.x) + 8)}" y="${round(py(l.y))}" dy="0.35em" fill="#444" font-size="11" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(l.text)}</text>`);
     }
   }
   // Legend, inside the frame.
