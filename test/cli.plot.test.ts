@@ -150,6 +150,16 @@ describe("xent plot of a prediction file", () => {
     expect(run.stdout.match(/<circle /g)!.length).toBe(3 + 1);
   });
 
+  it("the legends carry xent eval's figures, --clip included (the clipped log loss's MCB); -o is --out", async () => {
+    const csv = tmp.file("clip.csv", "y,p\n1,0\n0,0.2\n1,0.7\n0,0.4\n1,0.9\n0,0.1\n");
+    const args = [csv, "--label", "y", "--prob", "p", "--clip", "1e-15"];
+    const json = JSON.parse((await xentInProcess(["eval", ...args, "--json"])).stdout) as { logLossDecomposition: { miscalibration: number } };
+    const out = join(tmp.dir, "clip.svg");
+    expect((await xentInProcess(["plot", "reliability", ...args, "-o", out])).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain(`>CORP isotonic, MCB ${format(json.logLossDecomposition.miscalibration)}</text>`);
+    expect(json.logLossDecomposition.miscalibration).toBeGreaterThan(1);
+  });
+
   it("usage errors: no file, loss-by-group without --by, roc of multi-class scores, eval options on a tutorial graph", async () => {
     const noBy = await xentInProcess(["plot", "loss-by-group", data.path, "--label", "y", "--prob", "p"]);
     expect(noBy.code).toBe(2);

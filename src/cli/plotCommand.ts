@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { type BinaryEvaluation, binaryCrossEntropy, logisticLoss, sigmoid } from "../index.js";
+import { type BinaryEvaluation, type BinaryMetrics, binaryCrossEntropy, logisticLoss, sigmoid } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type OptionSpec, type OptionValues, parseArgs } from "./args.js";
 import { evalOptions, evaluateFiles } from "./evalCommand.js";
@@ -15,7 +15,7 @@ import { UsageError } from "./usageError.js";
 const readingOptions = evalOptions.filter((spec) => spec.name !== "json" && spec.name !== "state-out");
 
 const plotOptions: OptionSpec[] = [
-  { name: "out", type: "string", value: "FILE.svg", help: "write the SVG there (default: stdout)" },
+  { name: "out", type: "string", value: "FILE.svg", help: "write the SVG there (also -o; default: stdout)" },
   ...readingOptions,
 ];
 
@@ -47,7 +47,8 @@ async function predictionChart(kind: string, o: OptionValues, files: string[], i
   const where = run.files[0] ?? "-";
   if (kind === "loss-by-group") return lossByGroupChart(run.report(), source);
   const evaluation = run.totalEvaluation() as BinaryEvaluation;
-  const m = evaluation.metrics();
+  // The figures as xent eval reports them (with --clip, the clipped log loss and its MCB).
+  const m = run.report().total as BinaryMetrics;
   const curves = evaluation.curves();
   const spec =
     kind === "roc" ? rocChart(curves, m, source) : kind === "pr" ? precisionRecallChart(curves, m, source) : reliabilityChart(curves, m, source);
@@ -198,7 +199,9 @@ Examples:
   xent plot model.json > training.svg
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { options: o, positionals } = parseArgs("plot", argv, plotOptions);
+    // -o FILE is --out FILE (the usual short form for an output file).
+    const args = argv.map((a) => (a === "-o" ? "--out" : a.startsWith("-o=") ? `--out=${a.slice(3)}` : a));
+    const { options: o, positionals } = parseArgs("plot", args, plotOptions);
     const what = positionals[0];
     if (what === undefined)
       throw new UsageError("plot", `give one graph: ${[...Object.keys(charts), ...Object.keys(predictionKinds)].join(", ")} or a model file`);

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { type BinaryEvaluation } from "../index.js";
+import { type BinaryEvaluation, type BinaryMetrics } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
@@ -56,7 +56,8 @@ Examples:
     const charts: ReportChart[] = [];
     if (run.what.kind === "binary") {
       const evaluation = run.totalEvaluation() as BinaryEvaluation;
-      const m = evaluation.metrics();
+      // The figures as xent eval reports them (with --clip, the clipped log loss and its MCB).
+      const m = report.total as BinaryMetrics;
       const curves = evaluation.curves();
       const roc = rocChart(curves, m, source, "roc");
       if (roc !== null)
