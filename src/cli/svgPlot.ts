@@ -254,7 +254,9 @@ export function svgPlot(spec: PlotSpec): string {
   });
   for (const l of spec.labels ?? []) {
     if (Number.isFinite(l.x) && visible(l.y)) {
-      out.push(`<text x="${round(px(l.x) + 8)}" y="${round(py(l.y))}" dy="0.35em" fill="#444" font-size="11" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(l.text)}</text>`);
+      out.push(
+        `<text x="${round(px(l.x) + 8)}" y="${round(py(l.y))}" dy="0.35em" fill="#444" font-size="11" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(l.text)}</text>`,
+      );
     }
   }
   // Legend, inside the frame.
