@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BinaryEvaluation } from "xent";
 import { logTicks, niceTicks, svgPlot } from "../src/cli/svgPlot.js";
 import { tempDir, xent, xentInProcess } from "./cliHelpers.js";
+import { predictionCsv } from "./helpers/predictionCsv.js";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -209,5 +210,43 @@ describe("SVG text renders alike in Chromium and librsvg", () => {
     for (const file of [...files(join(root, "src")), ...files(join(root, "web")), ...files(join(import.meta.dirname, "__snapshots__"))]) {
       expect(readFileSync(file, "utf8"), file).not.toMatch(/dominant-baseline\s*[=:]|dominantBaseline/);
     }
+  });
+});
+
+describe("prediction charts by snapshot", () => {
+  const file = tmp.file("snapshot.csv", predictionCsv(300));
+  for (const kind of ["roc", "pr", "reliability", "loss-by-group"]) {
+    it(`${kind} of a seeded file (rounded coordinates)`, async () => {
+      const run = await xentInProcess(["plot", kind, file, "--label", "y", "--prob", "p", "--weight", "w", "--by", "region <&>", "--bins", "10"]);
+      expect(run.code).toBe(0);
+      await expect(run.stdout.replace(/\(snapshot\.csv\)/, "(FILE)")).toMatchFileSnapshot(`./__snapshots__/plot-${kind}.svg`);
+    });
+  }
+
+  it("a log axis leaves out y <= 0 (the line breaks there)", () => {
+    const svg = svgPlot({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      yScale: "log",
+      yDomain: [0.01, 100],
+      series: [
+        {
+          label: "s",
+          points: [
+            [0, 1],
+            [1, 10],
+            [2, 0],
+            [3, -1],
+            [4, 0.1],
+            [5, 1],
+          ],
+        },
+      ],
+    });
+    const d = /<path d="([^"]+)"/.exec(svg)![1]!;
+    expect(d.match(/M/g)).toHaveLength(2);
+    expect(d.match(/L/g)).toHaveLength(2);
+    for (const t of ["0.01", "0.1", "1", "10", "100"]) expect(svg).toContain(`>${t}</text>`);
   });
 });
