@@ -87,6 +87,16 @@ describe("xent report", () => {
     expect(run.stdout).toMatch(/>ROC, AUC [\d.]+ ±[\d.e-]+<\/text>/);
   });
 
+  it("an infinite log loss: Infinity in the table (null in data-value, as in eval's JSON), the rows named in the input", async () => {
+    const csv = tmp.file("inf.csv", "y,p\n1,0.8\n0,0.3\n1,0\n0,0.6\n");
+    const run = await xentInProcess(["report", csv, "--label", "y", "--prob", "p"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '<tr data-key="logLoss"><th scope="row">log loss (mean cross-entropy, nats)</th><td class="num" data-value="null">Infinity</td>',
+    );
+    expect(run.stdout).toMatch(/1 row with p = 0 or 1 on the wrong side: <code>[^<]*inf\.csv:4<\/code>/);
+  });
+
   it("multi-class scores: the figures, a per-class table, loss by group; no binary curves", async () => {
     const csv = "label,p_cat,p_dog,g\ncat,0.7,0.3,a\ndog,0.2,0.8,a\ncat,0.4,0.6,b\ndog,0.5,0.5,b\n";
     const run = await xentInProcess(["report", tmp.file("m.csv", csv), "--label", "label", "--probs", "p_", "--by", "g"]);

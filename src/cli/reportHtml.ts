@@ -119,7 +119,8 @@ export function figureRows(json: Json): { path: string; label: string; value: nu
 
 function valueCell(value: number | null, infinite = false): string {
   const text = value === null ? (infinite ? "Infinity" : "-") : formatFigure(value);
-  return `<td class="num" data-value="${value === null ? (infinite ? "Infinity" : "null") : JSON.stringify(value)}">${escapeXml(text)}</td>`;
+  // data-value is the JSON value (null for an infinite log loss, as in eval's JSON); the text says Infinity.
+  return `<td class="num" data-value="${JSON.stringify(value)}">${escapeXml(text)}</td>`;
 }
 
 const CSS = `
