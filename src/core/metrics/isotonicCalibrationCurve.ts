@@ -14,6 +14,8 @@ export interface IsotonicCalibrationCurve {
  * bin edges in histogram mode). Each block of pooled groups gives a flat piece at its frequency
  * `P_B / (P_B + N_B)`, from its lowest to its highest forecast (one point when they are equal); straight
  * lines between the pieces, as the paper draws them. Null without weight.
+ *
+ * @example Array.from(isotonicCalibrationCurve([0, 1, 1], [1, 0, 1], [0.2, 0.5, 0.7], [0.2, 0.5, 0.7]).calibrated) // [0, 0.6666666666666666, 0.6666666666666666]
  */
 export function isotonicCalibrationCurve(
   pos: ArrayLike<number>,

@@ -16,6 +16,8 @@ export interface IsotonicBlocks {
  * the block below while that block's frequency is >= its own (`p0 / w0 >= p / w  <=>  p0 w >= p w0`, no
  * division), so ties are pooled as scikit-learn's IsotonicRegression pools them. The fitted value of a
  * group is the frequency P_B / (P_B + N_B) of its block. Groups of zero weight belong to no block.
+ *
+ * @example poolAdjacentViolators([1, 0], [0, 1]).pos // [1]
  */
 export function poolAdjacentViolators(pos: ArrayLike<number>, neg: ArrayLike<number>): IsotonicBlocks {
   const bp: number[] = [];
