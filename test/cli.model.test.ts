@@ -145,6 +145,7 @@ describe("xent predict", () => {
     xent(tmp.dir, ["train", train, "--label", "y", "--out", model]);
     const run = xent(tmp.dir, ["plot", model]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(">Training curve (model.json)</text>");
+    expect(run.stdout).toMatch(/>Training curve \(model\.json\), best objective [\d.]+<\/text>/);
+    expect(run.stdout).toContain(">gradient norm</text>");
   });
 });

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { type ScoreScale } from "../index.js";
+import { type Calibration, type ScoreScale } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type TableHandler } from "../io/tableReader.js";
-import { type OptionSpec, parseArgs } from "./args.js";
+import { type OptionSpec, type OptionValues, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
@@ -132,94 +132,7 @@ export const evalCommand: Command = {
   help: evalHelp,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("eval", argv, evalOptions);
-    const usage = (m: string) => new UsageError("eval", m);
-    if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
-    if (typeof o.label !== "string") throw usage("--label COLUMN is required");
-    const given = ["prob", "logit", "probs", "logits"].filter((k) => o[k] !== undefined);
-    if (given.length !== 1) throw usage("give exactly one of --prob, --logit (binary), --probs, --logits (multi-class)");
-    const format = parseFormatOption("eval", o.format);
-    const labels = (o.labels as string | undefined) ?? "auto";
-    if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
-    if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
-    const scale: ScoreScale = o.prob !== undefined || o.probs !== undefined ? "probability" : "logit";
-    const multiclass = o.probs !== undefined || o.logits !== undefined;
-    if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
-    if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
-    const posLabel = (o["pos-label"] as string | undefined) ?? null;
-    if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
-    if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
-    if (multiclass && (o.threshold !== undefined || o.bins !== undefined))
-      throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
-    const clip = parseClip(o.clip as string | undefined, scale);
-    const ci = parseCi(o.ci as string | undefined, o.bootstrap as string | undefined, o.seed as string | undefined);
-    // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
-    const calibrationPath = o.calibration as string | undefined;
-    const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
-    if (calibration !== null) {
-      if (clip !== null) throw usage("--clip is for probabilities as given; with --calibration the scores are calibrated logits");
-      if ((calibration.method === "platt") === multiclass)
-        throw usage(
-          `--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`,
-        );
-    }
-    const by = (o.by as string | undefined) ?? null;
-    const weight = (o.weight as string | undefined) ?? null;
-    let handler: BinaryHandler | MulticlassHandler;
-    let runOf: () => EvalRun;
-    let table: TableHandler;
-    if (multiclass) {
-      const h = new MulticlassHandler(
-        { label: o.label, scores: (o.probs ?? o.logits) as string, weight, by },
-        scale,
-        o["skip-invalid"] === true,
-        o["class-ids"] === true,
-        clip,
-        ci,
-      );
-      let calibrated: EvalRun | null = null;
-      if (calibration !== null) {
-        const header = h.header.bind(h);
-        h.header = (cols) => {
-          const first = h.run === null;
-          header(cols);
-          if (first) {
-            calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null, null, ci);
-            h.run = calibratedSink(calibrated, calibration, scale);
-          }
-        };
-      }
-      handler = h;
-      runOf = () => calibrated ?? h.run!;
-      table = h;
-    } else {
-      const metricOptions = parseThresholdAndBins(o.threshold as string | undefined, o.bins as string | undefined, scale);
-      // With --calibration the run sees calibrated logits: a probability threshold becomes its logit.
-      if (calibration !== null && scale === "probability" && metricOptions.threshold !== undefined) {
-        metricOptions.threshold = Math.log(metricOptions.threshold) - Math.log1p(-metricOptions.threshold);
-      }
-      const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip, ci);
-      const h = new BinaryHandler(
-        calibration === null ? run : calibratedSink(run, calibration, scale),
-        { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
-        scale,
-        labels !== "auto",
-        labels === "auto" ? null : (labels as "01" | "pm1"),
-        o["skip-invalid"] === true,
-        posLabel,
-      );
-      handler = h;
-      runOf = () => run;
-      table = h;
-    }
-    const readOptions = {
-      format,
-      delimiter: o.delimiter as string | undefined,
-      noHeader: o["no-header"] === true,
-      noProgress: o["no-progress"] === true,
-    };
-    await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
-    const run = runOf();
-    run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
+    const { run, calibrationPath, calibration } = await evaluateFiles("eval", o, files, io);
     const report = run.report();
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
     let text = o.json === true ? reportJson(report) : reportText(report);
@@ -237,16 +150,117 @@ export const evalCommand: Command = {
 };
 
 /**
+ * Reads the prediction files of `xent eval` (and of `xent plot`/`xent report`, which take the same options)
+ * into an `EvalRun`: the options checked, the binary or multi-class handler built, every file read.
+ */
+export async function evaluateFiles(
+  command: string,
+  o: OptionValues,
+  files: string[],
+  io: CliIO,
+): Promise<{ run: EvalRun; calibrationPath: string | undefined; calibration: Calibration | null }> {
+  const usage = (m: string) => new UsageError(command, m);
+  if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
+  if (typeof o.label !== "string") throw usage("--label COLUMN is required");
+  const given = ["prob", "logit", "probs", "logits"].filter((k) => o[k] !== undefined);
+  if (given.length !== 1) throw usage("give exactly one of --prob, --logit (binary), --probs, --logits (multi-class)");
+  const format = parseFormatOption(command, o.format);
+  const labels = (o.labels as string | undefined) ?? "auto";
+  if (!["01", "pm1", "auto"].includes(labels)) throw usage(`--labels ${JSON.stringify(labels)} is not 01, pm1 or auto`);
+  if (files.filter((f) => f === "-").length > 1) throw usage('stdin ("-") can be read only once');
+  const scale: ScoreScale = o.prob !== undefined || o.probs !== undefined ? "probability" : "logit";
+  const multiclass = o.probs !== undefined || o.logits !== undefined;
+  if (multiclass && labels !== "auto") throw usage("--labels is for binary labels; multi-class labels are class names (or positions, --class-ids)");
+  if (!multiclass && o["class-ids"] === true) throw usage("--class-ids is for multi-class labels (--probs or --logits)");
+  const posLabel = (o["pos-label"] as string | undefined) ?? null;
+  if (posLabel !== null && multiclass) throw usage("--pos-label is for binary labels; multi-class labels are class names already");
+  if (posLabel !== null && labels !== "auto") throw usage("give --pos-label (text labels) or --labels (numeric labels), not both");
+  if (multiclass && (o.threshold !== undefined || o.bins !== undefined))
+    throw usage("--threshold and --bins are for binary scores (--prob, --logit)");
+  const clip = parseClip(command, o.clip as string | undefined, scale);
+  const ci = parseCi(o.ci as string | undefined, o.bootstrap as string | undefined, o.seed as string | undefined, command);
+  // --calibration: the handlers check the scores as given; the run sees the calibrated logits.
+  const calibrationPath = o.calibration as string | undefined;
+  const calibration = calibrationPath === undefined ? null : loadCalibration(calibrationPath);
+  if (calibration !== null) {
+    if (clip !== null) throw usage("--clip is for probabilities as given; with --calibration the scores are calibrated logits");
+    if ((calibration.method === "platt") === multiclass)
+      throw usage(
+        `--calibration ${calibrationPath} is ${calibration.method === "platt" ? "Platt scaling, for binary scores (--prob, --logit)" : "temperature scaling, for multi-class scores (--probs, --logits)"}`,
+      );
+  }
+  const by = (o.by as string | undefined) ?? null;
+  const weight = (o.weight as string | undefined) ?? null;
+  let handler: BinaryHandler | MulticlassHandler;
+  let runOf: () => EvalRun;
+  let table: TableHandler;
+  if (multiclass) {
+    const h = new MulticlassHandler(
+      { label: o.label, scores: (o.probs ?? o.logits) as string, weight, by },
+      scale,
+      o["skip-invalid"] === true,
+      o["class-ids"] === true,
+      clip,
+      ci,
+    );
+    let calibrated: EvalRun | null = null;
+    if (calibration !== null) {
+      const header = h.header.bind(h);
+      h.header = (cols) => {
+        const first = h.run === null;
+        header(cols);
+        if (first) {
+          calibrated = new EvalRun({ ...h.run!.what, scale: "logit" }, by, weight !== null, null, ci);
+          h.run = calibratedSink(calibrated, calibration, scale);
+        }
+      };
+    }
+    handler = h;
+    runOf = () => calibrated ?? h.run!;
+    table = h;
+  } else {
+    const metricOptions = parseThresholdAndBins(command, o.threshold as string | undefined, o.bins as string | undefined, scale);
+    // With --calibration the run sees calibrated logits: a probability threshold becomes its logit.
+    if (calibration !== null && scale === "probability" && metricOptions.threshold !== undefined) {
+      metricOptions.threshold = Math.log(metricOptions.threshold) - Math.log1p(-metricOptions.threshold);
+    }
+    const run = new EvalRun({ kind: "binary", scale: calibration === null ? scale : "logit", ...metricOptions }, by, weight !== null, clip, ci);
+    const h = new BinaryHandler(
+      calibration === null ? run : calibratedSink(run, calibration, scale),
+      { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
+      scale,
+      labels !== "auto",
+      labels === "auto" ? null : (labels as "01" | "pm1"),
+      o["skip-invalid"] === true,
+      posLabel,
+    );
+    handler = h;
+    runOf = () => run;
+    table = h;
+  }
+  const readOptions = {
+    format,
+    delimiter: o.delimiter as string | undefined,
+    noHeader: o["no-header"] === true,
+    noProgress: o["no-progress"] === true,
+  };
+  await readInputFiles(command, files, readOptions, io, table, () => handler.rows);
+  const run = runOf();
+  run.files.push(...files.map((path) => (path === "-" ? "<stdin>" : path)));
+  return { run, calibrationPath, calibration };
+}
+
+/**
  * `--clip EPS|auto`: eps in (0, 0.5), "auto" being 2^-52 (numpy's float64 eps, scikit-learn's default since
  * 1.2: "auto" in 1.2 to 1.4, always from 1.5; 1e-15 before 1.2); only for probabilities.
  */
-function parseClip(value: string | undefined, scale: ScoreScale): number | null {
+function parseClip(command: string, value: string | undefined, scale: ScoreScale): number | null {
   if (value === undefined) return null;
   if (scale !== "probability") {
-    throw new UsageError("eval", "--clip is for probabilities (--prob, --probs): a logit's loss is finite unless the logit is infinite");
+    throw new UsageError(command, "--clip is for probabilities (--prob, --probs): a logit's loss is finite unless the logit is infinite");
   }
   const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
-  if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
+  if (!(eps > 0 && eps < 0.5)) throw new UsageError(command, `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
   return eps;
 }
 
@@ -275,14 +289,19 @@ export function parseCi(level: string | undefined, replicates: string | undefine
 }
 
 /** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */
-function parseThresholdAndBins(threshold: string | undefined, bins: string | undefined, scale: ScoreScale): { threshold?: number; bins?: number } {
+function parseThresholdAndBins(
+  command: string,
+  threshold: string | undefined,
+  bins: string | undefined,
+  scale: ScoreScale,
+): { threshold?: number; bins?: number } {
   const out: { threshold?: number; bins?: number } = {};
   if (threshold !== undefined) {
     const t = threshold.trim() === "" ? NaN : Number(threshold);
     const ok = scale === "probability" ? t >= 0 && t <= 1 : Number.isFinite(t);
     if (!ok)
       throw new UsageError(
-        "eval",
+        command,
         `--threshold ${JSON.stringify(threshold)} is not ${scale === "probability" ? "a probability in [0, 1]" : "a finite logit"}`,
       );
     out.threshold = t;
@@ -290,7 +309,7 @@ function parseThresholdAndBins(threshold: string | undefined, bins: string | und
   if (bins !== undefined) {
     const b = Number(bins);
     if (!(Number.isInteger(b) && b >= 1 && b <= 10000))
-      throw new UsageError("eval", `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
+      throw new UsageError(command, `--bins ${JSON.stringify(bins)} is not an integer in [1, 10000]`);
     out.bins = b;
   }
   return out;

@@ -24,7 +24,7 @@ export type EvalKind =
 
 export type Metrics = BinaryMetrics | MulticlassMetrics;
 
-type Evaluation = BinaryEvaluation | MulticlassEvaluation;
+export type Evaluation = BinaryEvaluation | MulticlassEvaluation;
 
 /** How many rows shown by `file:line` where the loss is infinite: enough to find the pattern, not a dump. */
 export const INFINITE_LOSS_SHOWN = 5;
@@ -372,6 +372,12 @@ export class EvalRun {
   flush(): void {
     this.total.flushAll();
     for (const g of this.groups.values()) g.flushAll();
+  }
+
+  /** The library's evaluation of all rows (every batch flushed): the state the figures are drawn from. */
+  totalEvaluation(): Evaluation {
+    this.flush();
+    return this.total.evaluation;
   }
 
   report(): EvalReport {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../io/inputError.js";
 import { optionsHelp } from "./args.js";
 import { calibrateCommand } from "./calibrateCommand.js";
@@ -10,20 +9,23 @@ import { plotCommand } from "./plotCommand.js";
 import { predictCommand } from "./predictCommand.js";
 import { sqlCommand } from "./sqlCommand.js";
 import { trainCommand } from "./trainCommand.js";
+import { reportCommand } from "./reportCommand.js";
+import { version } from "./version.js";
 import { UsageError } from "./usageError.js";
 
 export type { CliIO } from "./cliIO.js";
 
-const commands: Command[] = [evalCommand, mergeCommand, sqlCommand, lossCommand, trainCommand, predictCommand, calibrateCommand, plotCommand];
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
+const commands: Command[] = [
+  evalCommand,
+  mergeCommand,
+  sqlCommand,
+  lossCommand,
+  trainCommand,
+  predictCommand,
+  calibrateCommand,
+  plotCommand,
+  reportCommand,
+];
 
 function generalHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -13,6 +13,9 @@ import { type CalibrationBinsState, type CalibrationErrors, CalibrationBins } fr
 import { type LogLossDecomposition, corpDecomposition } from "./corpDecomposition.js";
 import { type EqualMassCalibration, equalMassCalibration } from "./equalMassCalibration.js";
 import { type ThresholdCountsState, type ThresholdMetrics, ThresholdCounts } from "./thresholdCounts.js";
+import { type RocCurve, rocCurve } from "./rocCurve.js";
+import { type PrecisionRecallCurve, precisionRecallCurve } from "./precisionRecallCurve.js";
+import { type IsotonicCalibrationCurve, isotonicCalibrationCurve } from "./isotonicCalibrationCurve.js";
 
 /** The figures of a binary evaluation. A figure that is undefined (no weight, or one class only) is null. */
 export interface BinaryMetrics {
@@ -48,6 +51,32 @@ export interface BinaryMetrics {
   brierDecomposition: (BrierDecomposition & { exact: boolean }) | null;
   /** The CORP log-loss decomposition; `exact` false when over histogram bins (see `corpDecomposition`). */
   logLossDecomposition: (LogLossDecomposition & { exact: boolean }) | null;
+}
+
+/** One equal-width bin of a reliability diagram: probabilities in (lower, upper] (the first bin holds 0 too). */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  /** Total weight of the rows in the bin (0: empty, and the two means are NaN). */
+  weight: number;
+  /** Weighted mean predicted probability. */
+  meanProbability: number;
+  /** Weighted fraction of positives (the observed frequency). */
+  frequency: number;
+}
+
+/** The points of the figures of a binary evaluation, from the same accumulated state as the metrics. */
+export interface BinaryCurves {
+  /** False when the score map has become a histogram: the points are then at the bin edges. */
+  exact: boolean;
+  /** Null without both classes. */
+  roc: RocCurve | null;
+  /** Null without positives. */
+  precisionRecall: PrecisionRecallCurve | null;
+  /** The equal-width bins of the calibration errors (all of them, empty ones included); null for a state without them. */
+  reliability: ReliabilityBin[] | null;
+  /** The CORP isotonic recalibration, forecasts as probabilities; null without weight. */
+  isotonic: IsotonicCalibrationCurve | null;
 }
 
 /** Options of a `BinaryEvaluation`: the AUC accumulator's, and the label convention. */
@@ -210,6 +239,38 @@ export class BinaryEvaluation {
       equalMassCalibration: this.calibration === null ? null : equalMassCalibration(sorted.pos, sorted.neg, forecasts, this.calibration.bins),
       brierDecomposition: murphy === null ? null : { ...murphy, exact: sorted.exact },
       logLossDecomposition: corp === null ? null : { ...corp, exact: sorted.exact },
+    };
+  }
+
+  /**
+   * The ROC and precision-recall curves, the reliability bins and the CORP isotonic curve, all from the
+   * accumulated state (`rocCurve`, `precisionRecallCurve`, `isotonicCalibrationCurve` over the AUC's score
+   * map; the bins of the calibration errors), so they agree with `metrics()`: the area under the ROC points
+   * is the AUC, the step integral of the PR points the average precision.
+   */
+  curves(): BinaryCurves {
+    const sorted = this.roc.sortedWeights();
+    const toProbability = (a: Float64Array) => (this.scale === "logit" ? a.map(sigmoidUnchecked) : a);
+    const lowest = sorted.scores !== null ? toProbability(sorted.scores) : toProbability(sorted.bins!.lower);
+    const highest = sorted.scores !== null ? lowest : toProbability(sorted.bins!.upper);
+    let reliability: ReliabilityBin[] | null = null;
+    if (this.calibration !== null) {
+      const B = this.calibration.bins;
+      const t = this.calibration.table();
+      reliability = t.weight.map((weight, b) => ({
+        lower: b / B,
+        upper: (b + 1) / B,
+        weight,
+        meanProbability: t.meanProbability[b]!,
+        frequency: t.frequency[b]!,
+      }));
+    }
+    return {
+      exact: sorted.exact,
+      roc: rocCurve(sorted.pos, sorted.neg),
+      precisionRecall: precisionRecallCurve(sorted.pos, sorted.neg),
+      reliability,
+      isotonic: isotonicCalibrationCurve(sorted.pos, sorted.neg, lowest, highest),
     };
   }
 

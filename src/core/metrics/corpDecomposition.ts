@@ -1,4 +1,5 @@
 import { CompensatedSum } from "../numerics/compensatedSum.js";
+import { poolAdjacentViolators } from "./poolAdjacentViolators.js";
 
 /** The CORP decomposition of the log loss: `logLoss = miscalibration - discrimination + uncertainty`. */
 export interface LogLossDecomposition {
@@ -27,26 +28,7 @@ export interface LogLossDecomposition {
  * then MCB is Infinity). Null without weight.
  */
 export function corpDecomposition(pos: ArrayLike<number>, neg: ArrayLike<number>, logLoss: number): LogLossDecomposition | null {
-  // Pool adjacent violators: a stack of blocks with non-decreasing frequency P_B / W_B.
-  const bp: number[] = [];
-  const bn: number[] = [];
-  for (let k = 0; k < pos.length; k++) {
-    let p = pos[k]!;
-    let n = neg[k]!;
-    if (!(p + n > 0)) continue;
-    // Merge while the previous block's frequency >= this one's: p0 / w0 >= p / w  <=>  p0 w >= p w0.
-    while (bp.length > 0) {
-      const p0 = bp[bp.length - 1]!;
-      const n0 = bn[bn.length - 1]!;
-      if (p0 * (p + n) < p * (p0 + n0)) break;
-      p += p0;
-      n += n0;
-      bp.pop();
-      bn.pop();
-    }
-    bp.push(p);
-    bn.push(n);
-  }
+  const { pos: bp, neg: bn } = poolAdjacentViolators(pos, neg);
   const xlogx = (a: number, w: number) => (a > 0 ? a * Math.log(a / w) : 0);
   const recal = new CompensatedSum();
   const P = new CompensatedSum();

@@ -68,6 +68,34 @@ function binOfProbability(p: number): number {
   return p <= 0.5 ? sideBin(p) : BINS - 1 - sideBin(1 - p);
 }
 
+/** The double whose high word is `h` and low word 0 (the lower edge of a probability bin). */
+function fromHighWord(h: number): number {
+  scratch[0] = 0;
+  high[0] = h;
+  return scratch[0];
+}
+
+/**
+ * The score range of histogram bin b, [lower, upper] (the inverse of `binOfLogit` / `binOfProbability`):
+ * the bin's scores lie between the two, inclusive (low side [lo, hi), mirrored side (1 - hi, 1 - lo]; the
+ * bin of q = 0.5 exactly is [0.5, 0.5]). Probability side bins: j = 0 is [0, 2^-64); j >= 1 holds the q whose
+ * high word lies in [LOW_LIMIT + (j - 1) 2^12, LOW_LIMIT + j 2^12), upper edge capped at q = 0.5; the
+ * p > 0.5 side mirrors it through 1 - q (exact for q in [2^-64, 0.5] only up to rounding: an edge is off
+ * by at most half an ulp of 1, well inside the bin's relative width of 2^-8).
+ */
+function binEdges(b: number, scale: ScoreScale): [number, number] {
+  if (scale === "logit") {
+    if (b === 0) return [-Infinity, -RANGE];
+    if (b === BINS - 1) return [RANGE, Infinity];
+    return [-RANGE + (b - 1) / BINS_PER_UNIT, -RANGE + b / BINS_PER_UNIT];
+  }
+  const side = (j: number): [number, number] =>
+    j === 0 ? [0, fromHighWord(LOW_LIMIT)] : [fromHighWord(LOW_LIMIT + ((j - 1) << 12)), Math.min(0.5, fromHighWord(LOW_LIMIT + (j << 12)))];
+  if (b < BINS / 2) return side(b);
+  const [lo, hi] = side(BINS - 1 - b);
+  return [1 - hi, 1 - lo];
+}
+
 /**
  * A mergeable, bounded-memory accumulator of the area under the ROC curve of binary scores: the probability
  * that a random positive scores above a random negative, ties counting one half (the Mann–Whitney U
@@ -230,7 +258,14 @@ export class RocAucAccumulator {
    * AUC (average precision, the calibration decompositions): exact mode, one entry per distinct score, with
    * the score; histogram mode, one entry per non-empty bin, scores null (a bin's scores are not kept).
    */
-  sortedWeights(): { exact: boolean; scores: Float64Array | null; pos: Float64Array; neg: Float64Array } {
+  sortedWeights(): {
+    exact: boolean;
+    scores: Float64Array | null;
+    pos: Float64Array;
+    neg: Float64Array;
+    /** Histogram mode: each bin's score range [lower, upper] (inclusive) on the accumulator's scale; null while exact. */
+    bins: { lower: Float64Array; upper: Float64Array } | null;
+  } {
     const h = this.hist;
     if (h !== null) {
       const bins: number[] = [];
@@ -240,6 +275,10 @@ export class RocAucAccumulator {
         scores: null,
         pos: Float64Array.from(bins, (b) => h[2 * b]!),
         neg: Float64Array.from(bins, (b) => h[2 * b + 1]!),
+        bins: {
+          lower: Float64Array.from(bins, (b) => binEdges(b, this.scale)[0]),
+          upper: Float64Array.from(bins, (b) => binEdges(b, this.scale)[1]),
+        },
       };
     }
     const order = this.keys.map((_, k) => k).sort((a, b) => this.keys[a]! - this.keys[b]! || 0);
@@ -248,6 +287,7 @@ export class RocAucAccumulator {
       scores: Float64Array.from(order, (k) => this.keys[k]!),
       pos: Float64Array.from(order, (k) => this.pos[k]!),
       neg: Float64Array.from(order, (k) => this.neg[k]!),
+      bins: null,
     };
   }
 
