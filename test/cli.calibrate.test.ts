@@ -47,7 +47,9 @@ describe("xent calibrate", () => {
     const ev = await xentInProcess(["eval", binaryCsv, "--label", "y", "--logit", "s", "--weight", "w", "--calibration", out, "--json"]);
     expect(ev.code).toBe(0);
     const e = JSON.parse(ev.stdout) as Record<string, any>;
-    expect(e.calibration.description).toMatch(/^calibrated by .*platt\.json: Platt scaling, p = sigmoid\(0\.3\d+ s - 0\.\d+\)$/);
+    expect(e.recalibration.description).toMatch(/^calibrated by .*platt\.json: Platt scaling, p = sigmoid\(0\.3\d+ s - 0\.\d+\)$/);
+    // The calibration-error figures of the calibrated scores keep their key.
+    expect(e.calibration).toMatchObject({ ece: expect.any(Number), mce: expect.any(Number), rms: expect.any(Number) });
     expect(Math.abs(e.logLoss - c.fit.logLossAfter)).toBeLessThan(1e-15);
     expect(c.fit.logLossAfter).toBeLessThan(c.fit.logLossBefore);
     const text = await xentInProcess(["eval", binaryCsv, "--label", "y", "--logit", "s", "--calibration", out]);

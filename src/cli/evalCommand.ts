@@ -137,11 +137,12 @@ export const evalCommand: Command = {
     if (typeof o["state-out"] === "string") writeState(o["state-out"], run.state());
     let text = o.json === true ? reportJson(report) : reportText(report);
     if (calibration !== null) {
-      // Say so in the output: a line above the table; in JSON, a "calibration" field.
+      // Say so in the output: a line above the table; in JSON, a "recalibration" field (not "calibration":
+      // that key holds the ECE/MCE/RMS figures of the calibrated scores).
       const line = describeCalibration(calibrationPath!, calibration);
       text =
         o.json === true
-          ? JSON.stringify({ ...(JSON.parse(text) as object), calibration: { file: calibrationPath, description: line } }, null, 2) + "\n"
+          ? JSON.stringify({ ...(JSON.parse(text) as object), recalibration: { file: calibrationPath, description: line } }, null, 2) + "\n"
           : `${line}\n${text}`;
     }
     await writeOut(io.stdout, text);
