@@ -3,24 +3,32 @@
 // src/core/kernels/binaryKernelWasm.ts; loaded by src/core/kernels/binaryWasm.ts.
 //
 // Every operation below is the same IEEE double operation, in the same order, as the JavaScript path
-// (src/core/numerics/fastExp.ts, fastLog1p.ts, binaryTerms.ts: logitLoss, logitGrad, and the loop in binaryBatch.ts),
+// (src/core/numerics/fastExp.ts, fastLog1pExp.ts, binaryTerms.ts: logitLoss, logitGrad, and the loop in binaryBatch.ts),
 // and WebAssembly has no fused multiply-add or other contraction: so the two paths give bit-identical
 // results, which the tests check. See those files for the derivations; only the memory layout is new here.
 //
-// Memory (set up by binaryWasm.ts): from BASE, the exp table (2^(j/128) as hi, lo pairs), the log table
-// (log(1 + j/1024) as hi, lo pairs), the powers of two 2^i for i = -1100..1, the SIMD constants, two scratch
+// Memory (set up by binaryWasm.ts): from BASE, the exp table (2^(j/128) as hi, lo pairs), room that held a
+// log1p table (unused now), the powers of two 2^i for i = -1100..1, the SIMD constants, two scratch
 // blocks, the parameters and the sums (see the constants below); then one chunk of the caller's labels,
-// logits and gradient (binaryWasm.ts CHUNK samples), as f64, at the offsets passed to `run`.
+// logits and gradient (binaryWasm.ts CHUNK samples), as f64, at the offsets passed to `run`; then the table
+// of log(1 + e^-z) (src/core/numerics/fastLog1pExp.ts; LOG1P_EXP below).
 
 import { EXP2_AT, expNegX2, expNonPositiveAt } from "./expKernel";
 
 const BASE: usize = 65536;
 const EXP2: usize = EXP2_AT; // = BASE
-const LOG: usize = BASE + 2048;
 const POW2: usize = BASE + 2048 + 16400;
 
 
-/** 1.5 2^52: adding and subtracting it rounds to an integer (the log1p table index). */
+/**
+ * The table of log(1 + e^-z) at z_i = i/64, i = 0..2560 (fastLog1pExp.ts LOG1P_EXP_TABLE: hi, lo, sigma_i,
+ * 0 per point, 32 bytes), after the batch chunk (binaryWasm.ts LOG1P_EXP_AT, which writes it), with room for 4096 points: the
+ * vector pass masks its index to 4095, so that a lane with z >= 40 (recomputed, see `fixLarge`) or NaN
+ * (an invalid logit, see `run`) reads inside the memory.
+ */
+const LOG1P_EXP: usize = 65536 + 32768 + 24 * 8192;
+
+/** 1.5 2^52: adding and subtracting it rounds to an integer (the table index). */
 const SHIFT: f64 = 6755399441055744.0;
 
 // The compensated sum of the losses in two lanes: sample i goes to lane i & 1 (s0, c0 for even i; s1, c1
@@ -56,17 +64,19 @@ const CONSTS: usize = BASE + 28672;
   return expNonPositiveAt(x, EXP2, POW2);
 }
 
+/** fastLog1pExp.ts `log1pExpNegative`: log(1 + e^-z) for 0 <= z < 40, the same operations. */
 // @ts-ignore: decorator
-@inline function log1pUnit(x: f64): f64 {
-  const nearest = x * 1024.0 + SHIFT - SHIFT;
-  const jd = nearest * (nearest > 1.0 ? 1.0 : 0.0);
-  const j = <i32>jd;
-  const m = jd * 0.0009765625;
-  const t = (x - m) / (1.0 + m);
-  const t2 = t * t;
-  const q = t + t2 * (-0.5 + t * 0.3333333333333333 + t2 * (-0.25 + t * 0.2 + t2 * -0.16666666666666666));
-  const at = LOG + (<usize>j << 4);
-  return load<f64>(at) + (load<f64>(at + 8) + q);
+@inline function log1pExpNegative(z: f64): f64 {
+  const z64 = z * 64.0;
+  const nd = z64 + SHIFT - SHIFT;
+  const r = (z64 - nd) * 0.015625;
+  const at = LOG1P_EXP + (<usize>(<i32>nd) << 5);
+  const r2 = r * r;
+  const q = r2 * (0.5 + r * -0.16666666666666666) - r + r2 * r2 * (0.041666666666666664 + r * -0.008333333333333333 + r2 * 0.001388888888888889);
+  const w = load<f64>(at + 16) * q;
+  const w2 = w * w;
+  const l = w + w2 * (-0.5 + w * 0.3333333333333333 + w2 * (-0.25 + w * 0.2 + w2 * -0.16666666666666666));
+  return load<f64>(at) + (load<f64>(at + 8) + l);
 }
 
 // The parameters of the current pass, set by `run` (globals, so that `step` needs no arguments but i).
@@ -97,7 +107,8 @@ function step(i: i32): bool {
   const posWeight = gPosWeight;
   if (gWantLoss) {
     let loss: f64;
-    const a = log1pUnit(e);
+    // binaryTerms.ts logitLoss: log1p(e) from z below 40, e itself beyond (where log1p(e) rounds to e).
+    const a = z < 40.0 ? log1pExpNegative(z) : e;
     if (z == Infinity) {
       const coefficient = s > 0 ? 1.0 - y : posWeight * y;
       loss = coefficient == 0.0 ? 0.0 : Infinity;
@@ -167,7 +178,7 @@ function passA(b: i32, end: i32, logitsAt: usize): void {
   }
 }
 
-/** Pass A again for a block with an unusual pair: marks each unusual pair with NaN in E. */
+/** For a block with an unusual pair: marks each unusual pair with NaN in E and A. */
 function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLabels: i32): bool {
   let marked = false;
   const one = v128.load64_splat(CONSTS);
@@ -183,38 +194,71 @@ function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLab
     else unusual = v128.or(unusual, v128.not(v128.and(f64x2.ge(y, zero), f64x2.le(y, one))));
     if (v128.any_true(unusual)) {
       v128.store(E + (<usize>(q - b) << 3), f64x2.splat(NaN));
+      v128.store(A + (<usize>(q - b) << 3), f64x2.splat(NaN));
       marked = true;
     }
   }
   return marked;
 }
 
-/** Pass B: a = log1p(e) for the first `count` entries of E, into A. */
-function passB(count: i32): void {
-  const one = v128.load64_splat(CONSTS);
+/**
+ * Pass B: a = log(1 + e^-|s|) for samples [b, end) into A, from |s| (fastLog1pExp.ts `log1pExpNegative`, the
+ * same operations on two lanes; see there for the method and its error), assuming |s| < 40. Returns whether
+ * a lane had |s| >= 40 (or +Infinity; not NaN, which pass C's checks catch): `fixLarge` then replaces those
+ * lanes. The 13 constants stay in registers; the index is masked to the table's room (LOG1P_EXP).
+ */
+function passB(b: i32, end: i32, logitsAt: usize): bool {
+  const k64 = v128.load64_splat(CONSTS + 176);
+  const inv64 = v128.load64_splat(CONSTS + 184);
   const shift = v128.load64_splat(CONSTS + 32);
-  const k1024 = v128.load64_splat(CONSTS + 80);
-  const inv1024 = v128.load64_splat(CONSTS + 88);
+  const c2 = v128.load64_splat(CONSTS + 8);
+  const minusC6 = v128.load64_splat(CONSTS + 160);
+  const c24 = v128.load64_splat(CONSTS + 64);
+  const minusC120 = v128.load64_splat(CONSTS + 168);
+  const c720 = v128.load64_splat(CONSTS + 192);
   const d2 = v128.load64_splat(CONSTS + 96);
   const d3 = v128.load64_splat(CONSTS + 104);
   const d4 = v128.load64_splat(CONSTS + 112);
   const d5 = v128.load64_splat(CONSTS + 120);
   const d6 = v128.load64_splat(CONSTS + 128);
-  for (let q = 0; q < count; q += 2) {
-    const e = v128.load(E + (<usize>q << 3));
-    const u = f64x2.add(f64x2.mul(e, k1024), shift);
-    const nearest = f64x2.sub(u, shift);
-    const jd = f64x2.mul(nearest, v128.and(f64x2.gt(nearest, one), one));
-    const l0 = v128.load(<usize>(i32x4.extract_lane(u, 0) & 2047) << 4, LOG);
-    const l1 = v128.load(<usize>(i32x4.extract_lane(u, 2) & 2047) << 4, LOG);
-    const m = f64x2.mul(jd, inv1024);
-    const tt = f64x2.div(f64x2.sub(e, m), f64x2.add(one, m));
-    const t2 = f64x2.mul(tt, tt);
-    const qq = f64x2.add(tt, f64x2.mul(t2, f64x2.add(
-      f64x2.add(d2, f64x2.mul(tt, d3)),
-      f64x2.mul(t2, f64x2.add(f64x2.add(d4, f64x2.mul(tt, d5)), f64x2.mul(t2, d6))),
+  let zMax = f64x2.splat(0.0);
+  for (let q = b; q < end; q += 2) {
+    const z = f64x2.abs(v128.load(logitsAt + (<usize>q << 3)));
+    zMax = f64x2.pmax(zMax, z);
+    const z64 = f64x2.mul(z, k64);
+    const t = f64x2.add(z64, shift);
+    const r = f64x2.mul(f64x2.sub(z64, f64x2.sub(t, shift)), inv64);
+    const at0 = <usize>(i32x4.extract_lane(t, 0) & 4095) << 5;
+    const at1 = <usize>(i32x4.extract_lane(t, 2) & 4095) << 5;
+    const head0 = v128.load(at0, LOG1P_EXP);
+    const head1 = v128.load(at1, LOG1P_EXP);
+    const sigma = v128.shuffle<f64>(v128.load(at0, LOG1P_EXP + 16), v128.load(at1, LOG1P_EXP + 16), 0, 2);
+    const r2 = f64x2.mul(r, r);
+    const em = f64x2.add(
+      f64x2.sub(f64x2.mul(r2, f64x2.add(c2, f64x2.mul(r, minusC6))), r),
+      f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.add(c24, f64x2.mul(r, minusC120)), f64x2.mul(r2, c720))),
+    );
+    const w = f64x2.mul(sigma, em);
+    const w2 = f64x2.mul(w, w);
+    const l = f64x2.add(w, f64x2.mul(w2, f64x2.add(
+      f64x2.add(d2, f64x2.mul(w, d3)),
+      f64x2.mul(w2, f64x2.add(f64x2.add(d4, f64x2.mul(w, d5)), f64x2.mul(w2, d6))),
     )));
-    v128.store(A + (<usize>q << 3), f64x2.add(v128.shuffle<f64>(l0, l1, 0, 2), f64x2.add(v128.shuffle<f64>(l0, l1, 1, 3), qq)));
+    v128.store(A + (<usize>(q - b) << 3), f64x2.add(v128.shuffle<f64>(head0, head1, 0, 2), f64x2.add(v128.shuffle<f64>(head0, head1, 1, 3), l)));
+  }
+  return v128.any_true(f64x2.ge(zMax, v128.load64_splat(CONSTS + 200)));
+}
+
+/**
+ * For a block where pass B met |s| >= 40: a = e (pass A's exp) in those lanes, which is log1p(e) there
+ * (binaryTerms.ts `logitLoss`). A select, so the other lanes keep their bits.
+ */
+function fixLarge(b: i32, end: i32, logitsAt: usize): void {
+  const limit = v128.load64_splat(CONSTS + 200);
+  for (let q = b; q < end; q += 2) {
+    const at = <usize>(q - b) << 3;
+    const small = f64x2.lt(f64x2.abs(v128.load(logitsAt + (<usize>q << 3))), limit);
+    v128.store(A + at, v128.bitselect(v128.load(A + at), v128.load(E + at), small));
   }
 }
 
@@ -248,7 +292,9 @@ function passB(count: i32): void {
     const at = <usize>i << 3;
     const e = v128.load(E + (<usize>(i - b) << 3));
     if (careful) {
-      if (v128.any_true(f64x2.ne(e, e))) {
+      // The mark (markUnusual) in A, or in E for the gradient alone (E is not computed for the loss alone).
+      const mark = wantLoss ? v128.load(A + (<usize>(i - b) << 3)) : e;
+      if (v128.any_true(f64x2.ne(mark, mark))) {
         s0 = f64x2.extract_lane(sums, 0);
         s1 = f64x2.extract_lane(sums, 1);
         c0 = f64x2.extract_lane(comps, 0);
@@ -421,8 +467,11 @@ export function run(
   let soft = false;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
-    passA(b, end, logitsAt);
-    if (wantLoss) passB(end - b);
+    if (wantGrad) passA(b, end, logitsAt);
+    if (wantLoss && passB(b, end, logitsAt)) {
+      if (!wantGrad) passA(b, end, logitsAt);
+      fixLarge(b, end, logitsAt);
+    }
     let bad: i32;
     if (lastCareful) {
       // The previous block had an unusual pair: this one likely too (data with many), so no fast attempt.
