@@ -27,6 +27,8 @@ const POW2: usize = BASE + 2048 + 16400;
  * (an invalid logit, see `run`) reads inside the memory.
  */
 const LOG1P_EXP: usize = 65536 + 32768 + 24 * 8192;
+/** The tails of e^-z_i (fastLog1pExp.ts EXP_NEG_TAIL), after that table's room (4096 points, 8 bytes each). */
+const EXP_NEG_TAIL: usize = LOG1P_EXP + 4096 * 32;
 
 /** 1.5 2^52: adding and subtracting it rounds to an integer (the table index). */
 const SHIFT: f64 = 6755399441055744.0;
@@ -79,6 +81,19 @@ const CONSTS: usize = BASE + 28672;
   return load<f64>(at) + (load<f64>(at + 8) + l);
 }
 
+/** fastLog1pExp.ts `expNegative`: e^-z for 0 <= z < 40, the same operations. */
+// @ts-ignore: decorator
+@inline function expNegative(z: f64): f64 {
+  const z64 = z * 64.0;
+  const nd = z64 + SHIFT - SHIFT;
+  const r = (z64 - nd) * 0.015625;
+  const i = <usize>(<i32>nd);
+  const r2 = r * r;
+  const q = r2 * (0.5 + r * -0.16666666666666666) - r + r2 * r2 * (0.041666666666666664 + r * -0.008333333333333333 + r2 * 0.001388888888888889);
+  const hi = load<f64>(LOG1P_EXP + (i << 5) + 24);
+  return hi + (load<f64>(EXP_NEG_TAIL + (i << 3)) + hi * q);
+}
+
 // The parameters of the current pass, set by `run` (globals, so that `step` needs no arguments but i).
 let gLabels: usize = 0;
 let gLogits: usize = 0;
@@ -103,7 +118,8 @@ function step(i: i32): bool {
   const s = load<f64>(gLogits + at);
   if (s != s) return false;
   const z = abs<f64>(s);
-  const e = expNonPositive(-z);
+  // binaryTerms.ts: e = logitExp(z).
+  const e = z < 40.0 ? expNegative(z) : expNonPositive(-z);
   const posWeight = gPosWeight;
   if (gWantLoss) {
     let loss: f64;
@@ -158,11 +174,15 @@ function step(i: i32): bool {
 const E: usize = BASE + 29696;
 const A: usize = BASE + 30720;
 
+/** A third scratch block of 128 f64, for `fixLarge` (in the room that held a log1p table). */
+const X: usize = BASE + 2048;
+
 /**
- * Pass A: e = exp(-|s|) for samples [b, end) into E, assuming every pair usual (pass C checks that, and a
- * block where it fails is marked by `markUnusual` and run again).
+ * exp(-|s|) for samples [b, end) into `out` (expKernel.ts `expNegX2`), assuming |s| <= 708 (pass C checks
+ * that, and a block where it fails is marked by `markUnusual` and run again): for the lanes with |s| >= 40,
+ * beyond pass B's table (`fixLarge`).
  */
-function passA(b: i32, end: i32, logitsAt: usize): void {
+function passA(b: i32, end: i32, logitsAt: usize, out: usize): void {
   const halfV = v128.load64_splat(CONSTS + 8);
   const invLn2 = v128.load64_splat(CONSTS + 24);
   const shift = v128.load64_splat(CONSTS + 32);
@@ -174,7 +194,7 @@ function passA(b: i32, end: i32, logitsAt: usize): void {
   const expBias = v128.load(CONSTS + 144);
   for (let q = b; q < end; q += 2) {
     const z = f64x2.abs(v128.load(logitsAt + (<usize>q << 3)));
-    v128.store(E + (<usize>(q - b) << 3), expNegX2(z, invLn2, shift, ln2Hi, ln2Lo, halfV, minusC6, c24, minusC120, expBias));
+    v128.store(out + (<usize>(q - b) << 3), expNegX2(z, invLn2, shift, ln2Hi, ln2Lo, halfV, minusC6, c24, minusC120, expBias));
   }
 }
 
@@ -202,12 +222,15 @@ function markUnusual(b: i32, end: i32, labelsAt: usize, logitsAt: usize, signLab
 }
 
 /**
- * Pass B: a = log(1 + e^-|s|) for samples [b, end) into A, from |s| (fastLog1pExp.ts `log1pExpNegative`, the
- * same operations on two lanes; see there for the method and its error), assuming |s| < 40. Returns whether
- * a lane had |s| >= 40 (or +Infinity; not NaN, which pass C's checks catch): `fixLarge` then replaces those
- * lanes. The 13 constants stay in registers; the index is masked to the table's room (LOG1P_EXP).
+ * Pass B over samples [b, end), from z = |s| and the table at z_i = i/64 (fastLog1pExp.ts, the same operations
+ * on two lanes; see there for the method and its error), assuming z < 40: a = log(1 + e^-z) into A
+ * (`log1pExpNegative`) when `wantLoss`, e = e^-z into E (`expNegative`) when `wantGrad`; both share the
+ * reduction and expm1(-r). Returns whether a lane had z >= 40 (or +Infinity; not NaN, which pass C's checks
+ * catch): `fixLarge` then replaces those lanes. The index is masked to the table's room (LOG1P_EXP). The 13
+ * constants of the loss stay in registers.
  */
-function passB(b: i32, end: i32, logitsAt: usize): bool {
+// @ts-ignore: decorator
+@inline function passBLoop(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool): bool {
   const k64 = v128.load64_splat(CONSTS + 176);
   const inv64 = v128.load64_splat(CONSTS + 184);
   const shift = v128.load64_splat(CONSTS + 32);
@@ -228,37 +251,56 @@ function passB(b: i32, end: i32, logitsAt: usize): bool {
     const z64 = f64x2.mul(z, k64);
     const t = f64x2.add(z64, shift);
     const r = f64x2.mul(f64x2.sub(z64, f64x2.sub(t, shift)), inv64);
-    const at0 = <usize>(i32x4.extract_lane(t, 0) & 4095) << 5;
-    const at1 = <usize>(i32x4.extract_lane(t, 2) & 4095) << 5;
-    const head0 = v128.load(at0, LOG1P_EXP);
-    const head1 = v128.load(at1, LOG1P_EXP);
-    const sigma = v128.shuffle<f64>(v128.load(at0, LOG1P_EXP + 16), v128.load(at1, LOG1P_EXP + 16), 0, 2);
+    const i0 = <usize>(i32x4.extract_lane(t, 0) & 4095);
+    const i1 = <usize>(i32x4.extract_lane(t, 2) & 4095);
+    const half0 = v128.load(i0 << 5, LOG1P_EXP + 16);
+    const half1 = v128.load(i1 << 5, LOG1P_EXP + 16);
     const r2 = f64x2.mul(r, r);
     const em = f64x2.add(
       f64x2.sub(f64x2.mul(r2, f64x2.add(c2, f64x2.mul(r, minusC6))), r),
       f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.add(c24, f64x2.mul(r, minusC120)), f64x2.mul(r2, c720))),
     );
-    const w = f64x2.mul(sigma, em);
-    const w2 = f64x2.mul(w, w);
-    const l = f64x2.add(w, f64x2.mul(w2, f64x2.add(
-      f64x2.add(d2, f64x2.mul(w, d3)),
-      f64x2.mul(w2, f64x2.add(f64x2.add(d4, f64x2.mul(w, d5)), f64x2.mul(w2, d6))),
-    )));
-    v128.store(A + (<usize>(q - b) << 3), f64x2.add(v128.shuffle<f64>(head0, head1, 0, 2), f64x2.add(v128.shuffle<f64>(head0, head1, 1, 3), l)));
+    const at = <usize>(q - b) << 3;
+    if (wantLoss) {
+      const head0 = v128.load(i0 << 5, LOG1P_EXP);
+      const head1 = v128.load(i1 << 5, LOG1P_EXP);
+      const w = f64x2.mul(v128.shuffle<f64>(half0, half1, 0, 2), em);
+      const w2 = f64x2.mul(w, w);
+      const l = f64x2.add(w, f64x2.mul(w2, f64x2.add(
+        f64x2.add(d2, f64x2.mul(w, d3)),
+        f64x2.mul(w2, f64x2.add(f64x2.add(d4, f64x2.mul(w, d5)), f64x2.mul(w2, d6))),
+      )));
+      v128.store(A + at, f64x2.add(v128.shuffle<f64>(head0, head1, 0, 2), f64x2.add(v128.shuffle<f64>(head0, head1, 1, 3), l)));
+    }
+    if (wantGrad) {
+      const hi = v128.shuffle<f64>(half0, half1, 1, 3);
+      const lo = v128.load64_lane(i1 << 3, v128.load64_zero(EXP_NEG_TAIL + (i0 << 3)), 1, EXP_NEG_TAIL);
+      v128.store(E + at, f64x2.add(hi, f64x2.add(lo, f64x2.mul(hi, em))));
+    }
   }
   return v128.any_true(f64x2.ge(zMax, v128.load64_splat(CONSTS + 200)));
 }
 
+/** Pass B, one loop per case (see `passC` on why). */
+function passB(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool): bool {
+  if (wantLoss && wantGrad) return passBLoop(b, end, logitsAt, true, true);
+  if (wantLoss) return passBLoop(b, end, logitsAt, true, false);
+  return passBLoop(b, end, logitsAt, false, true);
+}
+
 /**
- * For a block where pass B met |s| >= 40: a = e (pass A's exp) in those lanes, which is log1p(e) there
- * (binaryTerms.ts `logitLoss`). A select, so the other lanes keep their bits.
+ * For a block where pass B met |s| >= 40: exp(-|s|) (pass A) in those lanes, into E, and into A as
+ * log1p(e), which rounds to e there (binaryTerms.ts `logitLoss`). Selects, so the other lanes keep their bits.
  */
-function fixLarge(b: i32, end: i32, logitsAt: usize): void {
+function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool): void {
+  passA(b, end, logitsAt, X);
   const limit = v128.load64_splat(CONSTS + 200);
   for (let q = b; q < end; q += 2) {
     const at = <usize>(q - b) << 3;
     const small = f64x2.lt(f64x2.abs(v128.load(logitsAt + (<usize>q << 3))), limit);
-    v128.store(A + at, v128.bitselect(v128.load(A + at), v128.load(E + at), small));
+    const e = v128.load(X + at);
+    if (wantLoss) v128.store(A + at, v128.bitselect(v128.load(A + at), e, small));
+    if (wantGrad) v128.store(E + at, v128.bitselect(v128.load(E + at), e, small));
   }
 }
 
@@ -467,11 +509,7 @@ export function run(
   let soft = false;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
-    if (wantGrad) passA(b, end, logitsAt);
-    if (wantLoss && passB(b, end, logitsAt)) {
-      if (!wantGrad) passA(b, end, logitsAt);
-      fixLarge(b, end, logitsAt);
-    }
+    if (passB(b, end, logitsAt, wantLoss != 0, wantGrad != 0)) fixLarge(b, end, logitsAt, wantLoss != 0, wantGrad != 0);
     let bad: i32;
     if (lastCareful) {
       // The previous block had an unusual pair: this one likely too (data with many), so no fast attempt.

@@ -1,5 +1,5 @@
 /**
- * `log(1 + e^-z)` from z directly (src/core/numerics/fastLog1pExp.ts), the log term of the logit losses in the
+ * `log(1 + e^-z)` and `e^-z` from z directly (src/core/numerics/fastLog1pExp.ts), the log term of the logit losses in the
  * JavaScript loops, the scalar functions and (the same operations) the WebAssembly kernel, against mpmath
  * (test/fixtures/log1pExp.json, written by test/fixtures/generate_log1p_exp.py). test/fastBatch.test.ts checks
  * that the kernel gives the JavaScript loop's bits.
@@ -13,24 +13,26 @@
  * | log1pExpNegative           | [0, 1], [1, 40)                                 | 0.510    |
  * | log1pExpNegative           | z = 0, tiny and subnormal z; just below 40      | 0.495    |
  * | log1pExpNegativeAny        | z >= 40 (e^-z, expNonPositive)                  | 0.502    |
+ * | logitExp (e^-z)            | table points, midpoints and neighbours          | 0.515    |
+ * | logitExp                   | [0, 40); [40, 708.4] (expNonPositive)           | 0.506    |
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { LOG1P_EXP_TABLE, log1pExpNegative, log1pExpNegativeAny } from "../src/core/numerics/fastLog1pExp.js";
-import { SOFTPLUS } from "../src/core/numerics/kernelTables.js";
+import { LOG1P_EXP_TABLE, log1pExpNegative, log1pExpNegativeAny, logitExp } from "../src/core/numerics/fastLog1pExp.js";
+import { EXP_NEG, SOFTPLUS } from "../src/core/numerics/kernelTables.js";
 import { ulpError } from "./ulp.js";
 
 type Point = [string, string, string, string];
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/log1pExp.json", import.meta.url), "utf8")) as Record<
-  "log1pExpNegative" | "log1pExpNegativeAny",
+  "log1pExpNegative" | "log1pExpNegativeAny" | "logitExp",
   Point[]
 >;
 
 /** Tested bounds in ulps: the measured maxima above, rounded up. */
 const BOUND = 0.52;
-const FUNCTIONS = { log1pExpNegative, log1pExpNegativeAny };
+const FUNCTIONS = { log1pExpNegative, log1pExpNegativeAny, logitExp };
 
-describe.each(["log1pExpNegative", "log1pExpNegativeAny"] as const)("%s against mpmath", (name) => {
+describe.each(["log1pExpNegative", "log1pExpNegativeAny", "logitExp"] as const)("%s against mpmath", (name) => {
   const points = fixture[name];
   test(`${points.length} points, each within ${BOUND} ulp`, () => {
     expect(points.length).toBeGreaterThan(2000);
@@ -54,13 +56,13 @@ describe("special values and the table", () => {
     expect(log1pExpNegativeAny(NaN)).toBeNaN();
     for (let i = 0; i < 2560; i += 37) expect(log1pExpNegative(i / 64)).toBe(SOFTPLUS[2 * i]! + SOFTPLUS[2 * i + 1]!);
   });
-  test("the table: 2561 points of hi, lo, sigma, 0; sigma = e^-z / (1 + e^-z) within 2^-50 relative", () => {
+  test("the table: 2561 points of hi, lo, sigma, e^-z's head; sigma = e^-z / (1 + e^-z) within 2^-50 relative", () => {
     expect(LOG1P_EXP_TABLE.length).toBe(4 * 2561);
     for (let i = 0; i <= 2560; i++) {
       const z = i / 64;
       const sigma = 1 / (1 + Math.exp(z));
       expect(Math.abs(LOG1P_EXP_TABLE[4 * i + 2]! - sigma)).toBeLessThanOrEqual(2 ** -50 * sigma);
-      expect(LOG1P_EXP_TABLE[4 * i + 3]).toBe(0);
+      expect(LOG1P_EXP_TABLE[4 * i + 3]).toBe(EXP_NEG[2 * i]);
     }
   });
 });

@@ -38,8 +38,9 @@ export function probabilityGrad(y: number, p: number, posWeight: number): number
 }
 
 /**
- * The logit form, from `e = exp(-|s|)` (shared with the gradient so a loss-and-gradient pass costs one exp).
- * Callers form e with `expNonPositive` (fastExp.ts, within 0.51 ulp); `log1p(e)` here is taken from |s| directly,
+ * The logit form, from `e = exp(-|s|)` (shared with the gradient).
+ * Callers form e with `logitExp` (fastLog1pExp.ts, within 0.51 ulp: from a table at |s| < 40, `expNonPositive`
+ * beyond); `log1p(e)` here is taken from |s| directly,
  * `log1pExpNegative` (fastLog1pExp.ts, within 0.52 ulp: a table and two short polynomials, no exp and no
  * division, so the loss alone needs no exp) for |s| < 40, and is e itself beyond (e < 2^-57, where
  * `log1pUnit(e)` returns e bit for bit). V8 inlines both kernels into the batch loops. The reference path with

@@ -2,7 +2,7 @@ import { BINARY_KERNEL_WASM } from "./binaryKernelWasm.js";
 import { addChunk, resetChunked, SUM_CHUNK } from "../numerics/chunkedSum.js";
 import { EXP_BIAS } from "./expKernelBias.js";
 import { EXP2 } from "../numerics/kernelTables.js";
-import { LOG1P_EXP_TABLE } from "../numerics/fastLog1pExp.js";
+import { EXP_NEG_TAIL, LOG1P_EXP_TABLE } from "../numerics/fastLog1pExp.js";
 import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
 
 /**
@@ -20,8 +20,8 @@ import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
  * Memory: 64 KB reserved for AssemblyScript's own data, then 32 KB of tables (written once from
  * kernelTables.ts), constants, scratch blocks, parameters and sums, then one chunk of the batch (`CHUNK`
  * samples): labels, logits and gradient as f64, copied in and out with `TypedArray.prototype.set` (a memcpy,
- * or an element conversion for Float32Array), then the 128 KB table of log(1 + e^-z) (fastLog1pExp.ts). So the
- * memory stays at 448 KB (7 pages) whatever the batch size. The
+ * or an element conversion for Float32Array), then the 160 KB of tables of log(1 + e^-z) and e^-z
+ * (fastLog1pExp.ts). So the memory stays at 448 KB (7 pages) whatever the batch size. The
  * views are kept for the next call (of the same length, with the same arrays), so a training loop with fixed
  * buffers allocates nothing.
  */
@@ -80,9 +80,10 @@ function instantiate(): BinaryKernel | null {
     tables.set([-0.16666666666666666, -0.008333333333333333], 28672 / 8 + 20);
     // 64, 1/64, 1/720 and 40 after them: log(1 + e^-|s|) (assembly/binaryKernel.ts pass B).
     tables.set([64, 0.015625, 0.001388888888888889, 40], 28672 / 8 + 22);
-    // The table of log(1 + e^-z) after the batch (fastLog1pExp.ts), with room for 4096 points (see the kernel).
+    // The tables of log(1 + e^-z) and e^-z after the batch (fastLog1pExp.ts), with room for 4096 points (see the kernel).
     if (k.memory.buffer.byteLength < MEMORY_BYTES) k.memory.grow(Math.ceil((MEMORY_BYTES - k.memory.buffer.byteLength) / 65536));
     new Float64Array(k.memory.buffer, LOG1P_EXP_AT, LOG1P_EXP_TABLE.length).set(LOG1P_EXP_TABLE);
+    new Float64Array(k.memory.buffer, LOG1P_EXP_AT + 4096 * 32, EXP_NEG_TAIL.length).set(EXP_NEG_TAIL);
     return k;
   } catch {
     return null;
@@ -100,9 +101,12 @@ function instantiate(): BinaryKernel | null {
 export const CHUNK = SUM_CHUNK;
 /** Where a chunk's labels, logits and gradient lie in the kernel's memory (f64 each). */
 const LABELS_AT = BATCH;
-/** Where the table of log(1 + e^-z) lies (after the chunk), and the memory's size with its room (4096 points). */
+/**
+ * Where the table of log(1 + e^-z) and e^-z lies (after the chunk), then the tails of e^-z, each with room
+ * for 4096 points; the memory's size.
+ */
 const LOG1P_EXP_AT = BATCH + 24 * CHUNK;
-const MEMORY_BYTES = LOG1P_EXP_AT + 4096 * 32;
+const MEMORY_BYTES = LOG1P_EXP_AT + 4096 * 40;
 const LOGITS_AT = BATCH + 8 * CHUNK;
 const GRAD_AT = BATCH + 16 * CHUNK;
 

@@ -1,5 +1,5 @@
 import { expNonPositive } from "./fastExp.js";
-import { SOFTPLUS } from "./kernelTables.js";
+import { EXP_NEG, SOFTPLUS } from "./kernelTables.js";
 
 /** 1.5 * 2^52: adding and subtracting it rounds a double of magnitude < 2^51 to an integer. */
 const SHIFT = 6755399441055744;
@@ -8,23 +8,28 @@ const SHIFT = 6755399441055744;
 export const LOG1P_EXP_LIMIT = 40;
 
 /**
- * @internal The table of `log1pExpNegative`, 4 doubles per point z_i = i/64, i = 0..2560: `log(1 + e^-z_i)`
- * as a double-double hi, lo (SOFTPLUS, from mpmath), then `sigma_i = e^-z_i / (1 + e^-z_i)` (the sigmoid
- * of -z_i) and 0 (so that an entry is two 16-byte halves: the WebAssembly kernel, assembly/binaryKernel.ts,
- * loads it with two vector loads). sigma_i is computed here, from `expNonPositive`, within about 2 ulps: it
- * only scales the correction w below (|w| <= 2^-8), so its error reaches the result at 2^-7 of that
- * (under 0.02 ulp), and it is the same bits everywhere (xent's own exp, not the platform's Math.exp).
+ * @internal The table of `log1pExpNegative` and `expNegative`, 4 doubles per point z_i = i/64, i = 0..2560:
+ * `log(1 + e^-z_i)` as a double-double hi, lo (SOFTPLUS, from mpmath), `sigma_i = e^-z_i / (1 + e^-z_i)` (the
+ * sigmoid of -z_i) and the head of `e^-z_i` (EXP_NEG, from mpmath); an entry is two 16-byte halves, which the
+ * WebAssembly kernel (assembly/binaryKernel.ts) loads with two vector loads. sigma_i is computed here from
+ * the head, within about 2 ulps: it only scales the correction w (|w| <= 2^-8), so its error reaches the
+ * result at 2^-7 of that (under 0.02 ulp), and it is the same bits on every platform (no Math.exp).
  */
 export const LOG1P_EXP_TABLE = new Float64Array(4 * 2561);
+/** @internal The tails of `e^-z_i` (EXP_NEG), apart: the loss alone does not read them. */
+export const EXP_NEG_TAIL = new Float64Array(2561);
 for (let i = 0; i <= 2560; i++) {
-  const e = expNonPositive(-i / 64);
+  const e = EXP_NEG[2 * i]!;
   LOG1P_EXP_TABLE[4 * i] = SOFTPLUS[2 * i]!;
   LOG1P_EXP_TABLE[4 * i + 1] = SOFTPLUS[2 * i + 1]!;
   LOG1P_EXP_TABLE[4 * i + 2] = e / (1 + e);
+  LOG1P_EXP_TABLE[4 * i + 3] = e;
+  EXP_NEG_TAIL[i] = EXP_NEG[2 * i + 1]!;
 }
 
-/** A module-local copy (V8 reads a module's own constant faster than an imported binding, see fastExp.ts). */
+/** Module-local copies (V8 reads a module's own constant faster than an imported binding, see fastExp.ts). */
 const T = Float64Array.from(LOG1P_EXP_TABLE);
+const TAIL = Float64Array.from(EXP_NEG_TAIL);
 
 /**
  * @internal `log(1 + e^-z)` = softplus(-z) for 0 <= z < 40, within 0.52 ulp (test/kernels.test.ts, mpmath):
@@ -62,6 +67,32 @@ export function log1pExpNegative(z: number): number {
   const w2 = w * w;
   const l = w + w2 * (-0.5 + w * 0.3333333333333333 + w2 * (-0.25 + w * 0.2 + w2 * -0.16666666666666666));
   return T[at]! + (T[at + 1]! + l);
+}
+
+/**
+ * @internal `e^-z` for 0 <= z < 40 from the same table and reduction as `log1pExpNegative`, within 0.52 ulp
+ * (0.515 measured, test/log1pExp.test.ts): `e^-z = e^-z_i (1 + expm1(-r))`, as `hi + (lo + hi expm1(-r))` with e^-z_i = hi + lo
+ * from mpmath; expm1(-r) (|.| <= 2^-6.99) is the same polynomial, whose error reaches the result at 2^-7 of
+ * its own. The logit losses' gradient takes its e here, so that a loss-and-gradient pass needs one table
+ * lookup and no exp (and the WebAssembly kernel, doing the same operations, the same bits).
+ */
+export function expNegative(z: number): number {
+  const z64 = z * 64;
+  const nd = z64 + SHIFT - SHIFT;
+  const r = (z64 - nd) * 0.015625;
+  const r2 = r * r;
+  const q = r2 * (0.5 + r * -0.16666666666666666) - r + r2 * r2 * (0.041666666666666664 + r * -0.008333333333333333 + r2 * 0.001388888888888889);
+  const hi = T[4 * nd + 3]!;
+  return hi + (TAIL[nd]! + hi * q);
+}
+
+/**
+ * @internal `e^-z` for every z >= 0 (and +Infinity, NaN), within 0.52 ulp: `expNegative` below 40,
+ * `expNonPositive(-z)` beyond.
+ * The e of the logit losses' terms (binaryTerms.ts `logitLoss`, `logitGrad`).
+ */
+export function logitExp(z: number): number {
+  return z < 40 ? expNegative(z) : expNonPositive(-z);
 }
 
 /**
