@@ -291,17 +291,23 @@ function passB(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool
 /**
  * For a block where pass B met |s| >= 40: exp(-|s|) (pass A) in those lanes, into E, and into A as
  * log1p(e), which rounds to e there (binaryTerms.ts `logitLoss`). Selects, so the other lanes keep their bits.
+ * Returns whether a lane is beyond 708 (or NaN): the block then goes to the careful loop.
  */
-function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool): void {
+function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: bool): bool {
   passA(b, end, logitsAt, X);
   const limit = v128.load64_splat(CONSTS + 200);
+  const limitExp = v128.load64_splat(CONSTS + 16);
+  let usual = i64x2.splat(-1);
   for (let q = b; q < end; q += 2) {
     const at = <usize>(q - b) << 3;
-    const small = f64x2.lt(f64x2.abs(v128.load(logitsAt + (<usize>q << 3))), limit);
+    const z = f64x2.abs(v128.load(logitsAt + (<usize>q << 3)));
+    const small = f64x2.lt(z, limit);
+    usual = v128.and(usual, f64x2.lt(z, limitExp));
     const e = v128.load(X + at);
     if (wantLoss) v128.store(A + at, v128.bitselect(v128.load(A + at), e, small));
     if (wantGrad) v128.store(E + at, v128.bitselect(v128.load(E + at), e, small));
   }
+  return !i64x2.all_true(usual);
 }
 
 /**
@@ -352,8 +358,10 @@ function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: b
     const s = v128.load(logitsAt + at);
     const z = f64x2.abs(s);
     if (!careful) {
-      // The checks that pass A skipped: a valid label, |s| < 708 (NaN fails).
-      usual = v128.and(usual, f64x2.lt(z, limit));
+      // The checks that passes A and B skipped: a valid label, |s| < 708 (NaN fails). With the loss, |s| >= 708
+      // was caught by `fixLarge` (the block went to the careful loop) and a NaN logit makes a NaN loss, so
+      // a NaN lane sum at the end of the block (see below) catches it: only the labels are checked here.
+      if (!wantLoss) usual = v128.and(usual, f64x2.lt(z, limit));
       if (sign) usual = v128.and(usual, v128.or(f64x2.eq(y, one), f64x2.eq(y, minusOne)));
       else if (hard) usual = v128.and(usual, v128.or(f64x2.eq(y, zero), f64x2.eq(y, one)));
       else usual = v128.and(usual, v128.and(f64x2.ge(y, zero), f64x2.le(y, one)));
@@ -367,8 +375,11 @@ function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: b
       let loss: v128;
       if (hard) {
         // y = 1: 1 (a + (|s|/2 - s/2)) + 0 (...) is a + (|s|/2 - s/2) itself (adding +0 to a value >= +0);
-        // y = 0 likewise a + (|s|/2 + s/2): so a select of the two, the same bits.
-        loss = f64x2.add(a, v128.bitselect(f64x2.sub(halfZ, halfS), f64x2.add(halfZ, halfS), f64x2.eq(y, one)));
+        // y = 0 likewise a + (|s|/2 + s/2). And |s|/2 -+ s/2 is max(-+s, 0), +0 for s = +-0 (halving is exact
+        // but for subnormal s, where either is far below half an ulp of a = log(1 + e^-|s|) ~ ln 2): so
+        // a + max(u, 0) with u = s, its sign flipped where y = 1 (pmax(0, u): u if 0 < u, else +0), the same bits.
+        const u = v128.xor(s, v128.and(f64x2.eq(y, one), signBit));
+        loss = f64x2.add(a, f64x2.pmax(zero, u));
       } else {
         const wy = unit ? y : f64x2.mul(posWeightV, y);
         loss = f64x2.add(
@@ -410,6 +421,7 @@ function fixLarge(b: i32, end: i32, logitsAt: usize, wantLoss: bool, wantGrad: b
     }
   }
   // An unusual pair in a block taken as usual: its sums are dropped (the caller runs the block again).
+  if (!careful && wantLoss) usual = v128.and(usual, f64x2.eq(sums, sums));
   if (!careful && !i64x2.all_true(usual)) return -2;
   s0 = f64x2.extract_lane(sums, 0);
   s1 = f64x2.extract_lane(sums, 1);
@@ -509,9 +521,10 @@ export function run(
   let soft = false;
   for (let b = 0; b < pairsEnd; b += 128) {
     const end = min(b + 128, pairsEnd);
-    if (passB(b, end, logitsAt, wantLoss != 0, wantGrad != 0)) fixLarge(b, end, logitsAt, wantLoss != 0, wantGrad != 0);
+    // A lane beyond 708 (fixLarge): this block goes to the careful loop at once.
+    const unusual = passB(b, end, logitsAt, wantLoss != 0, wantGrad != 0) && fixLarge(b, end, logitsAt, wantLoss != 0, wantGrad != 0);
     let bad: i32;
-    if (lastCareful) {
+    if (lastCareful || unusual) {
       // The previous block had an unusual pair: this one likely too (data with many), so no fast attempt.
       lastCareful = markUnusual(b, end, labelsAt, logitsAt, signLabels);
       bad = passC(b, end, labelsAt, logitsAt, gradAt, true, false);

@@ -433,4 +433,16 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
     signs[CHUNK + 3] = 0;
     expect(() => logisticLoss(signs, s2)).toThrow(`logisticLoss: labels[${CHUNK + 3}] = 0 is not -1 or +1`);
   });
+
+  test("a NaN logit in a block of usual ones, for the loss alone (found by the block's NaN sum) and with the gradient", () => {
+    for (const at of [CHUNK + 200, CHUNK + 201, 5]) {
+      const r = rng(at);
+      const logits = Float32Array.from({ length: 2 * CHUNK }, () => (r() - 0.5) * 20);
+      const labels = Float32Array.from(logits, (s) => (s > 1 ? 1 : 0));
+      logits[at] = NaN;
+      expect(() => binaryCrossEntropyWithLogits(labels, logits)).toThrow(`binaryCrossEntropyWithLogits: logits[${at}] = NaN is not a number`);
+      expect(() => logisticLoss(Float32Array.from(labels, (y) => 2 * y - 1), logits)).toThrow(`logisticLoss: logits[${at}] = NaN is not a number`);
+      expect(() => binaryCrossEntropyWithLogitsAndGrad(labels, logits)).toThrow(`binaryCrossEntropyWithLogitsAndGrad: logits[${at}] = NaN is not a number`);
+    }
+  });
 });
