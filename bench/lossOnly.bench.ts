@@ -83,7 +83,9 @@ console.log(
 console.log("| implementation | wall ns/sample (median) | min | CPU ns/sample (median) | loss |");
 console.log("|---|---:|---:|---:|---:|");
 for (const r of rows) {
-  console.log(`| ${r.name} | ${median(r.wall).toFixed(2)} | ${Math.min(...r.wall).toFixed(2)} | ${median(r.cpu).toFixed(2)} | ${r.loss.toPrecision(12)} |`);
+  console.log(
+    `| ${r.name} | ${median(r.wall).toFixed(2)} | ${Math.min(...r.wall).toFixed(2)} | ${median(r.cpu).toFixed(2)} | ${r.loss.toPrecision(12)} |`,
+  );
 }
 console.log(
   `\ntfjs-wasm / xent: ${(median(peer.wall) / median(xent.wall)).toFixed(2)}x by wall time, ${(median(peer.cpu) / median(xent.cpu)).toFixed(2)}x by CPU time`,

@@ -441,8 +441,15 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
       const labels = Float32Array.from(logits, (s) => (s > 1 ? 1 : 0));
       logits[at] = NaN;
       expect(() => binaryCrossEntropyWithLogits(labels, logits)).toThrow(`binaryCrossEntropyWithLogits: logits[${at}] = NaN is not a number`);
-      expect(() => logisticLoss(Float32Array.from(labels, (y) => 2 * y - 1), logits)).toThrow(`logisticLoss: logits[${at}] = NaN is not a number`);
-      expect(() => binaryCrossEntropyWithLogitsAndGrad(labels, logits)).toThrow(`binaryCrossEntropyWithLogitsAndGrad: logits[${at}] = NaN is not a number`);
+      expect(() =>
+        logisticLoss(
+          Float32Array.from(labels, (y) => 2 * y - 1),
+          logits,
+        ),
+      ).toThrow(`logisticLoss: logits[${at}] = NaN is not a number`);
+      expect(() => binaryCrossEntropyWithLogitsAndGrad(labels, logits)).toThrow(
+        `binaryCrossEntropyWithLogitsAndGrad: logits[${at}] = NaN is not a number`,
+      );
     }
   });
 });
