@@ -170,7 +170,7 @@ function step(i: i32): bool {
 }
 
 
-// Scratch blocks of 128 f64: e (pass A) and a = log1p(e) (pass B), between the constants and PARAMS_AT.
+// Scratch blocks of 128 f64: e and a = log1p(e) (pass B, or exp beyond |s| = 40), between the constants and PARAMS_AT.
 const E: usize = BASE + 29696;
 const A: usize = BASE + 30720;
 
@@ -470,23 +470,26 @@ function passC(b: i32, end: i32, labelsAt: usize, logitsAt: usize, gradAt: usize
  * Two samples at a time in f64x2 lanes (WebAssembly SIMD): the same operations on each lane as `step`, so
  * the same bits. The table lookups are per lane (WebAssembly has no gather).
  *
- * Blocks of 128 samples, three passes each: (A) e = exp(-|s|) into a scratch block, (B) a = log1p(e) into a
- * second scratch block, (C) in sample order: the loss, its compensated sum and the gradient. The arithmetic
- * is the same as in one pass; what changes is the length of each loop's dependency chain. One pass chained
- * exp -> log1p -> loss -> sum in every iteration, and the CPU could overlap only a few iterations of that
- * long chain; short loops overlap many. Measured (kernel alone, N = 10^6): one pass 15.2 ns per sample, two
- * passes (exp apart) 11.7, three 8.9; a fourth pass for the gradient made it slower (10.4).
+ * Blocks of 128 samples, in passes over each: (B) from z = |s| and one table lookup, a = log(1 + e^-z) and/or
+ * e = e^-z into scratch blocks (fastLog1pExp.ts; for lanes with z >= 40, `fixLarge` runs the exp of pass A
+ * and selects it in), then (C) in sample order: the loss, its compensated sum and the gradient. Short loops
+ * over a block in the L1 cache: one pass chaining exp -> log1p -> loss -> sum in every iteration let the CPU
+ * overlap only a few iterations of that long chain (measured, with the former exp and log1p passes, kernel
+ * alone, N = 10^6: one pass 15.2 ns per sample, two 11.7, three 8.9; a fourth for the gradient 10.4).
  *
  * The inputs are checked without a branch per pair: pass C (the specialised loop, which loads each label
- * and logit anyway) ANDs each pair's "usual" mask (a valid label, |s| < 708, where exp needs no guard and its
- * result is normal; NaN fails the comparison) into one mask, tested once per block. Passes A and B meanwhile
- * computed whatever the bits gave (no WebAssembly float operation traps). A block with anything unusual
+ * and logit anyway) ANDs each pair's "usual" mask (a valid label; for the gradient alone also |s| < 708,
+ * where exp needs no guard and its result is normal, NaN failing the comparison) into one mask, tested once
+ * per block; with the loss, |s| >= 708 is found by `fixLarge` (the block goes to the careful loop at once)
+ * and a NaN logit by the NaN it leaves in the block's lane sums. Pass B meanwhile computed whatever the
+ * bits gave (no WebAssembly float operation traps; its table index is masked). A block with anything unusual
  * drops what pass C summed (the lane sums are only written back at the end of a block that passed), marks
- * each unusual pair with NaN in place of e (`markUnusual`), and runs the general pass C, which sends a
+ * each unusual pair with NaN in place of a and e (`markUnusual`), and runs the general pass C, which sends a
  * marked pair through `step` in its place in the sample order and overwrites the block's gradient. (A
- * branch per pair in pass A cost about 16 instructions per pair, a sixth of that pass.) After such a block
+ * branch per pair in the exp pass cost about 16 instructions per pair, a sixth of that pass.) After such a block
  * the next one is marked and run carefully at once, without the fast attempt, until a block has nothing to
- * mark: with 1% of logits beyond 708, 10.9 ns per sample instead of 12.7 (8.9 with none; N = 10^6).
+ * mark: with 1% of logits beyond 708, 10.9 ns per sample instead of 12.7 (8.9 with none; N = 10^6, before
+ * the table of pass B).
  *
  * Each pass is a function of its own, and pass C has a loop per common case (`passC`): V8 kept the flags
  * tested in every iteration, and, with all constants of all passes live in one function, spilled them to
