@@ -326,13 +326,15 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
   // posWeight 1, no smoothing) or the general one. Usual random samples, hard points at the seams.
   const n = 2 * CHUNK + 301;
   const seams = [0, 1, 126, 127, 128, 129, 5000, CHUNK - 2, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 128, 2 * CHUNK - 1, 2 * CHUNK, n - 2, n - 1];
-  const hard = [1e308, -745.2, 710, -Infinity, 708.5, Infinity, -37.5, 745];
-  function seamBatch(sign: boolean, soft: boolean): { labels: number[]; logits: number[] } {
+  const hard = [1e308, -745.2, 710, -Infinity, 708.5, Infinity, -37.5, 745, 40, -39.999999999999, 40.000000000001, -707.9];
+  // scale 40: |s| < 20, the table of log(1 + e^-|s|) throughout; scale 200: most blocks also have |s| in
+  // [40, 100], where the kernel takes e for log1p(e) in those lanes (fixLarge).
+  function seamBatch(sign: boolean, soft: boolean, scale = 40): { labels: number[]; logits: number[] } {
     const r = rng(99);
     const labels: number[] = [];
     const logits: number[] = [];
     for (let i = 0; i < n; i++) {
-      logits.push((r() - 0.5) * 40);
+      logits.push((r() - 0.5) * scale);
       labels.push(sign ? (r() < 0.5 ? 1 : -1) : soft && r() < 0.3 ? r() : r() < 0.5 ? 0 : 1);
     }
     seams.forEach((at, k) => (logits[at] = hard[k % hard.length]!));
@@ -341,11 +343,13 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
 
   describe.each(OPTIONS)("options %o", (options) => {
     test.each([
-      ["binaryCrossEntropyWithLogits", false, false],
-      ["binaryCrossEntropyWithLogits, soft labels", false, true],
-      ["logisticLoss", true, false],
-    ] as const)("%s: loss, gradient and both, bit for bit the JavaScript loop's", (_, sign, soft) => {
-      const { labels, logits } = seamBatch(sign, soft);
+      ["binaryCrossEntropyWithLogits", false, false, 40],
+      ["binaryCrossEntropyWithLogits, soft labels", false, true, 40],
+      ["logisticLoss", true, false, 40],
+      ["binaryCrossEntropyWithLogits, |s| up to 100", false, false, 200],
+      ["binaryCrossEntropyWithLogits, soft labels, |s| up to 100", false, true, 200],
+    ] as const)("%s: loss, gradient and both, bit for bit the JavaScript loop's", (_, sign, soft, scale) => {
+      const { labels, logits } = seamBatch(sign, soft, scale);
       const reduced = { ...options, reduction: options.reduction ?? "mean" } as { reduction: "mean" };
       const loss = sign ? logisticLoss : binaryCrossEntropyWithLogits;
       const andGrad = sign ? logisticLossAndGrad : binaryCrossEntropyWithLogitsAndGrad;
@@ -365,6 +369,34 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
         if (jsGrad !== null) expect(mismatches(binaryCrossEntropyWithLogitsGrad(y, s, reduced), jsGrad, labels, logits)).toEqual([]);
       }
     });
+  });
+
+  test("well-classified samples with |s| in [30, 60]: every loss is log(1 + e^-|s|), which the sum keeps; bit for bit the JavaScript loop's", () => {
+    // Each block has lanes on both sides of 40, where the kernel's table (|s| < 40) and e = exp(-|s|)
+    // (beyond) meet; the losses are all tiny, so a wrong lane would show in the mean.
+    const r = rng(5);
+    const logits = Array.from({ length: CHUNK + 301 }, () => (r() < 0.5 ? -1 : 1) * (30 + 30 * r()));
+    logits[7] = 40;
+    logits[8] = -40;
+    logits[9] = 39.99999999999999;
+    const labels = logits.map((s) => (s > 0 ? 1 : 0));
+    for (const make of [(x: number[]) => Float64Array.from(x), (x: number[]) => Float32Array.from(x)]) {
+      const y = make(labels);
+      const s = make(logits);
+      setBinaryWasmEnabled(false);
+      const js = binaryCrossEntropyWithLogitsAndGrad(y, s);
+      const jsLoss = binaryCrossEntropyWithLogits(y, s);
+      setBinaryWasmEnabled(true);
+      expect(Object.is(binaryCrossEntropyWithLogits(y, s), jsLoss)).toBe(true);
+      expect(Object.is(binaryCrossEntropyWithLogitsAndGrad(y, s).loss, js.loss)).toBe(true);
+      expect(Object.is(js.loss, jsLoss)).toBe(true);
+      // And each loss within 1 ulp of log1p(exp(-|s|)) (Math.log1p(Math.exp(-z)) is within about 1 ulp here).
+      const perSample = binaryCrossEntropyWithLogits(y, s, { reduction: "none" });
+      for (let i = 0; i < 400; i++) {
+        const want = Math.log1p(Math.exp(-Math.abs(s[i]!)));
+        expect(Math.abs(perSample[i]! - want), `${s[i]}`).toBeLessThanOrEqual(2 * ulp(want));
+      }
+    }
   });
 
   test("the same buffers again, with new contents, and views into a larger buffer", () => {
@@ -400,5 +432,24 @@ describe("chunks and blocks: the kernel's fast blocks, careful blocks and chunk 
     const { labels: signs, logits: s2 } = seamBatch(true, false);
     signs[CHUNK + 3] = 0;
     expect(() => logisticLoss(signs, s2)).toThrow(`logisticLoss: labels[${CHUNK + 3}] = 0 is not -1 or +1`);
+  });
+
+  test("a NaN logit in a block of usual ones, for the loss alone (found by the block's NaN sum) and with the gradient", () => {
+    for (const at of [CHUNK + 200, CHUNK + 201, 5]) {
+      const r = rng(at);
+      const logits = Float32Array.from({ length: 2 * CHUNK }, () => (r() - 0.5) * 20);
+      const labels = Float32Array.from(logits, (s) => (s > 1 ? 1 : 0));
+      logits[at] = NaN;
+      expect(() => binaryCrossEntropyWithLogits(labels, logits)).toThrow(`binaryCrossEntropyWithLogits: logits[${at}] = NaN is not a number`);
+      expect(() =>
+        logisticLoss(
+          Float32Array.from(labels, (y) => 2 * y - 1),
+          logits,
+        ),
+      ).toThrow(`logisticLoss: logits[${at}] = NaN is not a number`);
+      expect(() => binaryCrossEntropyWithLogitsAndGrad(labels, logits)).toThrow(
+        `binaryCrossEntropyWithLogitsAndGrad: logits[${at}] = NaN is not a number`,
+      );
+    }
   });
 });

@@ -40,6 +40,19 @@ describe("two classes are binary cross-entropy", () => {
     );
   });
 
+  it("a batch of 200 rows [0, s] (where the softmax kernel would run for more classes), per row: bit for bit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -60, max: 60, noNaN: true }), { minLength: 200, maxLength: 200 }), (s) => {
+        const y = s.map((v, i) => (v > 0 !== (i % 3 === 0) ? 1 : 0));
+        const logits = s.flatMap((v) => [0, v]);
+        const rows = categoricalCrossEntropyWithLogits(y, logits, { classes: 2, reduction: "none" }) as Float64Array;
+        const binary = binaryCrossEntropyWithLogits(y, s, { reduction: "none" }) as Float64Array;
+        for (let i = 0; i < 200; i++) expect(rows[i], `s = ${s[i]}`).toBe(binary[i]);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("soft target [1 - y, y]: within 1 ulp of binaryCrossEntropyWithLogits(y, s)", () => {
     fc.assert(
       fc.property(finite(1e6), fc.double({ min: 0, max: 1, noNaN: true }), (s, y) => {

@@ -4,7 +4,7 @@ import { logitGrad, logitLoss, probabilityGrad, probabilityLoss } from "./binary
 import { binaryBatchRunner } from "./binaryBatchRunner.js";
 import { binaryKernel, runBinaryKernel, WASM_MIN_N } from "../kernels/binaryWasm.js";
 import { addChunk, resetChunked, SUM_CHUNK } from "../numerics/chunkedSum.js";
-import { expNonPositive } from "../numerics/fastExp.js";
+import { logitExp } from "../numerics/fastLog1pExp.js";
 import {
   type GradientBuffer,
   type LossAndGrad,
@@ -263,7 +263,7 @@ function logitLoopGeneral(fn: string, labels: NumericArray, logits: NumericArray
     if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
     const w = weights === undefined ? 1 : weights[i]!;
-    const e = expNonPositive(-Math.abs(s));
+    const e = logitExp(Math.abs(s));
     if (wantLoss) {
       let loss = logitLoss(y, s, posWeight, e);
       if (w !== 1) loss = w === 0 ? 0 : w * loss;
@@ -342,7 +342,7 @@ function logitLoopPlain(
     const s = logits[i]!;
     if (typeof s !== "number") failType(`${fn}: logits[${i}]`, s, "is not a number");
     if (s !== s) fail(`${fn}: logits[${i}]`, s, "is not a number");
-    const e = expNonPositive(-Math.abs(s));
+    const e = logitExp(Math.abs(s));
     if (wantLoss) {
       const loss = logitLoss(y, s, posWeight, e);
       if ((i & 1) === 0) {

@@ -1,6 +1,6 @@
 import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
-import { expNonPositive } from "../numerics/fastExp.js";
+import { logitExp } from "../numerics/fastLog1pExp.js";
 import { checkNumber, checkUnitLabel } from "../common/checks.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "../common/reduction.js";
 import { scalarOrBatch } from "../common/scalarOrBatch.js";
@@ -45,7 +45,7 @@ export function binaryCrossEntropyWithLogits(
     (y, s) => {
       checkUnitLabel(y, `${fn}: y`);
       checkNumber(s, `${fn}: s`);
-      return logitLoss(y, s, 1, expNonPositive(-Math.abs(s)));
+      return logitLoss(y, s, 1, logitExp(Math.abs(s)));
     },
     (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, false, true, false)),
   );
@@ -81,7 +81,7 @@ export function binaryCrossEntropyWithLogitsGrad(
     (y, s) => {
       checkUnitLabel(y, `${fn}: y`);
       checkNumber(s, `${fn}: s`);
-      return logitGrad(y, s, 1, expNonPositive(-Math.abs(s)));
+      return logitGrad(y, s, 1, logitExp(Math.abs(s)));
     },
     (labels, logits) => logitBatch(fn, labels, logits, options, false, false, true).grad!,
   );

@@ -1,4 +1,4 @@
-import { log1pUnit } from "../numerics/fastLog1p.js";
+import { log1pExpNegative } from "../numerics/fastLog1pExp.js";
 
 /**
  * @internal The per-sample terms of binary cross-entropy, shared by the scalar functions and the batch loops so
@@ -38,9 +38,12 @@ export function probabilityGrad(y: number, p: number, posWeight: number): number
 }
 
 /**
- * The logit form, from `e = exp(-|s|)` (shared with the gradient so a loss-and-gradient pass costs one exp).
- * Callers form e with `expNonPositive` and `log1p(e)` here is `log1pUnit`: xent's own kernels (fastExp.ts,
- * fastLog1p.ts, within 0.52 and 0.8 ulp), which V8 inlines into the batch loops. The reference path with
+ * The logit form, from `e = exp(-|s|)` (shared with the gradient).
+ * Callers form e with `logitExp` (fastLog1pExp.ts, within 0.51 ulp: from a table at |s| < 40, `expNonPositive`
+ * beyond); `log1p(e)` here is taken from |s| directly,
+ * `log1pExpNegative` (fastLog1pExp.ts, within 0.52 ulp: a table and two short polynomials, no exp and no
+ * division, so the loss alone needs no exp) for |s| < 40, and is e itself beyond (e < 2^-57, where
+ * `log1pUnit(e)` returns e bit for bit). V8 inlines both kernels into the batch loops. The reference path with
  * `Math.exp`/`Math.log1p` and the foundation's branchy form of these terms is binaryBatchReference.ts; the
  * tests compare the two element by element.
  *
@@ -63,8 +66,10 @@ export function probabilityGrad(y: number, p: number, posWeight: number): number
  * L(1, +Infinity) = 0, L(1, -Infinity) = Infinity.
  */
 export function logitLoss(y: number, s: number, posWeight: number, e: number): number {
-  const a = log1pUnit(e);
   const z = Math.abs(s);
+  // a = log1p(e), from z (fastLog1pExp.ts) below 40, and e itself beyond (where log1pUnit(e) is e, bit
+  // for bit): the branch goes the same way for almost every sample of a batch.
+  const a = z < 40 ? log1pExpNegative(z) : e;
   if (z === Infinity) return infiniteLogitLoss(y, s, posWeight);
   const halfS = 0.5 * s;
   const halfZ = 0.5 * z;

@@ -1,6 +1,6 @@
 import { type BinaryLossOptions, batchLoss, lossAndGrad, logitBatch } from "./binaryBatch.js";
 import { logitGrad, logitLoss } from "./binaryTerms.js";
-import { expNonPositive } from "../numerics/fastExp.js";
+import { logitExp } from "../numerics/fastLog1pExp.js";
 import { checkNumber, checkSignLabel } from "../common/checks.js";
 import { type GradientBuffer, type LossAndGrad, type NumericArray, type Reduction } from "../common/reduction.js";
 import { scalarOrBatch } from "../common/scalarOrBatch.js";
@@ -37,7 +37,7 @@ export function logisticLoss(a: number | NumericArray, b: number | NumericArray,
     (y, s) => {
       checkSignLabel(y, `${fn}: y`);
       checkNumber(s, `${fn}: s`);
-      return logitLoss(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
+      return logitLoss(y > 0 ? 1 : 0, s, 1, logitExp(Math.abs(s)));
     },
     (labels, logits) => batchLoss(logitBatch(fn, labels, logits, options, true, true, false)),
   );
@@ -62,7 +62,7 @@ export function logisticLossGrad(a: number | NumericArray, b: number | NumericAr
     (y, s) => {
       checkSignLabel(y, `${fn}: y`);
       checkNumber(s, `${fn}: s`);
-      return logitGrad(y > 0 ? 1 : 0, s, 1, expNonPositive(-Math.abs(s)));
+      return logitGrad(y > 0 ? 1 : 0, s, 1, logitExp(Math.abs(s)));
     },
     (labels, logits) => logitBatch(fn, labels, logits, options, true, false, true).grad!,
   );

@@ -1,5 +1,6 @@
 import { expNonPositive } from "../numerics/fastExp.js";
 import { log1pNonNegative } from "../numerics/fastLog1p.js";
+import { log1pExpNegative } from "../numerics/fastLog1pExp.js";
 import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
 
 /**
@@ -77,6 +78,9 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   let sum = 0;
   let c = 0;
   let corr = 0;
+  // The difference d = z_j - m of the last column and its TwoSum error (for two classes: the only one).
+  let lastD = 0;
+  let lastE = 0;
   let small = 0;
   let sc = 0;
   for (let j = 0; j < k; j++) {
@@ -86,6 +90,8 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
     // TwoSum(v, -m): d + e = v - m exactly (e is NaN when d overflowed to -Infinity; then unused).
     const bb = d - v;
     const e = v - (d - bb) + (-m - bb);
+    lastD = d;
+    lastE = e;
     if (d >= -700) {
       // xent's exp kernel (d <= 0 here; within 0.51 ulp, inlined, faster than Math.exp), the same as the
       // binary losses use: so two classes stay bit for bit binary cross-entropy with logits.
@@ -117,9 +123,11 @@ export function scanRow(z: NumericArray, offset: number, k: number, store: Gradi
   row.max = m;
   row.argmax = a;
   row.tail = tail;
-  // log1p of the tail with xent's own log1p (allocation-free; on [0, 1], the common case, it is the binary
-  // losses' log1pUnit, so two classes agree with them bit for bit).
-  row.log1pTail = log1pNonNegative(tail);
+  // log1p of the tail with xent's own log1p (allocation-free). Two classes with an exact difference d (TwoSum
+  // error 0; the tail is then e^d): log(1 + e^d) from -d as the binary losses take it (fastLog1pExp.ts, below
+  // 40; beyond, log1p(e^d) is e^d itself either way), so that two classes stay bit for bit binary
+  // cross-entropy with logits. (The same value within about an ulp; the tail's log1p keeps an inexact d's error.)
+  row.log1pTail = k === 2 && lastE === 0 && -lastD < 40 ? log1pExpNegative(-lastD) : log1pNonNegative(tail);
   row.infinite = false;
   return -1;
 }

@@ -1,7 +1,8 @@
 import { BINARY_KERNEL_WASM } from "./binaryKernelWasm.js";
 import { addChunk, resetChunked, SUM_CHUNK } from "../numerics/chunkedSum.js";
 import { EXP_BIAS } from "./expKernelBias.js";
-import { EXP2, LOG } from "../numerics/kernelTables.js";
+import { EXP2 } from "../numerics/kernelTables.js";
+import { EXP_NEG_TAIL, LOG1P_EXP_TABLE } from "../numerics/fastLog1pExp.js";
 import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
 
 /**
@@ -19,7 +20,8 @@ import { type GradientBuffer, type NumericArray } from "../common/reduction.js";
  * Memory: 64 KB reserved for AssemblyScript's own data, then 32 KB of tables (written once from
  * kernelTables.ts), constants, scratch blocks, parameters and sums, then one chunk of the batch (`CHUNK`
  * samples): labels, logits and gradient as f64, copied in and out with `TypedArray.prototype.set` (a memcpy,
- * or an element conversion for Float32Array). So the memory stays at 288 KB whatever the batch size. The
+ * or an element conversion for Float32Array), then the 160 KB of tables of log(1 + e^-z) and e^-z
+ * (fastLog1pExp.ts). So the memory stays at 448 KB (7 pages) whatever the batch size. The
  * views are kept for the next call (of the same length, with the same arrays), so a training loop with fixed
  * buffers allocates nothing.
  */
@@ -63,11 +65,6 @@ function instantiate(): BinaryKernel | null {
     const k = instance.exports as unknown as BinaryKernel;
     const tables = new Float64Array(k.memory.buffer, BASE, 4096);
     tables.set(EXP2, 0);
-    tables.set(LOG, 256);
-    // j = 1 reads the value of j = 0 (log 1 = 0): the kernel takes its table index straight from the rounded
-    // 1024 e, and fastLog1p.ts folds j = 1 into j = 0 (assembly/binaryKernel.ts, pass B).
-    tables[256 + 2] = 0;
-    tables[256 + 3] = 0;
     // 2^i for i = -1100..1 at index 2306 + i + 1100 (exact powers of two; 0 below 2^-1074), as in fastExp.ts.
     for (let i = 1101, p = 2; i >= 0; i--, p *= 0.5) tables[2306 + i] = p;
     // The SIMD loop's constants at BASE + 28672 (assembly/binaryKernel.ts CONSTS), in its order.
@@ -81,6 +78,12 @@ function instantiate(): BinaryKernel | null {
     new BigInt64Array(k.memory.buffer, BASE + 28672 + 144, 2).set([EXP_BIAS, EXP_BIAS]);
     // -1/6 and -1/120 after it: the exp of -|s| (assembly/expKernel.ts `expNegX2`).
     tables.set([-0.16666666666666666, -0.008333333333333333], 28672 / 8 + 20);
+    // 64, 1/64, 1/720 and 40 after them: log(1 + e^-|s|) (assembly/binaryKernel.ts pass B).
+    tables.set([64, 0.015625, 0.001388888888888889, 40], 28672 / 8 + 22);
+    // The tables of log(1 + e^-z) and e^-z after the batch (fastLog1pExp.ts), with room for 4096 points (see the kernel).
+    if (k.memory.buffer.byteLength < MEMORY_BYTES) k.memory.grow(Math.ceil((MEMORY_BYTES - k.memory.buffer.byteLength) / 65536));
+    new Float64Array(k.memory.buffer, LOG1P_EXP_AT, LOG1P_EXP_TABLE.length).set(LOG1P_EXP_TABLE);
+    new Float64Array(k.memory.buffer, LOG1P_EXP_AT + 4096 * 32, EXP_NEG_TAIL.length).set(EXP_NEG_TAIL);
     return k;
   } catch {
     return null;
@@ -98,6 +101,12 @@ function instantiate(): BinaryKernel | null {
 export const CHUNK = SUM_CHUNK;
 /** Where a chunk's labels, logits and gradient lie in the kernel's memory (f64 each). */
 const LABELS_AT = BATCH;
+/**
+ * Where the table of log(1 + e^-z) and e^-z lies (after the chunk), then the tails of e^-z, each with room
+ * for 4096 points; the memory's size.
+ */
+const LOG1P_EXP_AT = BATCH + 24 * CHUNK;
+const MEMORY_BYTES = LOG1P_EXP_AT + 4096 * 40;
 const LOGITS_AT = BATCH + 8 * CHUNK;
 const GRAD_AT = BATCH + 16 * CHUNK;
 
@@ -140,7 +149,6 @@ let paramsView = new Float64Array(0);
 function views(k: BinaryKernel, tail: number): void {
   const buffer = k.memory.buffer;
   if (buffer !== viewBuffer) {
-    if (buffer.byteLength < BATCH + 24 * CHUNK) k.memory.grow(Math.ceil((BATCH + 24 * CHUNK - buffer.byteLength) / 65536));
     viewBuffer = k.memory.buffer;
     sumsView = new Float64Array(viewBuffer, SUMS_AT, 4);
     paramsView = new Float64Array(viewBuffer, PARAMS_AT, 4);

@@ -89,7 +89,7 @@ function views(k: SoftmaxKernel, rows: number, elements: number): void {
 /**
  * @internal Scans the n rows of k logits with the kernel, writing the stored exponentials into `grad` (when
  * given). Returns false, having done nothing, where the kernel is unavailable or does not apply (short rows
- * or batches, rows over 4,096 columns, a batch beyond 2 GB, a non-number in a plain array): the caller then
+ * or batches, two classes, rows over 4,096 columns, a batch beyond 2 GB, a non-number in a plain array): the caller then
  * scans every row with `scanRow`.
  */
 export function scanRowsWithKernel(logits: NumericArray, n: number, k: number, grad: GradientBuffer | null): boolean {
@@ -105,7 +105,8 @@ export function scanRowsWithKernel(logits: NumericArray, n: number, k: number, g
 function prepare(logits: NumericArray, n: number, k: number): SoftmaxKernel | null {
   ran = false;
   const elements = n * k;
-  if (elements < MIN_ELEMENTS || k > MAX_K || 16 * elements + 32 * n > 2 ** 31 - DATA) return null;
+  // Two classes take scanRow, which computes log1p(T) as the binary losses do (softmaxRow.ts), for the same bits.
+  if (k === 2 || elements < MIN_ELEMENTS || k > MAX_K || 16 * elements + 32 * n > 2 ** 31 - DATA) return null;
   const kern = softmaxKernel();
   if (kern === null) return null;
   views(kern, n, elements);
