@@ -8,6 +8,8 @@ import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { calibratedSink, describeCalibration, loadCalibration } from "./calibrationFile.js";
 import { EvalRun } from "./evalRun.js";
+import { DEFAULT_PIECE_BYTES, type PieceOptions, readInPieces } from "./evalPieces.js";
+import { type DelimitedStream } from "../io/tableReader.js";
 import { MulticlassHandler } from "./multiclassRows.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
@@ -53,6 +55,18 @@ export const evalOptions: OptionSpec[] = [
     type: "string",
     value: "FILE",
     help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones",
+  },
+  {
+    name: "threads",
+    type: "string",
+    value: "N|auto",
+    help: "binary CSV/TSV: read pieces of the input on N threads (1: this one only; auto, the default: the cores, at most 8, from the second piece on); the figures are the same bits whatever N",
+  },
+  {
+    name: "piece-bytes",
+    type: "string",
+    value: "BYTES",
+    help: "binary CSV/TSV: the size of the pieces the input is cut into (default 8388608); sums are merged piece by piece, so their last bits depend on it",
   },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
@@ -147,6 +161,8 @@ export const evalCommand: Command = {
     }
     const by = (o.by as string | undefined) ?? null;
     const weight = (o.weight as string | undefined) ?? null;
+    const pieceOptions = parsePieceOptions(o.threads as string | undefined, o["piece-bytes"] as string | undefined);
+    let pieces: ((stream: DelimitedStream) => Promise<void>) | undefined;
     let handler: BinaryHandler | MulticlassHandler;
     let runOf: () => EvalRun;
     let table: TableHandler;
@@ -192,12 +208,31 @@ export const evalCommand: Command = {
       handler = h;
       runOf = () => run;
       table = h;
+      // A binary CSV/TSV table is read in pieces, on worker threads (evalPieces.ts); with --calibration, on one thread as a whole.
+      if (calibration === null) {
+        const base = {
+          what: run.what,
+          by,
+          weighted: weight !== null,
+          clip,
+          columns: { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
+          scale,
+          fixedConvention: labels !== "auto",
+          convention: labels === "auto" ? null : (labels as "01" | "pm1"),
+          skipInvalid: o["skip-invalid"] === true,
+          posLabel,
+        };
+        pieces = (stream) => readInPieces(stream, base, pieceOptions, run, h);
+      }
     }
+    if (pieces === undefined && (o.threads !== undefined || o["piece-bytes"] !== undefined))
+      throw usage("--threads and --piece-bytes are for binary scores (--prob, --logit) without --calibration");
     const readOptions = {
       format,
       delimiter: o.delimiter as string | undefined,
       noHeader: o["no-header"] === true,
       noProgress: o["no-progress"] === true,
+      ...(pieces === undefined ? {} : { delimitedPieces: pieces }),
     };
     await readInputFiles("eval", files, readOptions, io, table, () => handler.rows);
     const run = runOf();
@@ -230,6 +265,23 @@ function parseClip(value: string | undefined, scale: ScoreScale): number | null 
   const eps = value.trim() === "auto" ? Number.EPSILON : value.trim() === "" ? NaN : Number(value);
   if (!(eps > 0 && eps < 0.5)) throw new UsageError("eval", `--clip ${JSON.stringify(value)} is not a number in (0, 0.5) or auto`);
   return eps;
+}
+
+/** `--threads N|auto` (an integer in [1, 64]) and `--piece-bytes BYTES` (an integer in [1, 2^30]). */
+function parsePieceOptions(threads: string | undefined, bytes: string | undefined): PieceOptions {
+  let t: number | "auto" = "auto";
+  if (threads !== undefined && threads.trim() !== "auto") {
+    t = Number(threads);
+    if (!(threads.trim() !== "" && Number.isInteger(t) && t >= 1 && t <= 64))
+      throw new UsageError("eval", `--threads ${JSON.stringify(threads)} is not an integer in [1, 64] or auto`);
+  }
+  let size = DEFAULT_PIECE_BYTES;
+  if (bytes !== undefined) {
+    size = Number(bytes);
+    if (!(bytes.trim() !== "" && Number.isInteger(size) && size >= 1 && size <= 2 ** 30))
+      throw new UsageError("eval", `--piece-bytes ${JSON.stringify(bytes)} is not an integer in [1, 1073741824]`);
+  }
+  return { threads: t, pieceBytes: size };
 }
 
 /** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */

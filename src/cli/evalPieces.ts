@@ -1,0 +1,271 @@
+/**
+ * `xent eval` of a binary CSV/TSV file in pieces, on worker threads.
+ *
+ * The input (a plain file, gzip, or stdin: the bytes after decompression) is cut into pieces of about
+ * `pieceBytes` (8 MiB): piece boundaries are the first line starts at or after each multiple of
+ * `pieceBytes`, so the cuts depend on the bytes only. Each piece is evaluated on its own into a fresh
+ * state (`PieceEvaluation`: the CSV parser, `BinaryHandler` and `EvalRun` of one thread), and the states
+ * are merged in piece order (`EvalRun.absorb`). One thread does exactly this too, so the figures are the
+ * same bits with any number of threads: they depend on the piece size, not on who read which piece.
+ *
+ * A worker knows neither the line number at its piece's start nor what the rows before fixed (the label
+ * convention of the file, the negative text of `--pos-label`), so it reads its piece from line 1 with
+ * nothing fixed. The main thread takes the results in piece order and, knowing both by then, accepts one
+ * if it cannot differ from the piece read in order (line numbers in its infinite-loss locations are
+ * shifted), and reads the piece again itself otherwise: when the worker met an error (thrown again here,
+ * with the file's line numbers), a label convention or negative text other than the one fixed before, or
+ * a quoted field still open at the piece's end (a line feed inside quotes: the piece and the next ones are
+ * then read as one, up to the first cut that falls between records, as one thread does).
+ */
+import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { type DelimitedStream, delimitedPieceParser } from "../io/tableReader.js";
+import { type BinaryHandler, type LabelContext } from "./binaryRows.js";
+import { PieceEvaluation, type PieceResult, type PieceSpec } from "./evalPiece.js";
+import type { PieceReply, PieceRequest } from "./evalPieceWorker.js";
+import { type EvalRun } from "./evalRun.js";
+
+/** The default piece size: large enough that a piece's merge costs nothing, small enough to share out. */
+export const DEFAULT_PIECE_BYTES = 8 << 20;
+
+/** `--threads auto` uses at most this many workers. */
+const MAX_AUTO_THREADS = 8;
+
+/** How `xent eval` reads a binary CSV/TSV table in pieces. */
+export interface PieceOptions {
+  /** Worker threads: 1 reads every piece on the main thread; "auto", the machine's cores (at most 8) once a file has a second piece. */
+  threads: number | "auto";
+  pieceBytes: number;
+}
+
+/** The worker threads `threads` asks for (1: none). */
+export function workerCount(threads: number | "auto"): number {
+  return threads === "auto" ? Math.min(availableParallelism(), MAX_AUTO_THREADS) : threads;
+}
+
+const workerUrl = new URL("./evalPieceWorker.js", import.meta.url);
+
+/** A pool of workers that evaluate pieces; replies come back by id. */
+class PiecePool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, { resolve: (r: PieceReply) => void; reject: (e: Error) => void }>();
+  private next = 0;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(workerUrl);
+      w.on("message", (r: PieceReply) => {
+        const p = this.waiting.get(r.id);
+        this.waiting.delete(r.id);
+        p?.resolve(r);
+      });
+      w.on("error", (e) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Sends a piece (its bytes are moved to the worker and come back with the reply). */
+  run(spec: PieceSpec, piece: Buffer, first: boolean, last: boolean): Promise<PieceReply> {
+    const id = this.next++;
+    const bytes = piece.buffer as ArrayBuffer;
+    const request: PieceRequest = { id, spec, first, last, bytes };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.workers[id % this.workers.length]!.postMessage(request, [bytes]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** A piece in flight: its bytes (moved to a worker while it reads them) and the worker's reply, if sent. */
+interface Piece {
+  bytes: Buffer;
+  first: boolean;
+  last: boolean;
+  reply: Promise<PieceReply> | null;
+}
+
+/**
+ * Cuts a byte stream into pieces, each in its own ArrayBuffer (to move to a worker): a cut at the first
+ * line start at or after each multiple of `size` (offsets in the whole stream); the last piece is the
+ * rest, possibly empty (always one piece at least).
+ */
+async function* cutPieces(stream: DelimitedStream, size: number): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  let at = 0; // offset of the next chunk's first byte in the stream
+  let target = size; // the next cut is the first line start at or after this offset
+  let ready: Buffer | null = null; // a piece cut, not yet known to be the last
+  const join = (tail: Buffer): Buffer => {
+    const out = Buffer.allocUnsafeSlow(partsLength + tail.length);
+    let o = 0;
+    for (const p of parts) {
+      p.copy(out, o);
+      o += p.length;
+    }
+    tail.copy(out, o);
+    parts = [];
+    partsLength = 0;
+    return out;
+  };
+  for (let chunk: Buffer | null = stream.head; ; ) {
+    if (chunk === null) {
+      const r = await stream.rest.next();
+      if (r.done) break;
+      chunk = r.value;
+    }
+    stream.onChunk();
+    let from = 0;
+    for (;;) {
+      // A line start at offset p >= target: the byte at p - 1 is a line feed.
+      const i = chunk.indexOf(10, Math.max(from, target - 1 - at));
+      if (i < 0) break;
+      if (ready !== null) yield { bytes: ready, last: false };
+      ready = join(chunk.subarray(from, i + 1));
+      from = i + 1;
+      const cut = at + from;
+      target = (Math.floor(cut / size) + 1) * size;
+    }
+    if (from < chunk.length) {
+      parts.push(chunk.subarray(from));
+      partsLength += chunk.length - from;
+    }
+    at += chunk.length;
+    chunk = null;
+  }
+  if (ready !== null) yield { bytes: ready, last: false };
+  yield { bytes: join(Buffer.alloc(0)), last: true };
+}
+
+/**
+ * The header's names from the first piece (a CSV/TSV table with a header), or undefined when the piece
+ * does not hold the whole header record.
+ */
+function headerNames(spec: PieceSpec, piece: Buffer, last: boolean): string[] | undefined {
+  let names: string[] | undefined;
+  const stop = new Error("header read");
+  const parser = delimitedPieceParser(
+    spec.file,
+    spec.tsv,
+    spec.delimiter,
+    true,
+    {
+      header: (cols) => {
+        names = [...cols.names!];
+        throw stop;
+      },
+      row: () => {
+        throw stop;
+      },
+    },
+    { line: 1, names: undefined },
+  );
+  try {
+    parser.feedPiece(piece, last);
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  return names;
+}
+
+/** `file:line` moved down by `shift` lines (a location in a piece read from line 1). */
+function shifted(file: string, where: string, shift: number): string {
+  if (shift === 0 || !where.startsWith(`${file}:`)) return where;
+  return `${file}:${Number(where.slice(file.length + 1)) + shift}`;
+}
+
+/**
+ * Reads one CSV/TSV stream in pieces into `run` (see the top of this file). `handler` is the main thread's
+ * handler: it holds the label context across files and counts the rows (for the progress line); `spec`
+ * is the evaluation's spec without the file's own fields.
+ */
+export async function readInPieces(
+  stream: DelimitedStream,
+  base: Omit<PieceSpec, "file" | "tsv" | "delimiter" | "header" | "names">,
+  options: PieceOptions,
+  run: EvalRun,
+  handler: BinaryHandler,
+): Promise<void> {
+  const spec: PieceSpec = {
+    ...base,
+    file: stream.source.name,
+    tsv: stream.tsv,
+    delimiter: stream.delimiter,
+    header: stream.header,
+    names: null,
+  };
+  const file = spec.file;
+  const workers = existsSync(fileURLToPath(workerUrl)) ? workerCount(options.threads) : 1;
+  let pool: PiecePool | null = null;
+  // Whether the pieces may go to workers: known once the header's names are (from the first piece).
+  let shareable = !spec.header;
+  let line = 1; // the line where the next piece to take starts
+  let open: PieceEvaluation | null = null; // a piece read on this thread whose last record is still open
+  const queue: Piece[] = [];
+
+  const apply = (r: PieceResult, shift: number) => {
+    run.absorb(r.state, (w) => shifted(file, w, shift));
+    handler.rows += r.rows;
+    line += r.lines;
+  };
+  /** Whether a worker's context at its piece's end can follow the context before the piece. */
+  const follows = (before: LabelContext, w: LabelContext) =>
+    (before.convention === null || w.convention === null || w.convention === before.convention) &&
+    (before.negativeText === null || w.negativeText === null || w.negativeText === before.negativeText);
+  const take = async (p: Piece) => {
+    if (p.reply !== null) {
+      const reply = await p.reply;
+      p.bytes = Buffer.from(reply.bytes);
+      const before = handler.context();
+      const r = reply.result;
+      if (open === null && r !== null && follows(before, r.context)) {
+        const shift = line - 1;
+        apply(r, shift);
+        handler.setContext({
+          convention: before.convention ?? r.context.convention,
+          conventionAt: before.convention !== null ? before.conventionAt : shifted(file, r.context.conventionAt, shift),
+          negativeText: before.negativeText ?? r.context.negativeText,
+          negativeAt: before.negativeText !== null ? before.negativeAt : shifted(file, r.context.negativeAt, shift),
+        });
+        return;
+      }
+    }
+    // On this thread, in order, from the true context (line numbers, label convention).
+    open ??= new PieceEvaluation(spec, p.first, line, handler.context());
+    if (open.feed(p.bytes, p.last) || p.last) {
+      const r = open.finish();
+      open = null;
+      apply(r, 0);
+      handler.setContext(r.context);
+    }
+  };
+
+  try {
+    let first = true;
+    for await (const { bytes, last } of cutPieces(stream, options.pieceBytes)) {
+      if (first && spec.header) {
+        const names = headerNames(spec, bytes, last);
+        if (names !== undefined) {
+          spec.names = names;
+          shareable = true;
+        }
+      }
+      // Workers from the second piece on (the first is read here meanwhile), or from the first when asked for.
+      if (pool === null && shareable && workers > 1 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
+      queue.push({ bytes, first, last, reply: pool === null ? null : pool.run(spec, bytes, first, last) });
+      first = false;
+      while (queue.length > 2 * workers) await take(queue.shift()!);
+    }
+    while (queue.length > 0) await take(queue.shift()!);
+  } finally {
+    await pool?.close();
+  }
+}
