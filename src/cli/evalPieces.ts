@@ -116,7 +116,7 @@ async function* cutPieces(stream: DelimitedStream, size: number): AsyncGenerator
     partsLength = 0;
     return out;
   };
-  for (let chunk: Buffer | null = stream.head; ; ) {
+  for (let chunk: Buffer | null = stream.head; ;) {
     if (chunk === null) {
       const r = await stream.rest.next();
       if (r.done) break;
