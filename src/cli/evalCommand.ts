@@ -60,7 +60,7 @@ export const evalOptions: OptionSpec[] = [
     name: "threads",
     type: "string",
     value: "N|auto",
-    help: "binary CSV/TSV: read pieces of the input on N threads (1: this one only; auto, the default: the cores, at most 8, from the second piece on); the figures are the same bits whatever N",
+    help: "binary CSV/TSV: read the input's pieces on N threads in all (1: no worker thread; auto, the default: the cores, at most 8, from a file's second piece on); the figures are the same bits whatever N",
   },
   {
     name: "piece-bytes",

@@ -8,6 +8,9 @@
  * are merged in piece order (`EvalRun.absorb`). One thread does exactly this too, so the figures are the
  * same bits with any number of threads: they depend on the piece size, not on who read which piece.
  *
+ * With N threads the main thread cuts the pieces, gives each to a worker (N - 1 of them) that has fewer
+ * than two, reads the others itself when their turn comes, and merges every piece's state in order.
+ *
  * A worker knows neither the line number at its piece's start nor what the rows before fixed (the label
  * convention of the file, the negative text of `--pos-label`), so it reads its piece from line 1 with
  * nothing fixed. The main thread takes the results in piece order and, knowing both by then, accepts one
@@ -30,19 +33,22 @@ import { type EvalRun } from "./evalRun.js";
 /** The default piece size: large enough that a piece's merge costs nothing, small enough to share out. */
 export const DEFAULT_PIECE_BYTES = 8 << 20;
 
-/** `--threads auto` uses at most this many workers. */
+/** `--threads auto` uses at most this many threads. */
 const MAX_AUTO_THREADS = 8;
+
+/** Pieces given to one worker at a time (one read, one waiting): more would only hold memory. */
+const MAX_QUEUED = 2;
 
 /** How `xent eval` reads a binary CSV/TSV table in pieces. */
 export interface PieceOptions {
-  /** Worker threads: 1 reads every piece on the main thread; "auto", the machine's cores (at most 8) once a file has a second piece. */
+  /** Threads in all (the main one reads pieces too): 1, no worker; "auto", the machine's cores (at most 8) once a file has a second piece. */
   threads: number | "auto";
   pieceBytes: number;
 }
 
-/** The worker threads `threads` asks for (1: none). */
+/** The worker threads `threads` asks for: the threads besides the main one, which reads pieces too. */
 export function workerCount(threads: number | "auto"): number {
-  return threads === "auto" ? Math.min(availableParallelism(), MAX_AUTO_THREADS) : threads;
+  return (threads === "auto" ? Math.min(availableParallelism(), MAX_AUTO_THREADS) : threads) - 1;
 }
 
 const workerUrl = new URL("./evalPieceWorker.js", import.meta.url);
@@ -52,8 +58,10 @@ class PiecePool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (r: PieceReply) => void; reject: (e: Error) => void }>();
   private next = 0;
+  private readonly queued: number[];
 
   constructor(count: number) {
+    this.queued = new Array<number>(count).fill(0);
     for (let i = 0; i < count; i++) {
       const w = new Worker(workerUrl);
       w.on("message", (r: PieceReply) => {
@@ -69,14 +77,27 @@ class PiecePool {
     }
   }
 
-  /** Sends a piece (its bytes are moved to the worker and come back with the reply). */
-  run(spec: PieceSpec, piece: Buffer, first: boolean, last: boolean): Promise<PieceReply> {
+  /**
+   * Sends a piece to the least busy worker (its bytes are moved there and come back with the reply), or
+   * returns null when every worker has `MAX_QUEUED` pieces already: the main thread then reads it.
+   */
+  run(spec: PieceSpec, piece: Buffer, first: boolean, last: boolean): Promise<PieceReply> | null {
+    let w = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.queued[i]! < this.queued[w]!) w = i;
+    if (this.queued[w]! >= MAX_QUEUED) return null;
+    this.queued[w]!++;
     const id = this.next++;
     const bytes = piece.buffer as ArrayBuffer;
     const request: PieceRequest = { id, spec, first, last, bytes };
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.workers.length]!.postMessage(request, [bytes]);
+      this.waiting.set(id, {
+        resolve: (r) => {
+          this.queued[w]!--;
+          resolve(r);
+        },
+        reject,
+      });
+      this.workers[w]!.postMessage(request, [bytes]);
     });
   }
 
@@ -203,7 +224,7 @@ export async function readInPieces(
     names: null,
   };
   const file = spec.file;
-  const workers = existsSync(fileURLToPath(workerUrl)) ? workerCount(options.threads) : 1;
+  const workers = existsSync(fileURLToPath(workerUrl)) ? workerCount(options.threads) : 0;
   let pool: PiecePool | null = null;
   // Whether the pieces may go to workers: known once the header's names are (from the first piece).
   let shareable = !spec.header;
@@ -259,10 +280,11 @@ export async function readInPieces(
         }
       }
       // Workers from the second piece on (the first is read here meanwhile), or from the first when asked for.
-      if (pool === null && shareable && workers > 1 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
+      if (pool === null && shareable && workers > 0 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
       queue.push({ bytes, first, last, reply: pool === null ? null : pool.run(spec, bytes, first, last) });
       first = false;
-      while (queue.length > 2 * workers) await take(queue.shift()!);
+      // Read ahead enough for every worker to have its pieces while this thread reads one.
+      while (queue.length > MAX_QUEUED * workers + 1) await take(queue.shift()!);
     }
     while (queue.length > 0) await take(queue.shift()!);
   } finally {
