@@ -14,7 +14,9 @@ export interface PieceRequest {
   spec: PieceSpec;
   first: boolean;
   last: boolean;
+  /** The piece: the first `length` bytes of `bytes` (a buffer reused from piece to piece). */
   bytes: ArrayBuffer;
+  length: number;
 }
 
 /** The answer: the piece's bytes back, and its result, or null (an error, or a quoted field open at its end). */
@@ -31,7 +33,7 @@ parentPort!.on("message", (m: PieceRequest) => {
   let open = false;
   try {
     const e = new PieceEvaluation(m.spec, m.first, 1, initialContext(m.spec));
-    open = !e.feed(Buffer.from(m.bytes), m.last);
+    open = !e.feed(Buffer.from(m.bytes, 0, m.length), m.last);
     if (!open) result = e.finish();
   } catch {
     result = null;

@@ -2,7 +2,7 @@
  * `xent eval` of a binary CSV/TSV file in pieces, on worker threads.
  *
  * The input (a plain file, gzip, or stdin: the bytes after decompression) is cut into pieces of about
- * `pieceBytes` (8 MiB): piece boundaries are the first line starts at or after each multiple of
+ * `pieceBytes` (16 MiB): piece boundaries are the first line starts at or after each multiple of
  * `pieceBytes`, so the cuts depend on the bytes only. Each piece is evaluated on its own into a fresh
  * state (`PieceEvaluation`: the CSV parser, `BinaryHandler` and `EvalRun` of one thread), and the states
  * are merged in piece order (`EvalRun.absorb`). One thread does exactly this too, so the figures are the
@@ -31,7 +31,7 @@ import type { PieceReply, PieceRequest } from "./evalPieceWorker.js";
 import { type EvalRun } from "./evalRun.js";
 
 /** The default piece size: large enough that a piece's merge costs nothing, small enough to share out. */
-export const DEFAULT_PIECE_BYTES = 8 << 20;
+export const DEFAULT_PIECE_BYTES = 16 << 20;
 
 /** `--threads auto` uses at most this many threads. */
 const MAX_AUTO_THREADS = 8;
@@ -88,7 +88,7 @@ class PiecePool {
     this.queued[w]!++;
     const id = this.next++;
     const bytes = piece.buffer as ArrayBuffer;
-    const request: PieceRequest = { id, spec, first, last, bytes };
+    const request: PieceRequest = { id, spec, first, last, bytes, length: piece.length };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {
         resolve: (r) => {
@@ -109,6 +109,8 @@ class PiecePool {
 /** A piece in flight: its bytes (moved to a worker while it reads them) and the worker's reply, if sent. */
 interface Piece {
   bytes: Buffer;
+  /** Its length (`bytes` is empty while a worker has its memory). */
+  length: number;
   first: boolean;
   last: boolean;
   reply: Promise<PieceReply> | null;
@@ -119,14 +121,19 @@ interface Piece {
  * line start at or after each multiple of `size` (offsets in the whole stream); the last piece is the
  * rest, possibly empty (always one piece at least).
  */
-async function* cutPieces(stream: DelimitedStream, size: number): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
+async function* cutPieces(stream: DelimitedStream, size: number, spare: ArrayBuffer[]): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
   let parts: Buffer[] = [];
   let partsLength = 0;
   let at = 0; // offset of the next chunk's first byte in the stream
   let target = size; // the next cut is the first line start at or after this offset
   let ready: Buffer | null = null; // a piece cut, not yet known to be the last
   const join = (tail: Buffer): Buffer => {
-    const out = Buffer.allocUnsafeSlow(partsLength + tail.length);
+    // A piece's own ArrayBuffer (to move to a worker), reused once its piece is read (`spare`): fresh
+    // memory would cost a page fault per 4 KB.
+    const n = partsLength + tail.length;
+    let memory = spare.pop();
+    if (memory === undefined || memory.byteLength < n) memory = new ArrayBuffer(Math.max(n, size + (size >> 3)));
+    const out = Buffer.from(memory, 0, n);
     let o = 0;
     for (const p of parts) {
       p.copy(out, o);
@@ -231,6 +238,7 @@ export async function readInPieces(
   let line = 1; // the line where the next piece to take starts
   let open: PieceEvaluation | null = null; // a piece read on this thread whose last record is still open
   const queue: Piece[] = [];
+  const spare: ArrayBuffer[] = [];
 
   const apply = (r: PieceResult, shift: number) => {
     run.absorb(r.state, (w) => shifted(file, w, shift));
@@ -244,7 +252,7 @@ export async function readInPieces(
   const take = async (p: Piece) => {
     if (p.reply !== null) {
       const reply = await p.reply;
-      p.bytes = Buffer.from(reply.bytes);
+      p.bytes = Buffer.from(reply.bytes, 0, p.length);
       const before = handler.context();
       const r = reply.result;
       if (open === null && r !== null && follows(before, r.context)) {
@@ -268,10 +276,14 @@ export async function readInPieces(
       handler.setContext(r.context);
     }
   };
+  /** Keeps a piece's memory for a later piece (not while an open record may still point into it). */
+  const recycle = (p: Piece) => {
+    if (open === null && spare.length <= MAX_QUEUED * workers + 2) spare.push(p.bytes.buffer as ArrayBuffer);
+  };
 
   try {
     let first = true;
-    for await (const { bytes, last } of cutPieces(stream, options.pieceBytes)) {
+    for await (const { bytes, last } of cutPieces(stream, options.pieceBytes, spare)) {
       if (first && spec.header) {
         const names = headerNames(spec, bytes, last);
         if (names !== undefined) {
@@ -281,10 +293,14 @@ export async function readInPieces(
       }
       // Workers from the second piece on (the first is read here meanwhile), or from the first when asked for.
       if (pool === null && shareable && workers > 0 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
-      queue.push({ bytes, first, last, reply: pool === null ? null : pool.run(spec, bytes, first, last) });
+      queue.push({ bytes, length: bytes.length, first, last, reply: pool === null ? null : pool.run(spec, bytes, first, last) });
       first = false;
       // Read ahead enough for every worker to have its pieces while this thread reads one.
-      while (queue.length > MAX_QUEUED * workers + 1) await take(queue.shift()!);
+      while (queue.length > MAX_QUEUED * workers + 1) {
+        const p = queue.shift()!;
+        await take(p);
+        recycle(p);
+      }
     }
     while (queue.length > 0) await take(queue.shift()!);
   } finally {
