@@ -9,7 +9,8 @@
  * same bits with any number of threads: they depend on the piece size, not on who read which piece.
  *
  * With N threads the main thread cuts the pieces, gives each to a worker (N - 1 of them) that has fewer
- * than two, reads the others itself when their turn comes, and merges every piece's state in order.
+ * than two, reads the others itself (as a worker would, while it waits for a worker's piece; else when
+ * their turn comes), and merges every piece's state in order.
  *
  * A worker knows neither the line number at its piece's start nor what the rows before fixed (the label
  * convention of the file, the negative text of `--pos-label`), so it reads its piece from line 1 with
@@ -26,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type DelimitedStream, delimitedPieceParser } from "../io/tableReader.js";
 import { type BinaryHandler, type LabelContext } from "./binaryRows.js";
-import { PieceEvaluation, type PieceResult, type PieceSpec } from "./evalPiece.js";
+import { PieceEvaluation, type PieceResult, type PieceSpec, initialContext } from "./evalPiece.js";
 import type { PieceReply, PieceRequest } from "./evalPieceWorker.js";
 import { type EvalRun } from "./evalRun.js";
 
@@ -114,6 +115,8 @@ interface Piece {
   first: boolean;
   last: boolean;
   reply: Promise<PieceReply> | null;
+  /** Whether `reply` has come. */
+  settled: boolean;
 }
 
 /**
@@ -249,7 +252,32 @@ export async function readInPieces(
   const follows = (before: LabelContext, w: LabelContext) =>
     (before.convention === null || w.convention === null || w.convention === before.convention) &&
     (before.negativeText === null || w.negativeText === null || w.negativeText === before.negativeText);
+  /**
+   * Reads a piece on this thread as a worker would (from line 1, nothing fixed), while the piece to take
+   * next is still with a worker: this thread would only wait otherwise. `take` judges the result as a
+   * worker's.
+   */
+  const readAhead = (q: Piece) => {
+    let result: PieceResult | null = null;
+    let open = false;
+    try {
+      const e = new PieceEvaluation(spec, q.first, 1, initialContext(spec));
+      open = !e.feed(q.bytes, q.last);
+      if (!open) result = e.finish();
+    } catch {
+      result = null;
+    }
+    q.reply = Promise.resolve({ id: -1, bytes: q.bytes.buffer as ArrayBuffer, result, open });
+    q.settled = true;
+  };
   const take = async (p: Piece) => {
+    while (p.reply !== null && !p.settled) {
+      const q = queue.find((x) => x.reply === null);
+      if (q === undefined) break;
+      readAhead(q);
+      // Lets the workers' replies in.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     if (p.reply !== null) {
       const reply = await p.reply;
       p.bytes = Buffer.from(reply.bytes, 0, p.length);
@@ -293,10 +321,19 @@ export async function readInPieces(
       }
       // Workers from the second piece on (the first is read here meanwhile), or from the first when asked for.
       if (pool === null && shareable && workers > 0 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
-      queue.push({ bytes, length: bytes.length, first, last, reply: pool === null ? null : pool.run(spec, bytes, first, last) });
+      const piece: Piece = {
+        bytes,
+        length: bytes.length,
+        first,
+        last,
+        reply: pool === null ? null : pool.run(spec, bytes, first, last),
+        settled: false,
+      };
+      void piece.reply?.then(() => (piece.settled = true));
+      queue.push(piece);
       first = false;
       // Read ahead enough for every worker to have its pieces while this thread reads one.
-      while (queue.length > MAX_QUEUED * workers + 1) {
+      while (queue.length > MAX_QUEUED * workers + 2) {
         const p = queue.shift()!;
         await take(p);
         recycle(p);
