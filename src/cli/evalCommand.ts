@@ -80,7 +80,8 @@ of the argmax, the multi-class Brier score, one-vs-rest ROC AUC (macro and weigh
 report (support, precision, recall, F1, AUC) (probability rows must sum to 1 within 0.01). CSV, TSV or
 JSON Lines, optionally gzip-compressed, Parquet or Arrow IPC; "-" reads stdin. Several files are
 evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
-compensated, so the figures are within a few ulps of exact arithmetic.
+compensated, so the figures are within a few ulps of exact arithmetic. A binary CSV/TSV input is read in
+pieces of 16 MiB on all cores (--threads), with the same bits whatever the number of threads.
 
 Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
 scores, as the AUC), base rate, normalized entropy (log loss / entropy of the base rate), the weighted

@@ -306,7 +306,7 @@ export async function readInPieces(
   };
   /** Keeps a piece's memory for a later piece (not while an open record may still point into it). */
   const recycle = (p: Piece) => {
-    if (open === null && spare.length <= MAX_QUEUED * workers + 2) spare.push(p.bytes.buffer as ArrayBuffer);
+    if (open === null && spare.length < 2) spare.push(p.bytes.buffer as ArrayBuffer);
   };
 
   try {
