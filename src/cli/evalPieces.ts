@@ -319,8 +319,10 @@ export async function readInPieces(
           shareable = true;
         }
       }
-      // Workers from the second piece on (the first is read here meanwhile), or from the first when asked for.
-      if (pool === null && shareable && workers > 0 && (!first || options.threads !== "auto")) pool = new PiecePool(workers);
+      // Workers from a file's second piece on, or from the first when asked for or when the file's size
+      // (compressed or not) says that there will be a second piece: they start while this thread reads.
+      const more = !first || options.threads !== "auto" || (stream.source.size !== null && stream.source.size > options.pieceBytes);
+      if (pool === null && shareable && workers > 0 && more) pool = new PiecePool(workers);
       const piece: Piece = {
         bytes,
         length: bytes.length,
@@ -333,7 +335,7 @@ export async function readInPieces(
       queue.push(piece);
       first = false;
       // Read ahead enough for every worker to have its pieces while this thread reads one.
-      while (queue.length > MAX_QUEUED * workers + 2) {
+      while (queue.length > (workers === 0 ? 0 : MAX_QUEUED * workers + 2)) {
         const p = queue.shift()!;
         await take(p);
         recycle(p);
