@@ -259,15 +259,15 @@ export async function readInPieces(
    */
   const readAhead = (q: Piece) => {
     let result: PieceResult | null = null;
-    let open = false;
+    let unclosed = false;
     try {
       const e = new PieceEvaluation(spec, q.first, 1, initialContext(spec));
-      open = !e.feed(q.bytes, q.last);
-      if (!open) result = e.finish();
+      unclosed = !e.feed(q.bytes, q.last);
+      if (!unclosed) result = e.finish();
     } catch {
       result = null;
     }
-    q.reply = Promise.resolve({ id: -1, bytes: q.bytes.buffer as ArrayBuffer, result, open });
+    q.reply = Promise.resolve({ id: -1, bytes: q.bytes.buffer as ArrayBuffer, result, open: unclosed });
     q.settled = true;
   };
   const take = async (p: Piece) => {
@@ -331,7 +331,11 @@ export async function readInPieces(
         reply: pool === null ? null : pool.run(spec, bytes, first, last),
         settled: false,
       };
-      void piece.reply?.then(() => (piece.settled = true));
+      // (A worker's failure rejects the reply: `take` throws it; this only notes that it came.)
+      void piece.reply?.then(
+        () => (piece.settled = true),
+        () => (piece.settled = true),
+      );
       queue.push(piece);
       first = false;
       // Read ahead enough for every worker to have its pieces while this thread reads one.
