@@ -66,7 +66,7 @@ export const evalOptions: OptionSpec[] = [
     name: "piece-bytes",
     type: "string",
     value: "BYTES",
-    help: "binary CSV/TSV: the size of the pieces the input is cut into (default 16777216); sums are merged piece by piece, so their last bits depend on it",
+    help: "binary CSV/TSV: the size of the pieces the input is cut into (default 16777216; each held in memory while read); sums are merged piece by piece, so their last bits depend on it",
   },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
