@@ -4,6 +4,14 @@ import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { type EvalRun } from "./evalRun.js";
 
+/** What the rows read so far have fixed (`BinaryHandler.context`). */
+export interface LabelContext {
+  convention: "01" | "pm1" | null;
+  conventionAt: string;
+  negativeText: string | null;
+  negativeAt: string;
+}
+
 /** The rows of a binary evaluation: a label in {0, 1} or {-1, +1}, a probability or logit, a weight, a group. */
 export class BinaryHandler {
   private label = 0;
@@ -28,6 +36,22 @@ export class BinaryHandler {
     private readonly posLabel: string | null = null,
   ) {
     this.convention = convention;
+  }
+
+  /**
+   * What the rows so far have fixed, which later rows are read against: the label convention and the
+   * negative text of `--pos-label`, each with where it was first seen (`file:line`). A piece of the file
+   * read on its own (cli/evalPieces.ts) starts from the context at its start.
+   */
+  context(): LabelContext {
+    return { convention: this.convention, conventionAt: this.conventionAt, negativeText: this.negativeText, negativeAt: this.negativeAt };
+  }
+
+  setContext(c: LabelContext): void {
+    this.convention = c.convention;
+    this.conventionAt = c.conventionAt;
+    this.negativeText = c.negativeText;
+    this.negativeAt = c.negativeAt;
   }
 
   header(cols: ColumnResolver): void {

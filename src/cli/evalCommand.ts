@@ -8,6 +8,8 @@ import { reportJson, reportText } from "./evalOutput.js";
 import { BinaryHandler } from "./binaryRows.js";
 import { calibratedSink, describeCalibration, loadCalibration } from "./calibrationFile.js";
 import { type CiOptions, EvalRun } from "./evalRun.js";
+import { DEFAULT_PIECE_BYTES, type PieceOptions, readInPieces } from "./evalPieces.js";
+import { type DelimitedStream } from "../io/tableReader.js";
 import { MulticlassHandler } from "./multiclassRows.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { UsageError } from "./usageError.js";
@@ -62,6 +64,18 @@ export const evalOptions: OptionSpec[] = [
     value: "FILE",
     help: "evaluate the scores recalibrated by FILE (from xent calibrate): the figures are the calibrated ones",
   },
+  {
+    name: "threads",
+    type: "string",
+    value: "N|auto",
+    help: "binary CSV/TSV: read the input's pieces on N threads in all (1: no worker thread; auto, the default: the cores, at most 8, from a file's second piece on); the figures are the same bits whatever N",
+  },
+  {
+    name: "piece-bytes",
+    type: "string",
+    value: "BYTES",
+    help: "binary CSV/TSV: the size of the pieces the input is cut into (default 16777216; each held in memory while read); sums are merged piece by piece, so their last bits depend on it",
+  },
   { name: "skip-invalid", type: "boolean", help: "skip invalid rows, counting them by reason, instead of failing (an unclosed quote always stops)" },
   ...readInputOptions,
 ];
@@ -74,7 +88,8 @@ of the argmax, the multi-class Brier score, one-vs-rest ROC AUC (macro and weigh
 report (support, precision, recall, F1, AUC) (probability rows must sum to 1 within 0.01). CSV, TSV or
 JSON Lines, optionally gzip-compressed, Parquet or Arrow IPC; "-" reads stdin. Several files are
 evaluated as one (each with its own header). Memory stays bounded whatever the file size; sums are
-compensated, so the figures are within a few ulps of exact arithmetic.
+compensated, so the figures are within a few ulps of exact arithmetic. A binary CSV/TSV input is read in
+pieces of 16 MiB on all cores (--threads), with the same bits whatever the number of threads.
 
 Binary figures beyond those: average precision (PR-AUC, exact; with a ± bound past 65536 distinct
 scores, as the AUC), base rate, normalized entropy (log loss / entropy of the base rate), the weighted
@@ -192,6 +207,8 @@ export async function evaluateFiles(
   }
   const by = (o.by as string | undefined) ?? null;
   const weight = (o.weight as string | undefined) ?? null;
+  const pieceOptions = parsePieceOptions(command, o.threads as string | undefined, o["piece-bytes"] as string | undefined);
+  let pieces: ((stream: DelimitedStream) => Promise<void>) | undefined;
   let handler: BinaryHandler | MulticlassHandler;
   let runOf: () => EvalRun;
   let table: TableHandler;
@@ -238,12 +255,32 @@ export async function evaluateFiles(
     handler = h;
     runOf = () => run;
     table = h;
+    // A binary CSV/TSV table is read in pieces, on worker threads (evalPieces.ts); with --calibration or --ci
+    // (whose resampling keys rows by file:line, which a piece does not know), on one thread as a whole.
+    if (calibration === null && ci === null) {
+      const base = {
+        what: run.what,
+        by,
+        weighted: weight !== null,
+        clip,
+        columns: { label: o.label, score: (o.prob ?? o.logit) as string, weight, by },
+        scale,
+        fixedConvention: labels !== "auto",
+        convention: labels === "auto" ? null : (labels as "01" | "pm1"),
+        skipInvalid: o["skip-invalid"] === true,
+        posLabel,
+      };
+      pieces = (stream) => readInPieces(stream, base, pieceOptions, run, h);
+    }
   }
+  if (pieces === undefined && (o.threads !== undefined || o["piece-bytes"] !== undefined))
+    throw usage("--threads and --piece-bytes are for binary scores (--prob, --logit) without --calibration or --ci");
   const readOptions = {
     format,
     delimiter: o.delimiter as string | undefined,
     noHeader: o["no-header"] === true,
     noProgress: o["no-progress"] === true,
+    ...(pieces === undefined ? {} : { delimitedPieces: pieces }),
   };
   await readInputFiles(command, files, readOptions, io, table, () => handler.rows);
   const run = runOf();
@@ -287,6 +324,23 @@ export function parseCi(level: string | undefined, replicates: string | undefine
   if (!(Number.isInteger(s) && s >= 0 && s <= 0xffffffff))
     throw new UsageError(command, `--seed ${JSON.stringify(seed)} is not an integer in [0, 4294967295]`);
   return { level: l, replicates: r, seed: s };
+}
+
+/** `--threads N|auto` (an integer in [1, 64]) and `--piece-bytes BYTES` (an integer in [1, 2^30]). */
+function parsePieceOptions(command: string, threads: string | undefined, bytes: string | undefined): PieceOptions {
+  let t: number | "auto" = "auto";
+  if (threads !== undefined && threads.trim() !== "auto") {
+    t = Number(threads);
+    if (!(threads.trim() !== "" && Number.isInteger(t) && t >= 1 && t <= 64))
+      throw new UsageError(command, `--threads ${JSON.stringify(threads)} is not an integer in [1, 64] or auto`);
+  }
+  let size = DEFAULT_PIECE_BYTES;
+  if (bytes !== undefined) {
+    size = Number(bytes);
+    if (!(bytes.trim() !== "" && Number.isInteger(size) && size >= 1 && size <= 2 ** 30))
+      throw new UsageError(command, `--piece-bytes ${JSON.stringify(bytes)} is not an integer in [1, 1073741824]`);
+  }
+  return { threads: t, pieceBytes: size };
 }
 
 /** `--threshold T` (a probability in [0, 1], or any finite logit) and `--bins B` (an integer in [1, 10000]). */

@@ -252,9 +252,11 @@ class CiBatch {
 }
 
 class Batch {
-  readonly evaluation: Evaluation;
+  evaluation: Evaluation;
   readonly width: number;
-  readonly clipped: ClippedLoss | null;
+  clipped: ClippedLoss | null;
+  /** Whether `absorb` has put a state in (the first one replaces the empty evaluation). */
+  private absorbed = false;
   labels = new Float64Array(BATCH);
   scores: Float64Array;
   weights: Float64Array | null;
@@ -289,6 +291,19 @@ class Batch {
 
   metrics(): Metrics {
     return withClippedLoss(this.evaluation.metrics(), this.clipped);
+  }
+
+  /** Merges a piece's evaluation (and clipped loss) into this one; the first replaces the empty one. */
+  absorb(e: Evaluation, clipped: ClippedLoss | null): void {
+    if (!this.absorbed) {
+      this.evaluation = e;
+      if (clipped !== null) this.clipped = clipped;
+      this.absorbed = true;
+      return;
+    }
+    if (this.evaluation instanceof BinaryEvaluation) this.evaluation.merge(e as BinaryEvaluation);
+    else this.evaluation.merge(e as MulticlassEvaluation);
+    if (clipped !== null) this.clipped!.merge(clipped);
   }
 }
 
@@ -367,6 +382,26 @@ export class EvalRun {
   infinite(where: string): void {
     if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(where);
     this.infiniteLoss.rows++;
+  }
+
+  /**
+   * Merges the state of a piece of the input (`state()` of the run that read it, cli/evalPieces.ts) into
+   * this run, whose rows all come from such states: pieces absorbed in order give the same bits whoever
+   * read them. `where` rewrites the piece's infinite-loss locations (`file:line`) into the whole file's.
+   */
+  absorb(s: EvalStateFile, where: (location: string) => string): void {
+    const load = (v: unknown, name: string): Evaluation =>
+      this.what.kind === "binary" ? BinaryEvaluation.fromJSON(v, name) : MulticlassEvaluation.fromJSON(v, name);
+    const classes = this.what.kind === "binary" ? null : this.what.classes;
+    const clipOf = (v: unknown, name: string) => (this.clip === null ? null : ClippedLoss.fromJSON(v, this.clip, classes, name));
+    this.total.absorb(load(s.total, "total"), clipOf(s.clip?.total, "clip.total"));
+    for (const [g, v] of Object.entries(s.groups ?? {})) {
+      this.group(g).absorb(load(v, g), clipOf(s.clip?.groups?.[g], g));
+    }
+    for (const [reason, count] of Object.entries(s.skipped)) this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
+    const inf = s.infiniteLoss!;
+    this.infiniteLoss.rows += inf.rows;
+    for (const w of inf.first) if (this.infiniteLoss.first.length < INFINITE_LOSS_SHOWN) this.infiniteLoss.first.push(where(w));
   }
 
   flush(): void {

@@ -1,4 +1,4 @@
-import { TABLE_FORMATS, type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
+import { type DelimitedStream, TABLE_FORMATS, type TableFormat, type TableHandler, formatFromName, readTable } from "../io/tableReader.js";
 import { type OptionSpec } from "./args.js";
 import { type CliIO } from "./cliIO.js";
 import { Progress } from "./progress.js";
@@ -55,6 +55,8 @@ export interface ReadInputsOptions {
   noProgress: boolean;
   /** Parquet and Arrow: decode every column, not only those the handler resolves (predict writes them all). */
   allColumns?: boolean;
+  /** CSV/TSV: read by this reader instead (`xent eval` in pieces, evalPieces.ts); see `TableInput.delimitedPieces`. */
+  delimitedPieces?: (stream: DelimitedStream) => Promise<void>;
 }
 
 /** The field separator of `--delimiter`: one ASCII character other than a quote or a line end; `\t` is a tab. */
@@ -110,6 +112,7 @@ export async function readInputFiles(
           ...(options.allColumns === true ? { allColumns: true } : {}),
           ...(delimiter !== undefined ? { delimiter } : {}),
           ...(afterChunk !== undefined ? { afterChunk } : {}),
+          ...(options.delimitedPieces !== undefined ? { delimitedPieces: options.delimitedPieces } : {}),
           onChunk: (src) => progress.update(src.bytesRead(), src.size, rows(), src.name),
         },
         table,

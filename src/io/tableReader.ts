@@ -80,6 +80,26 @@ export interface TableInput {
   onChunk?: (source: ByteSource) => void;
   /** Awaited after each chunk: lets a consumer that writes output wait for it to drain (bounded memory). */
   afterChunk?: () => Promise<void>;
+  /**
+   * CSV/TSV only: instead of parsing the rows here, hand the byte stream over (after the format is decided)
+   * to this reader, which cuts it into pieces and parses them itself (`xent eval` in parallel,
+   * cli/evalPieces.ts). JSON Lines, Parquet and Arrow are read as usual.
+   */
+  delimitedPieces?: (stream: DelimitedStream) => Promise<void>;
+}
+
+/** A CSV/TSV byte stream handed to `TableInput.delimitedPieces`: the format settled, the first bytes read. */
+export interface DelimitedStream {
+  source: ByteSource;
+  tsv: boolean;
+  /** The field separator byte (44 for CSV, 9 for TSV, or `--delimiter`'s). */
+  delimiter: number;
+  header: boolean;
+  /** The bytes already read (at least 8 unless the input is shorter), then the rest. */
+  head: Buffer | null;
+  rest: AsyncIterator<Buffer>;
+  /** To call after each chunk read (the progress line). */
+  onChunk: () => void;
 }
 
 /** A record longer than this (64 MB) is an error rather than unbounded memory. */
@@ -159,6 +179,22 @@ export async function readTable(input: TableInput, handler: TableHandler): Promi
       return await readArrowStream(input, handler, source, head!, chunks);
     }
     if (input.format === "parquet" || input.format === "arrow") checkFormat(input, null, source.name);
+    if (input.delimitedPieces !== undefined) {
+      const named = input.format ?? formatFromName(input.path);
+      const format = delimiter >= 0 && named !== "jsonl" ? "csv" : (named ?? (head === null ? "csv" : sniffFormat(head)));
+      if (format !== "jsonl") {
+        const tsv = format === "tsv";
+        return await input.delimitedPieces({
+          source,
+          tsv,
+          delimiter: tsv ? 9 : delimiter >= 0 ? delimiter : 44,
+          header: input.header ?? true,
+          head,
+          rest: chunks,
+          onChunk: () => input.onChunk?.(source),
+        });
+      }
+    }
     let parser: DelimitedParser | JsonLinesParser | null = null;
     for (let chunk = head; chunk !== null;) {
       if (parser === null) {
@@ -305,14 +341,51 @@ class DelimitedParser implements RowView, ColumnResolver {
   /** Line of the header row (blank lines may come before it). */
   private headerLine = 1;
 
-  /** `delimiter`: a CSV field separator other than the comma (a byte), or -1. */
-  constructor(file: string, tsv: boolean, hasHeader: boolean, handler: TableHandler, delimiter = -1) {
+  /** A piece that may end inside a quoted field (`feedPiece`): such a record is kept for the next piece. */
+  private pieceOpen = false;
+
+  /**
+   * `delimiter`: a CSV field separator other than the comma (a byte), or -1. `piece`: the parser of a piece
+   * of a table cut at a line start (`DelimitedPieceParser`): its first line number, and the header's names
+   * when the piece comes after the header (null: no header), or undefined for the piece that holds it.
+   */
+  constructor(
+    file: string,
+    tsv: boolean,
+    hasHeader: boolean,
+    handler: TableHandler,
+    delimiter = -1,
+    piece?: { line: number; names: readonly string[] | null | undefined },
+  ) {
     this.file = file;
     this.format = tsv ? "tsv" : "csv";
     this.delimiter = tsv ? 9 : delimiter >= 0 ? delimiter : 44;
     this.quoting = !tsv;
     this.hasHeader = hasHeader;
     this.handler = handler;
+    if (piece !== undefined) {
+      this.line = piece.line;
+      if (piece.names !== undefined) {
+        // After the header: no byte-order mark, and the header's names (or none) without reading a header row.
+        this.first = false;
+        this.startTable(piece.names === null ? null : [...piece.names]);
+      }
+    }
+  }
+
+  /**
+   * Parses a piece of the table that ends just after a line feed (or at the end of the input, `last`):
+   * every record in it, as at the end of the input, except a quoted field still open at the piece's end,
+   * whose record is kept for the next piece. Returns whether the piece ended at a record's end.
+   */
+  feedPiece(chunk: Buffer, last: boolean): boolean {
+    this.pieceOpen = !last;
+    try {
+      this.feed(chunk, true);
+    } finally {
+      this.pieceOpen = false;
+    }
+    return this.carry.length === 0;
   }
 
   feed(chunk: Buffer, final: boolean): void {
@@ -329,8 +402,7 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (this.carry.length > MAX_RECORD) {
       throw new InputError(this.file, this.line, 1, "malformed row", `a record longer than ${MAX_RECORD} bytes (an unclosed quote?)`, false);
     }
-    if (final && this.names === null && this.hasHeader) this.startTable([]);
-    else if (final && this.names === null) this.startTable(null);
+    if (final && !this.pieceOpen && this.names === null) this.startTable(this.hasHeader ? [] : null);
   }
 
   private grow(): void {
@@ -381,7 +453,7 @@ class DelimitedParser implements RowView, ColumnResolver {
             break;
           }
           if (close < 0) {
-            if (!final) {
+            if (!final || this.pieceOpen) {
               incomplete = true;
               break;
             }
@@ -645,6 +717,27 @@ class DelimitedParser implements RowView, ColumnResolver {
     if (e < 0) e = this.buf.length;
     return this.buf.toString("utf8", this.recStart, e).replace(/\r$/, "");
   }
+}
+
+/**
+ * A CSV/TSV parser for pieces of one table cut at line starts (cli/evalPieces.ts): `feed` each piece in
+ * order; `line` is the line of the next record. A piece after the header gets the header's names (null:
+ * no header) and its first line number; the first piece reads the header as `readTable` does.
+ */
+export interface DelimitedPieceParser {
+  readonly line: number;
+  feedPiece(chunk: Buffer, last: boolean): boolean;
+}
+
+export function delimitedPieceParser(
+  file: string,
+  tsv: boolean,
+  delimiter: number,
+  header: boolean,
+  handler: TableHandler,
+  piece: { line: number; names: readonly string[] | null | undefined },
+): DelimitedPieceParser {
+  return new DelimitedParser(file, tsv, header, handler, delimiter, piece);
 }
 
 /** JSON Lines: one JSON object per line; columns are keys. Values: numbers, numeric strings, booleans (as 1/0). */
