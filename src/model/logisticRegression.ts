@@ -8,7 +8,7 @@ import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
-import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective, maxAbs } from "./optimization.js";
+import { type OptimizeResult, type StopReason, maxAbs } from "./optimization.js";
 import { owlqn } from "./owlqn.js";
 import { finiteArray } from "./standardScaler.js";
 import { versionedJson } from "./versionedJson.js";
@@ -248,7 +248,7 @@ export class LogisticRegression {
     };
     const binary = classes.length === 2;
     const rows = binary ? 1 : classes.length;
-    const objective: TwiceDifferentiableObjective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
+    const objective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
     const l1 = l1Strength(problem);
     const penalized = rows * m.cols;
 
@@ -277,7 +277,6 @@ export class LogisticRegression {
     else {
       // To the optimum: the solver to near convergence (newton-cg: none), then Newton polishing (its rule).
       const first = solver === "lbfgs" ? firstStage(1e-5 * scale) : null;
-      const logits = new Float64Array(m.rows * rows);
       const polish = newtonPolish(objective, first?.x ?? x0, {
         l1,
         penalized,
@@ -285,7 +284,7 @@ export class LogisticRegression {
         predictorChange: (p) => {
           // The largest spread of a sample's logit changes (binary: |change|): a softmax (sigmoid) output moves
           // by at most a quarter of it, p_c (1 - p_c) times; a common shift of all classes moves nothing.
-          linearPredictor(m, p, rows, fitIntercept, logits);
+          const logits = objective.directionScores(p);
           if (rows === 1) return maxAbs(logits);
           let spread = 0;
           for (let i = 0; i < m.rows; i++) {

@@ -1,0 +1,232 @@
+// AssemblyScript: the WebAssembly kernel of the dense matrix products of logistic regression (the scores
+// Z = X W^T + b, the gradient R^T X, and the Hessian-vector products that fuse both). Built by `npm run build:wasm`
+// (scripts/build-wasm.mjs) into src/core/kernels/denseKernelWasm.ts; loaded by src/core/kernels/denseProducts.ts,
+// whose JavaScript functions are the twins of these: the same IEEE double operations in the same order (and
+// WebAssembly has no fused multiply-add or other contraction), so the two paths give bit-identical results,
+// which the tests check.
+//
+// ## The order of every sum (shared with the JavaScript twin)
+// - A score z_ic = x_i . w_c + b_c is a dot product in two lanes: e = sum over even j, o = sum over odd j, each
+//   summed in increasing j (the last column, when d is odd, goes to e), then z_ic = (e + o) + b_c. One f64x2
+//   accumulator holds (e, o), so a pair of columns costs one multiply and one add.
+// - A gradient entry g_cj = sum_i r_ic x_ij (and g_c = sum_i r_ic for the intercept) is summed in increasing
+//   i, from 0. The SIMD loop runs over pairs of columns j (independent sums), and handles four rows per load
+//   and store of g, adding their terms one after the other: the same order as one row at a time.
+// So how the rows and classes are grouped into micro-kernels (2 rows x 2 classes for the scores, 4 rows for
+// the gradient) and into blocks never changes a result.
+//
+// Memory: every matrix lies where the caller (denseProducts.ts) put it, at the byte offsets passed in; rows are
+// row-major f64 without padding (an odd d leaves rows 8-byte aligned only: v128.load does not need more).
+
+/** `(e + o)` of a two-lane accumulator, with the odd last column added to e first. */
+// @ts-ignore: decorator
+@inline function finish(acc: v128, x: usize, w: usize, d: i32): f64 {
+  let e = f64x2.extract_lane(acc, 0);
+  const o = f64x2.extract_lane(acc, 1);
+  if (d & 1) {
+    const at = <usize>(d - 1) << 3;
+    e += load<f64>(x + at) * load<f64>(w + at);
+  }
+  return e + o;
+}
+
+/**
+ * The scores of `n` rows: z[i k + c] = x_i . w_c + b[c] for the rows at `x` (n x d), the coefficient rows at
+ * `w` (k x d) and the intercepts at `b` (k; zeros for none), into `z` (n x k).
+ */
+export function scores(x: usize, n: i32, d: i32, w: usize, b: usize, k: i32, z: usize): void {
+  const rowBytes = <usize>d << 3;
+  const pairs = d & ~1;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const z0 = z + ((<usize>i * <usize>k) << 3);
+    const z1 = z0 + (<usize>k << 3);
+    let c = 0;
+    for (; c + 2 <= k; c += 2) {
+      const w0 = w + <usize>c * rowBytes;
+      const w1 = w0 + rowBytes;
+      let a00 = f64x2.splat(0.0);
+      let a01 = f64x2.splat(0.0);
+      let a10 = f64x2.splat(0.0);
+      let a11 = f64x2.splat(0.0);
+      for (let j = 0; j < pairs; j += 2) {
+        const at = <usize>j << 3;
+        const u0 = v128.load(x0 + at);
+        const u1 = v128.load(x1 + at);
+        const v0 = v128.load(w0 + at);
+        const v1 = v128.load(w1 + at);
+        a00 = f64x2.add(a00, f64x2.mul(u0, v0));
+        a01 = f64x2.add(a01, f64x2.mul(u0, v1));
+        a10 = f64x2.add(a10, f64x2.mul(u1, v0));
+        a11 = f64x2.add(a11, f64x2.mul(u1, v1));
+      }
+      const b0 = load<f64>(b + (<usize>c << 3));
+      const b1 = load<f64>(b + (<usize>c << 3) + 8);
+      store<f64>(z0 + (<usize>c << 3), finish(a00, x0, w0, d) + b0);
+      store<f64>(z0 + (<usize>c << 3) + 8, finish(a01, x0, w1, d) + b1);
+      store<f64>(z1 + (<usize>c << 3), finish(a10, x1, w0, d) + b0);
+      store<f64>(z1 + (<usize>c << 3) + 8, finish(a11, x1, w1, d) + b1);
+    }
+    if (c < k) {
+      const w0 = w + <usize>c * rowBytes;
+      let a00 = f64x2.splat(0.0);
+      let a10 = f64x2.splat(0.0);
+      for (let j = 0; j < pairs; j += 2) {
+        const at = <usize>j << 3;
+        const v0 = v128.load(w0 + at);
+        a00 = f64x2.add(a00, f64x2.mul(v128.load(x0 + at), v0));
+        a10 = f64x2.add(a10, f64x2.mul(v128.load(x1 + at), v0));
+      }
+      const b0 = load<f64>(b + (<usize>c << 3));
+      store<f64>(z0 + (<usize>c << 3), finish(a00, x0, w0, d) + b0);
+      store<f64>(z1 + (<usize>c << 3), finish(a10, x1, w0, d) + b0);
+    }
+  }
+  if (i < n) {
+    const x0 = x + <usize>i * rowBytes;
+    const z0 = z + ((<usize>i * <usize>k) << 3);
+    for (let c = 0; c < k; c++) {
+      const w0 = w + <usize>c * rowBytes;
+      let a00 = f64x2.splat(0.0);
+      for (let j = 0; j < pairs; j += 2) {
+        const at = <usize>j << 3;
+        a00 = f64x2.add(a00, f64x2.mul(v128.load(x0 + at), v128.load(w0 + at)));
+      }
+      store<f64>(z0 + (<usize>c << 3), finish(a00, x0, w0, d) + load<f64>(b + (<usize>c << 3)));
+    }
+  }
+}
+
+/**
+ * Adds the gradient of `n` rows: g[c d + j] += sum_i r[i k + c] x[i d + j] and gb[c] += sum_i r[i k + c], the
+ * sums in increasing i (four rows per pass over g, their terms added one after the other).
+ */
+export function accumulate(x: usize, n: i32, d: i32, r: usize, k: i32, g: usize, gb: usize): void {
+  const rowBytes = <usize>d << 3;
+  const pairs = d & ~1;
+  const kBytes = <usize>k << 3;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    const r0 = r + <usize>i * kBytes;
+    for (let c = 0; c < k; c++) {
+      const cb = <usize>c << 3;
+      const s0 = load<f64>(r0 + cb);
+      const s1 = load<f64>(r0 + kBytes + cb);
+      const s2 = load<f64>(r0 + 2 * kBytes + cb);
+      const s3 = load<f64>(r0 + 3 * kBytes + cb);
+      const t0 = f64x2.splat(s0);
+      const t1 = f64x2.splat(s1);
+      const t2 = f64x2.splat(s2);
+      const t3 = f64x2.splat(s3);
+      const gc = g + <usize>c * rowBytes;
+      for (let j = 0; j < pairs; j += 2) {
+        const at = <usize>j << 3;
+        let v = v128.load(gc + at);
+        v = f64x2.add(v, f64x2.mul(t0, v128.load(x0 + at)));
+        v = f64x2.add(v, f64x2.mul(t1, v128.load(x1 + at)));
+        v = f64x2.add(v, f64x2.mul(t2, v128.load(x2 + at)));
+        v = f64x2.add(v, f64x2.mul(t3, v128.load(x3 + at)));
+        v128.store(gc + at, v);
+      }
+      if (d & 1) {
+        const at = <usize>(d - 1) << 3;
+        let v = load<f64>(gc + at);
+        v += s0 * load<f64>(x0 + at);
+        v += s1 * load<f64>(x1 + at);
+        v += s2 * load<f64>(x2 + at);
+        v += s3 * load<f64>(x3 + at);
+        store<f64>(gc + at, v);
+      }
+      store<f64>(gb + cb, load<f64>(gb + cb) + s0 + s1 + s2 + s3);
+    }
+  }
+  for (; i < n; i++) {
+    const x0 = x + <usize>i * rowBytes;
+    const r0 = r + <usize>i * kBytes;
+    for (let c = 0; c < k; c++) {
+      const cb = <usize>c << 3;
+      const s0 = load<f64>(r0 + cb);
+      const t0 = f64x2.splat(s0);
+      const gc = g + <usize>c * rowBytes;
+      for (let j = 0; j < pairs; j += 2) {
+        const at = <usize>j << 3;
+        v128.store(gc + at, f64x2.add(v128.load(gc + at), f64x2.mul(t0, v128.load(x0 + at))));
+      }
+      if (d & 1) {
+        const at = <usize>(d - 1) << 3;
+        store<f64>(gc + at, load<f64>(gc + at) + s0 * load<f64>(x0 + at));
+      }
+      store<f64>(gb + cb, load<f64>(gb + cb) + s0);
+    }
+  }
+}
+
+/**
+ * The binary Hessian-vector product's data part over `n` rows, in blocks of `block` rows (so that a block of X
+ * is read from memory once, for both products): u_i = x_i . v + vb into `u`, then u_i times the curvature
+ * h_i (at `h`), then g += sum_i (h_i u_i) x_i and gb[0] += sum_i h_i u_i (`accumulate`'s order).
+ */
+export function hessianBinary(x: usize, n: i32, d: i32, v: usize, vb: usize, h: usize, u: usize, g: usize, gb: usize, block: i32): void {
+  const rowBytes = <usize>d << 3;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0);
+    const xb = x + <usize>i0 * rowBytes;
+    const ub = u + (<usize>i0 << 3);
+    const hb = h + (<usize>i0 << 3);
+    scores(xb, rows, d, v, vb, 1, ub);
+    for (let i = 0; i < rows; i++) {
+      const at = <usize>i << 3;
+      store<f64>(ub + at, load<f64>(ub + at) * load<f64>(hb + at));
+    }
+    accumulate(xb, rows, d, ub, 1, g, gb);
+  }
+}
+
+/**
+ * The multinomial Hessian-vector product's data part over `n` rows, in blocks of `block` rows: the scores
+ * u_i = V x_i + vb (k each) into `u`, then per row, with p_i the probabilities (at `p`, n x k) and w_i the
+ * weight (at `wt`; all 1 when `wt` is 0): pu = sum_c p_ic u_ic (increasing c, from 0), and
+ * u_ic <- (w_i p_ic) (u_ic - pu); then g += sum_i u_i x_i^T and gb += sum_i u_i (`accumulate`'s order).
+ */
+export function hessianSoftmax(
+  x: usize,
+  n: i32,
+  d: i32,
+  v: usize,
+  vb: usize,
+  k: i32,
+  p: usize,
+  wt: usize,
+  u: usize,
+  g: usize,
+  gb: usize,
+  block: i32,
+): void {
+  const rowBytes = <usize>d << 3;
+  const kBytes = <usize>k << 3;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0);
+    const xb = x + <usize>i0 * rowBytes;
+    const ub = u + <usize>i0 * kBytes;
+    const pb = p + <usize>i0 * kBytes;
+    scores(xb, rows, d, v, vb, k, ub);
+    for (let i = 0; i < rows; i++) {
+      const ui = ub + <usize>i * kBytes;
+      const pi = pb + <usize>i * kBytes;
+      let pu = 0.0;
+      for (let c = 0; c < k; c++) pu += load<f64>(pi + (<usize>c << 3)) * load<f64>(ui + (<usize>c << 3));
+      const w = wt == 0 ? 1.0 : load<f64>(wt + ((<usize>(i0 + i)) << 3));
+      for (let c = 0; c < k; c++) {
+        const at = <usize>c << 3;
+        store<f64>(ui + at, w * load<f64>(pi + at) * (load<f64>(ui + at) - pu));
+      }
+    }
+    accumulate(xb, rows, d, ub, k, g, gb);
+  }
+}
