@@ -12,8 +12,8 @@
 // - A gradient entry g_cj = sum_i r_ic x_ij (and g_c = sum_i r_ic for the intercept) is summed in increasing
 //   i, from 0. The SIMD loop runs over pairs of columns j (independent sums), and handles four rows per load
 //   and store of g, adding their terms one after the other: the same order as one row at a time.
-// So how the rows and classes are grouped into micro-kernels (2 rows x 2 classes for the scores, 4 rows for
-// the gradient) and into blocks never changes a result.
+// So how the rows and classes are grouped into micro-kernels (2 rows x 4 classes or 4 rows x 1 class for the
+// scores, 4 rows for the gradient) and into blocks never changes a result.
 //
 // Memory: every matrix lies where the caller (denseProducts.ts) put it, at the byte offsets passed in; rows are
 // row-major f64 without padding (an odd d leaves rows 8-byte aligned only: v128.load does not need more).
@@ -35,6 +35,10 @@
  * `w` (k x d) and the intercepts at `b` (k; zeros for none), into `z` (n x k).
  */
 export function scores(x: usize, n: i32, d: i32, w: usize, b: usize, k: i32, z: usize): void {
+  if (k == 1) {
+    scoresOneClass(x, n, d, w, load<f64>(b), z);
+    return;
+  }
   const rowBytes = <usize>d << 3;
   const pairs = d & ~1;
   let i = 0;
@@ -44,32 +48,52 @@ export function scores(x: usize, n: i32, d: i32, w: usize, b: usize, k: i32, z: 
     const z0 = z + ((<usize>i * <usize>k) << 3);
     const z1 = z0 + (<usize>k << 3);
     let c = 0;
-    for (; c + 2 <= k; c += 2) {
+    // 2 rows x 4 classes: eight independent sums, six loads per eight products.
+    for (; c + 4 <= k; c += 4) {
       const w0 = w + <usize>c * rowBytes;
       const w1 = w0 + rowBytes;
+      const w2 = w1 + rowBytes;
+      const w3 = w2 + rowBytes;
       let a00 = f64x2.splat(0.0);
       let a01 = f64x2.splat(0.0);
+      let a02 = f64x2.splat(0.0);
+      let a03 = f64x2.splat(0.0);
       let a10 = f64x2.splat(0.0);
       let a11 = f64x2.splat(0.0);
+      let a12 = f64x2.splat(0.0);
+      let a13 = f64x2.splat(0.0);
       for (let j = 0; j < pairs; j += 2) {
         const at = <usize>j << 3;
         const u0 = v128.load(x0 + at);
         const u1 = v128.load(x1 + at);
         const v0 = v128.load(w0 + at);
-        const v1 = v128.load(w1 + at);
         a00 = f64x2.add(a00, f64x2.mul(u0, v0));
-        a01 = f64x2.add(a01, f64x2.mul(u0, v1));
         a10 = f64x2.add(a10, f64x2.mul(u1, v0));
+        const v1 = v128.load(w1 + at);
+        a01 = f64x2.add(a01, f64x2.mul(u0, v1));
         a11 = f64x2.add(a11, f64x2.mul(u1, v1));
+        const v2 = v128.load(w2 + at);
+        a02 = f64x2.add(a02, f64x2.mul(u0, v2));
+        a12 = f64x2.add(a12, f64x2.mul(u1, v2));
+        const v3 = v128.load(w3 + at);
+        a03 = f64x2.add(a03, f64x2.mul(u0, v3));
+        a13 = f64x2.add(a13, f64x2.mul(u1, v3));
       }
-      const b0 = load<f64>(b + (<usize>c << 3));
-      const b1 = load<f64>(b + (<usize>c << 3) + 8);
-      store<f64>(z0 + (<usize>c << 3), finish(a00, x0, w0, d) + b0);
-      store<f64>(z0 + (<usize>c << 3) + 8, finish(a01, x0, w1, d) + b1);
-      store<f64>(z1 + (<usize>c << 3), finish(a10, x1, w0, d) + b0);
-      store<f64>(z1 + (<usize>c << 3) + 8, finish(a11, x1, w1, d) + b1);
+      const cb = <usize>c << 3;
+      const b0 = load<f64>(b + cb);
+      const b1 = load<f64>(b + cb + 8);
+      const b2 = load<f64>(b + cb + 16);
+      const b3 = load<f64>(b + cb + 24);
+      store<f64>(z0 + cb, finish(a00, x0, w0, d) + b0);
+      store<f64>(z0 + cb + 8, finish(a01, x0, w1, d) + b1);
+      store<f64>(z0 + cb + 16, finish(a02, x0, w2, d) + b2);
+      store<f64>(z0 + cb + 24, finish(a03, x0, w3, d) + b3);
+      store<f64>(z1 + cb, finish(a10, x1, w0, d) + b0);
+      store<f64>(z1 + cb + 8, finish(a11, x1, w1, d) + b1);
+      store<f64>(z1 + cb + 16, finish(a12, x1, w2, d) + b2);
+      store<f64>(z1 + cb + 24, finish(a13, x1, w3, d) + b3);
     }
-    if (c < k) {
+    for (; c < k; c++) {
       const w0 = w + <usize>c * rowBytes;
       let a00 = f64x2.splat(0.0);
       let a10 = f64x2.splat(0.0);
@@ -96,6 +120,45 @@ export function scores(x: usize, n: i32, d: i32, w: usize, b: usize, k: i32, z: 
       }
       store<f64>(z0 + (<usize>c << 3), finish(a00, x0, w0, d) + load<f64>(b + (<usize>c << 3)));
     }
+  }
+}
+
+/** `scores` for one class (a binary model): four rows at a time, four independent sums sharing each load of w. */
+function scoresOneClass(x: usize, n: i32, d: i32, w: usize, b0: f64, z: usize): void {
+  const rowBytes = <usize>d << 3;
+  const pairs = d & ~1;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    let a0 = f64x2.splat(0.0);
+    let a1 = f64x2.splat(0.0);
+    let a2 = f64x2.splat(0.0);
+    let a3 = f64x2.splat(0.0);
+    for (let j = 0; j < pairs; j += 2) {
+      const at = <usize>j << 3;
+      const v = v128.load(w + at);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + at), v));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + at), v));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(x2 + at), v));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(x3 + at), v));
+    }
+    const z0 = z + (<usize>i << 3);
+    store<f64>(z0, finish(a0, x0, w, d) + b0);
+    store<f64>(z0 + 8, finish(a1, x1, w, d) + b0);
+    store<f64>(z0 + 16, finish(a2, x2, w, d) + b0);
+    store<f64>(z0 + 24, finish(a3, x3, w, d) + b0);
+  }
+  for (; i < n; i++) {
+    const x0 = x + <usize>i * rowBytes;
+    let a0 = f64x2.splat(0.0);
+    for (let j = 0; j < pairs; j += 2) {
+      const at = <usize>j << 3;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + at), v128.load(w + at)));
+    }
+    store<f64>(z + (<usize>i << 3), finish(a0, x0, w, d) + b0);
   }
 }
 
