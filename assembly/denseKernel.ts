@@ -293,3 +293,67 @@ export function hessianSoftmax(
     accumulate(xb, rows, d, ub, k, g, gb);
   }
 }
+
+/**
+ * Adds the weighted Gram matrix of `n` rows with the intercept column: out[a m + b] += sum_i h_i x~_ia x~_ib for
+ * b <= a (m = d + 1, x~_i = (x_i, 1); the entries above the diagonal are not read and may be written). Rows go in
+ * blocks of `block` (even): each block is transposed into `xt` (m x block, the column of ones last) and `t` = the
+ * same times h_i, then each entry adds the block's sum sum_i t_ai xt_bi, summed in two lanes (even and odd i,
+ * an odd last row into the even lane) as the scores' dot products: `(e + o)`, added to the entry.
+ */
+export function gram(x: usize, n: i32, d: i32, h: usize, t: usize, xt: usize, out: usize, block: i32): void {
+  const m = d + 1;
+  const rowBytes = <usize>d << 3;
+  const blockBytes = <usize>block << 3;
+  const mBytes = <usize>m << 3;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0);
+    for (let i = 0; i < rows; i++) {
+      const xi = x + <usize>(i0 + i) * rowBytes;
+      const hi = load<f64>(h + (<usize>(i0 + i) << 3));
+      const ib = <usize>i << 3;
+      for (let a = 0; a < d; a++) {
+        const v = load<f64>(xi + (<usize>a << 3));
+        store<f64>(xt + <usize>a * blockBytes + ib, v);
+        store<f64>(t + <usize>a * blockBytes + ib, hi * v);
+      }
+      store<f64>(xt + <usize>d * blockBytes + ib, 1.0);
+      store<f64>(t + <usize>d * blockBytes + ib, hi);
+    }
+    const pairs = rows & ~1;
+    let a = 0;
+    for (; a < m; a += 2) {
+      const two = a + 1 < m;
+      const t0 = t + <usize>a * blockBytes;
+      const t1 = two ? t0 + blockBytes : t0;
+      for (let b = 0; b <= a; b += 2) {
+        const u0 = xt + <usize>b * blockBytes;
+        const bTwo = b + 1 < m;
+        const u1 = bTwo ? u0 + blockBytes : u0;
+        let a00 = f64x2.splat(0.0);
+        let a01 = f64x2.splat(0.0);
+        let a10 = f64x2.splat(0.0);
+        let a11 = f64x2.splat(0.0);
+        for (let i = 0; i < pairs; i += 2) {
+          const at = <usize>i << 3;
+          const p0 = v128.load(t0 + at);
+          const p1 = v128.load(t1 + at);
+          const q0 = v128.load(u0 + at);
+          const q1 = v128.load(u1 + at);
+          a00 = f64x2.add(a00, f64x2.mul(p0, q0));
+          a01 = f64x2.add(a01, f64x2.mul(p0, q1));
+          a10 = f64x2.add(a10, f64x2.mul(p1, q0));
+          a11 = f64x2.add(a11, f64x2.mul(p1, q1));
+        }
+        const o0 = out + <usize>a * mBytes + (<usize>b << 3);
+        store<f64>(o0, load<f64>(o0) + finish(a00, t0, u0, rows));
+        if (bTwo) store<f64>(o0 + 8, load<f64>(o0 + 8) + finish(a01, t0, u1, rows));
+        if (two) {
+          const o1 = o0 + mBytes;
+          store<f64>(o1, load<f64>(o1) + finish(a10, t1, u0, rows));
+          if (bTwo) store<f64>(o1 + 8, load<f64>(o1 + 8) + finish(a11, t1, u1, rows));
+        }
+      }
+    }
+  }
+}

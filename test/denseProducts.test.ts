@@ -95,6 +95,45 @@ describe("DenseProducts: WebAssembly and JavaScript", () => {
     );
   });
 
+  it("give the same bits for the weighted Gram matrix (lower triangle), across its blocks of rows", () => {
+    for (const [n, d] of [
+      [1, 1],
+      [5, 2],
+      [64, 3],
+      [131, 8],
+      [200, 17],
+    ] as const) {
+      const u = uniform(n * 31 + d);
+      const X = Float64Array.from({ length: n * d }, () => (u() - 0.5) * 10 ** Math.floor(u() * 6 - 3));
+      const h = Float64Array.from({ length: n }, u);
+      setDenseWasmEnabled(true);
+      const wasm = new DenseProducts(X, n, d, 1, true);
+      setDenseWasmEnabled(false);
+      const js = new DenseProducts(X, n, d, 1, true);
+      setDenseWasmEnabled(true);
+      expect(wasm.wasm).toBe(true);
+      const m = d + 1;
+      for (const p of [wasm, js]) {
+        p.gramWeights.set(h);
+        p.weightedGram();
+      }
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b <= a; b++) {
+          expect(Object.is(wasm.gram[a * m + b], js.gram[a * m + b])).toBe(true);
+          // and the plain sum, within the bound of n rounded terms of three factors
+          let exact = 0;
+          let abs = 0;
+          for (let i = 0; i < n; i++) {
+            const t = h[i]! * (a < d ? X[i * d + a]! : 1) * (b < d ? X[i * d + b]! : 1);
+            exact += t;
+            abs += Math.abs(t);
+          }
+          expect(Math.abs(wasm.gram[a * m + b]! - exact)).toBeLessThanOrEqual(2 * (n + 2) * Number.EPSILON * abs);
+        }
+      }
+    }
+  });
+
   it("blocks a long pass (the Hessian products' blocks of rows) without changing a bit", () => {
     for (const [n, d, k] of [
       [3001, 7, 1],

@@ -1,5 +1,6 @@
 import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
 import { DenseProducts } from "../core/kernels/denseProducts.js";
+import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
 import { type Matrix } from "./denseMatrix.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
@@ -79,7 +80,7 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
     this.dimension = parameterCount(1, X.cols, fitIntercept);
     this.l2 = l2Strength(problem);
     this.weights = lossWeights(problem);
-    this.products = new DenseProducts(X.data, X.rows, X.cols, 1);
+    this.products = new DenseProducts(X.data, X.rows, X.cols, 1, X.cols + 1 <= MAX_GRAM_SIZE);
     this.blocks = passBlocks(X.rows, X.cols, 1, Float64Array.from(classIds), this.weights, this.products);
     this.scoresAt = new ScoresCache(this.dimension);
   }
@@ -127,6 +128,16 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
       getGradient(out, kp.gradient, 1, X.cols, fitIntercept);
       if (l2 > 0) for (let j = 0; j < X.cols; j++) out[j]! += l2 * v[j]!;
     };
+  }
+
+  /**
+   * @internal The Hessian at the point of the last `hessianAt` as a preconditioner (`classBlockPreconditioner`:
+   * here the exact Hessian), or null when d + 1 > MAX_GRAM_SIZE.
+   */
+  preconditioner(): ((r: Float64Array, z: Float64Array) => void) | null {
+    const kp = this.products;
+    if (kp.gramWeights.length === 0) return null;
+    return classBlockPreconditioner(kp, 1, this.l2, this.problem.fitIntercept, (_c, h) => h.set(kp.rowFactors));
   }
 
   /** @internal The scores `X v` (with v's intercept) of a direction v: n values, valid until the next call. */

@@ -2,6 +2,7 @@ import { checkOptions } from "../core/common/checks.js";
 import { sigmoidUnchecked } from "../core/scalar/sigmoid.js";
 import { softmax } from "../core/categorical/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
+import { preconditionerThreshold } from "./blockPreconditioner.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
 import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength, linearPredictor, parameterCount } from "./logisticObjective.js";
@@ -281,6 +282,7 @@ export class LogisticRegression {
         l1,
         penalized,
         maxIterations: budget - (first?.iterations ?? 0),
+        preconditioner: { after: preconditionerThreshold(m.cols), build: () => objective.preconditioner() },
         predictorChange: (p) => {
           // The largest spread of a sample's logit changes (binary: |change|): a softmax (sigmoid) output moves
           // by at most a quarter of it, p_c (1 - p_c) times; a common shift of all classes moves nothing.

@@ -2,6 +2,7 @@ import { type CategoricalCrossEntropyOptions } from "../core/categorical/categor
 import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/categoricalCrossEntropyWithLogits.js";
 import { softmax } from "../core/categorical/softmax.js";
 import { DenseProducts } from "../core/kernels/denseProducts.js";
+import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
 import {
   type LogisticProblem,
   type PassBlock,
@@ -47,7 +48,7 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
     this.dimension = parameterCount(nClasses, X.cols, fitIntercept);
     this.weights = lossWeights(problem);
     this.l2 = l2Strength(problem);
-    this.products = new DenseProducts(X.data, X.rows, X.cols, nClasses);
+    this.products = new DenseProducts(X.data, X.rows, X.cols, nClasses, X.cols + 1 <= MAX_GRAM_SIZE);
     if (this.weights !== undefined) this.products.rowWeights.set(this.weights);
     this.blocks = passBlocks(X.rows, X.cols, nClasses, classIds, this.weights, this.products);
     this.scoresAt = new ScoresCache(this.dimension);
@@ -92,6 +93,25 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
       getGradient(out, kp.gradient, k, X.cols, fitIntercept);
       if (l2 > 0) for (let j = 0; j < k * X.cols; j++) out[j]! += l2 * v[j]!;
     };
+  }
+
+  /**
+   * @internal The Hessian's class blocks at the point of the last `hessianAt` as a preconditioner
+   * (`classBlockPreconditioner`, curvatures w_i p_ic (1 - p_ic)), or null when d + 1 > MAX_GRAM_SIZE.
+   */
+  preconditioner(): ((r: Float64Array, z: Float64Array) => void) | null {
+    const kp = this.products;
+    if (kp.gramWeights.length === 0) return null;
+    const { rows: n } = this.problem.X;
+    const k = this.k;
+    const weights = this.weights;
+    return classBlockPreconditioner(kp, k, this.l2, this.problem.fitIntercept, (c, h) => {
+      const p = kp.rowFactors;
+      for (let i = 0; i < n; i++) {
+        const q = p[i * k + c]!;
+        h[i] = (weights === undefined ? 1 : weights[i]!) * q * (1 - q);
+      }
+    });
   }
 
   /** @internal The scores `V x_i + vb` of a direction (n x k, row-major), valid until the next call. */

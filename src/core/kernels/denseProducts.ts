@@ -40,6 +40,13 @@ export class DenseProducts {
   readonly rowWeights: Float64Array;
   /** The gradient [G (k x d), gb (k)] that `accumulate` and the Hessian products add to. */
   readonly gradient: Float64Array;
+  /**
+   * The weighted Gram matrix `X~^T diag(h) X~` of `weightedGram` ((d + 1) x (d + 1), row-major, lower triangle;
+   * X~ = [X, 1]), when the products were made `withGram`; else empty.
+   */
+  readonly gram: Float64Array;
+  /** The weights h of `weightedGram` (n), filled by the caller. */
+  readonly gramWeights: Float64Array;
   /** Whether the WebAssembly kernel runs the products (false: the JavaScript twins). */
   readonly wasm: boolean;
 
@@ -55,9 +62,24 @@ export class DenseProducts {
     readonly n: number,
     readonly d: number,
     readonly k: number,
+    withGram = false,
   ) {
     const p = k * d + k;
-    const sizes = { x: n * d, theta: p, direction: p, scores: n * k, residual: n * k, work: n * k, rowFactors: n * k, rowWeights: n, gradient: p };
+    const m = withGram ? d + 1 : 0;
+    const sizes = {
+      x: n * d,
+      theta: p,
+      direction: p,
+      scores: n * k,
+      residual: n * k,
+      work: n * k,
+      rowFactors: n * k,
+      rowWeights: n,
+      gradient: p,
+      gram: m * m,
+      gramWeights: withGram ? n : 0,
+      gramScratch: 2 * m * GRAM_BLOCK,
+    };
     const kernel = enabled ? denseKernel(sizes) : null;
     this.kernel = kernel?.exports ?? null;
     this.wasm = kernel !== null;
@@ -75,8 +97,23 @@ export class DenseProducts {
       this.rowFactors = view("rowFactors");
       this.rowWeights = view("rowWeights");
       this.gradient = view("gradient");
+      this.gram = view("gram");
+      this.gramWeights = view("gramWeights");
     } else {
-      this.at = { x: 0, theta: 0, direction: 0, scores: 0, residual: 0, work: 0, rowFactors: 0, rowWeights: 0, gradient: 0 };
+      this.at = {
+        x: 0,
+        theta: 0,
+        direction: 0,
+        scores: 0,
+        residual: 0,
+        work: 0,
+        rowFactors: 0,
+        rowWeights: 0,
+        gradient: 0,
+        gram: 0,
+        gramWeights: 0,
+        gramScratch: 0,
+      };
       this.x = data;
       this.theta = new Float64Array(p);
       this.direction = new Float64Array(p);
@@ -86,7 +123,26 @@ export class DenseProducts {
       this.rowFactors = new Float64Array(n * k);
       this.rowWeights = new Float64Array(n);
       this.gradient = new Float64Array(p);
+      this.gram = new Float64Array(m * m);
+      this.gramWeights = new Float64Array(sizes.gramWeights);
     }
+  }
+
+  /**
+   * `gram = X~^T diag(h) X~` (lower triangle) with h = `gramWeights`, X~ = [X, 1]: each entry summed in blocks of
+   * rows, within a block in two lanes (assembly/denseKernel.ts `gram`). Needs `withGram`.
+   */
+  weightedGram(): void {
+    const { n, d } = this;
+    const m = d + 1;
+    if (this.gram.length !== m * m) throw new Error("DenseProducts.weightedGram: the products were made without withGram");
+    this.gram.fill(0);
+    if (this.kernel !== null) {
+      const s = this.at.gramScratch;
+      this.kernel.gram(this.at.x, n, d, this.at.gramWeights, s, s + 8 * m * GRAM_BLOCK, this.at.gram, GRAM_BLOCK);
+      return;
+    }
+    gramJs(this.x, n, d, this.gramWeights, this.gram);
   }
 
   /** Rows [from, from + rows) of `scores` from `theta` (or of `work` from `direction`, with `ofDirection`). */
@@ -246,6 +302,39 @@ export function accumulateJs(
   }
 }
 
+/** Rows per block of the Gram matrix (even: the kernel's lanes pair rows). */
+const GRAM_BLOCK = 64;
+
+/**
+ * @internal The JavaScript twin of the kernel's `gram`: out[a m + b] += sum_i h_i x~_ia x~_ib (b <= a), per block
+ * of GRAM_BLOCK rows a two-lane sum of the products `(h_i x~_ia) x~_ib` (even and odd rows; an odd last row to
+ * the even lane), `(e + o)` added to the entry.
+ */
+export function gramJs(x: Float64Array, n: number, d: number, h: Float64Array, out: Float64Array): void {
+  const m = d + 1;
+  for (let i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
+    const rows = Math.min(GRAM_BLOCK, n - i0);
+    const pairs = rows & ~1;
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b <= a; b++) {
+        let e = 0;
+        let o = 0;
+        for (let i = 0; i < pairs; i += 2) {
+          const r0 = (i0 + i) * d;
+          const r1 = r0 + d;
+          e += h[i0 + i]! * (a < d ? x[r0 + a]! : 1) * (b < d ? x[r0 + b]! : 1);
+          o += h[i0 + i + 1]! * (a < d ? x[r1 + a]! : 1) * (b < d ? x[r1 + b]! : 1);
+        }
+        if (rows & 1) {
+          const r0 = (i0 + rows - 1) * d;
+          e += h[i0 + rows - 1]! * (a < d ? x[r0 + a]! : 1) * (b < d ? x[r0 + b]! : 1);
+        }
+        out[a * m + b]! += e + o;
+      }
+    }
+  }
+}
+
 interface DenseKernelExports {
   memory: WebAssembly.Memory;
   scores(x: number, n: number, d: number, w: number, b: number, k: number, z: number): void;
@@ -265,9 +354,13 @@ interface DenseKernelExports {
     gb: number,
     block: number,
   ): void;
+  gram(x: number, n: number, d: number, h: number, t: number, xt: number, out: number, block: number): void;
 }
 
-type Offsets = Record<"x" | "theta" | "direction" | "scores" | "residual" | "work" | "rowFactors" | "rowWeights" | "gradient", number>;
+type Offsets = Record<
+  "x" | "theta" | "direction" | "scores" | "residual" | "work" | "rowFactors" | "rowWeights" | "gradient" | "gram" | "gramWeights" | "gramScratch",
+  number
+>;
 
 /** Where the arrays start: after 64 KB kept for AssemblyScript's own data, each at a 16-byte boundary. */
 const BASE = 65536;
