@@ -321,12 +321,15 @@ export function gram(x: usize, n: i32, d: i32, h: usize, t: usize, xt: usize, ou
       store<f64>(t + <usize>d * blockBytes + ib, hi);
     }
     const pairs = rows & ~1;
-    let a = 0;
-    for (; a < m; a += 2) {
-      const two = a + 1 < m;
+    // 4 rows a x 2 columns b of the output per pass over the block: eight sums, six loads per eight products.
+    // Entries above the diagonal that this computes along the way are written, never read.
+    for (let a = 0; a < m; a += 4) {
       const t0 = t + <usize>a * blockBytes;
-      const t1 = two ? t0 + blockBytes : t0;
-      for (let b = 0; b <= a; b += 2) {
+      const t1 = a + 1 < m ? t0 + blockBytes : t0;
+      const t2 = a + 2 < m ? t0 + 2 * blockBytes : t0;
+      const t3 = a + 3 < m ? t0 + 3 * blockBytes : t0;
+      const last = min(a + 3, m - 1);
+      for (let b = 0; b <= last; b += 2) {
         const u0 = xt + <usize>b * blockBytes;
         const bTwo = b + 1 < m;
         const u1 = bTwo ? u0 + blockBytes : u0;
@@ -334,26 +337,53 @@ export function gram(x: usize, n: i32, d: i32, h: usize, t: usize, xt: usize, ou
         let a01 = f64x2.splat(0.0);
         let a10 = f64x2.splat(0.0);
         let a11 = f64x2.splat(0.0);
+        let a20 = f64x2.splat(0.0);
+        let a21 = f64x2.splat(0.0);
+        let a30 = f64x2.splat(0.0);
+        let a31 = f64x2.splat(0.0);
         for (let i = 0; i < pairs; i += 2) {
           const at = <usize>i << 3;
-          const p0 = v128.load(t0 + at);
-          const p1 = v128.load(t1 + at);
           const q0 = v128.load(u0 + at);
           const q1 = v128.load(u1 + at);
+          const p0 = v128.load(t0 + at);
           a00 = f64x2.add(a00, f64x2.mul(p0, q0));
           a01 = f64x2.add(a01, f64x2.mul(p0, q1));
+          const p1 = v128.load(t1 + at);
           a10 = f64x2.add(a10, f64x2.mul(p1, q0));
           a11 = f64x2.add(a11, f64x2.mul(p1, q1));
+          const p2 = v128.load(t2 + at);
+          a20 = f64x2.add(a20, f64x2.mul(p2, q0));
+          a21 = f64x2.add(a21, f64x2.mul(p2, q1));
+          const p3 = v128.load(t3 + at);
+          a30 = f64x2.add(a30, f64x2.mul(p3, q0));
+          a31 = f64x2.add(a31, f64x2.mul(p3, q1));
         }
-        const o0 = out + <usize>a * mBytes + (<usize>b << 3);
-        store<f64>(o0, load<f64>(o0) + finish(a00, t0, u0, rows));
-        if (bTwo) store<f64>(o0 + 8, load<f64>(o0 + 8) + finish(a01, t0, u1, rows));
-        if (two) {
-          const o1 = o0 + mBytes;
-          store<f64>(o1, load<f64>(o1) + finish(a10, t1, u0, rows));
-          if (bTwo) store<f64>(o1 + 8, load<f64>(o1 + 8) + finish(a11, t1, u1, rows));
-        }
+        addGram(out, a, b, mBytes, m, bTwo, a00, a01, t0, u0, u1, rows);
+        if (a + 1 < m) addGram(out, a + 1, b, mBytes, m, bTwo, a10, a11, t1, u0, u1, rows);
+        if (a + 2 < m) addGram(out, a + 2, b, mBytes, m, bTwo, a20, a21, t2, u0, u1, rows);
+        if (a + 3 < m) addGram(out, a + 3, b, mBytes, m, bTwo, a30, a31, t3, u0, u1, rows);
       }
     }
   }
+}
+
+/** Adds the finished block sums of output row a, columns b and b + 1 (when b + 1 < m). */
+// @ts-ignore: decorator
+@inline function addGram(
+  out: usize,
+  a: i32,
+  b: i32,
+  mBytes: usize,
+  m: i32,
+  bTwo: bool,
+  s0: v128,
+  s1: v128,
+  ta: usize,
+  u0: usize,
+  u1: usize,
+  rows: i32,
+): void {
+  const o = out + <usize>a * mBytes + (<usize>b << 3);
+  store<f64>(o, load<f64>(o) + finish(s0, ta, u0, rows));
+  if (bTwo) store<f64>(o + 8, load<f64>(o + 8) + finish(s1, ta, u1, rows));
 }

@@ -1,7 +1,7 @@
 // The Cholesky factor and solve of the Newton preconditioner (src/model/choleskyPreconditioner.ts): A z = b to
 // rounding on random symmetric positive definite matrices, and a finite solution for a semidefinite one.
 import { describe, expect, it } from "vitest";
-import { choleskyInPlace, choleskySolveInPlace } from "../src/model/choleskyPreconditioner.js";
+import { choleskyInPlace, choleskySolveInPlace, mirrorFactor } from "../src/model/choleskyPreconditioner.js";
 
 function uniform(seed: number): () => number {
   let s = seed >>> 0;
@@ -22,6 +22,7 @@ describe("choleskyInPlace / choleskySolveInPlace", () => {
       const b = Float64Array.from({ length: m }, () => u() - 0.5);
       const L = Float64Array.from(A);
       choleskyInPlace(L, m);
+      mirrorFactor(L, m);
       const z = Float64Array.from(b);
       choleskySolveInPlace(L, m, z);
       for (let i = 0; i < m; i++) {
@@ -35,6 +36,7 @@ describe("choleskyInPlace / choleskySolveInPlace", () => {
   it("stays finite on a semidefinite matrix (a zero row and column, as an all-zero feature without a penalty)", () => {
     const A = new Float64Array([2, 0, 1, 0, 0, 0, 1, 0, 2]);
     choleskyInPlace(A, 3);
+    mirrorFactor(A, 3);
     const z = new Float64Array([1, 1, 1]);
     choleskySolveInPlace(A, 3, z);
     expect(z.every(Number.isFinite)).toBe(true);

@@ -1,5 +1,5 @@
 import { type DenseProducts } from "../core/kernels/denseProducts.js";
-import { choleskyInPlace, choleskySolveInPlace } from "./choleskyPreconditioner.js";
+import { choleskyInPlace, choleskySolveInPlace, mirrorFactor } from "./choleskyPreconditioner.js";
 
 /** @internal The largest d + 1 for which the objectives keep room for a Gram matrix (8 MB at 1024). */
 export const MAX_GRAM_SIZE = 1024;
@@ -36,6 +36,7 @@ export function classBlockPreconditioner(
       a[d * m + d] = 1;
     }
     choleskyInPlace(a, m);
+    mirrorFactor(a, m);
     blocks.push(a);
   }
   const rhs = new Float64Array(m);

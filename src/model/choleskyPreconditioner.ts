@@ -24,7 +24,18 @@ export function choleskyInPlace(a: Float64Array, m: number): void {
   }
 }
 
-/** @internal Solves `L L^T z = b` in place in `b` with the factor of `choleskyInPlace` (forward, then back substitution). */
+/**
+ * @internal Copies the factor's transpose L^T into the upper triangle of `l` (`choleskyInPlace` leaves it unused),
+ * so that the back substitution of `choleskySolveInPlace` reads rows, not columns.
+ */
+export function mirrorFactor(l: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) for (let t = i + 1; t < m; t++) l[i * m + t] = l[t * m + i]!;
+}
+
+/**
+ * @internal Solves `L L^T z = b` in place in `b` with the factor of `choleskyInPlace` mirrored by `mirrorFactor`
+ * (forward substitution on the lower triangle, back substitution on the upper).
+ */
 export function choleskySolveInPlace(l: Float64Array, m: number, b: Float64Array): void {
   for (let i = 0; i < m; i++) {
     const ri = i * m;
@@ -33,8 +44,9 @@ export function choleskySolveInPlace(l: Float64Array, m: number, b: Float64Array
     b[i] = s / l[ri + i]!;
   }
   for (let i = m - 1; i >= 0; i--) {
+    const ri = i * m;
     let s = b[i]!;
-    for (let t = i + 1; t < m; t++) s -= l[t * m + i]! * b[t]!;
-    b[i] = s / l[i * m + i]!;
+    for (let t = i + 1; t < m; t++) s -= l[ri + t]! * b[t]!;
+    b[i] = s / l[ri + i]!;
   }
 }

@@ -277,7 +277,7 @@ export class LogisticRegression {
     if (tol !== null) run = firstStage(tol * scale);
     else {
       // To the optimum: the solver to near convergence (newton-cg: none), then Newton polishing (its rule).
-      const first = solver === "lbfgs" ? firstStage(1e-5 * scale) : null;
+      const first = solver === "lbfgs" ? firstStage(1e-3 * scale) : null;
       const polish = newtonPolish(objective, first?.x ?? x0, {
         l1,
         penalized,

@@ -93,16 +93,7 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
     for (let j = 0; j < n; j++) r[j] = free[j] === 1 ? pg[j]! : 0;
     // Preconditioned CG (Nocedal & Wright, Algorithm 5.3) with z = M^-1 r restricted to the free set; plain CG
     // (z = r) until M is formed.
-    const precondition = () => {
-      if (solve === null) z.set(r);
-      else {
-        solve(r, z);
-        mask(z);
-      }
-      for (let j = 0; j < n; j++) d[j] = -z[j]!;
-      return dot(r, z);
-    };
-    let rz = precondition();
+    let rz = startDirection(solve, r, z, d, mask);
     let rr = dot(r, r);
     const target = 1e-4 * rr; // relative residual 1e-2: its error in the final step, 1e-2 |p|, is far below the rule's bounds
     let largest = 0;
@@ -112,7 +103,7 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
         // An ill-conditioned system: form M here, and restart CG from the current p with it.
         built = true;
         solve = options.preconditioner.build();
-        if (solve !== null) rz = precondition();
+        if (solve !== null) rz = startDirection(solve, r, z, d, mask);
       }
       hessian(d, hd);
       mask(hd);
@@ -130,14 +121,14 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
       }
       rr = dot(r, r);
       const rzOld = rz;
-      if (solve === null) rz = rr;
+      if (solve === null) z.set(r);
       else {
         solve(r, z);
         mask(z);
-        rz = dot(r, z);
       }
+      rz = solve === null ? rr : dot(r, z);
       const beta = rz / rzOld;
-      for (let j = 0; j < n; j++) d[j] = -(solve === null ? r[j]! : z[j]!) + beta * d[j]!;
+      for (let j = 0; j < n; j++) d[j] = -z[j]! + beta * d[j]!;
     }
     const decrement = -dot(pg, p);
     if (!(decrement > 0)) {
@@ -198,4 +189,21 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
     objectiveHistory,
     gradientNormHistory,
   };
+}
+
+/** The first CG direction `d = -z`, `z = M^-1 r` (masked to the free set; z = r without M); returns r . z. */
+function startDirection(
+  solve: ((r: Float64Array, z: Float64Array) => void) | null,
+  r: Float64Array,
+  z: Float64Array,
+  d: Float64Array,
+  mask: (v: Float64Array) => void,
+): number {
+  if (solve === null) z.set(r);
+  else {
+    solve(r, z);
+    mask(z);
+  }
+  for (let j = 0; j < d.length; j++) d[j] = -z[j]!;
+  return dot(r, z);
 }
