@@ -276,8 +276,17 @@ export class LogisticRegression {
     let run: OptimizeResult;
     if (tol !== null) run = firstStage(tol * scale);
     else {
-      // To the optimum: the solver to near convergence (newton-cg: none), then Newton polishing (its rule).
-      const first = solver === "lbfgs" ? firstStage(1e-3 * scale) : null;
+      // To the optimum: the solver part of the way (newton-cg: none), then Newton polishing (its rule). L-BFGS
+      // hands over when the gradient of the mean loss (the objective over C times the sum of the weights that
+      // are in it, class weights included, so that the same objective always takes the same path) is 1e-3:
+      // from there the polish's preconditioned Newton steps cost less than L-BFGS's slow last stretch (on
+      // Fashion-MNIST, 64 L-BFGS evaluations instead of 490 to 1e-5; about the same total on digits).
+      let lossWeightSum = m.rows;
+      if (sampleWeight !== undefined) {
+        lossWeightSum = 0;
+        for (let i = 0; i < sampleWeight.length; i++) lossWeightSum += sampleWeight[i]!;
+      }
+      const first = solver === "lbfgs" ? firstStage(1e-3 * (penalty === "none" ? 1 : C) * lossWeightSum) : null;
       const polish = newtonPolish(objective, first?.x ?? x0, {
         l1,
         penalized,
