@@ -66,6 +66,9 @@ export function lossWeights(problem: LogisticProblem): Float64Array | undefined 
  * Hessian: `X^T D X + l2 I` (no identity on b) with `D_ii = C w_i sigmoid(s_i) (1 - sigmoid(s_i))`, the exact
  * Hessian; `sigmoid(s)(1 - sigmoid(s)) = e / (1 + e)^2` with `e = exp(-|s|)` is formed without the
  * cancellation of `1 - sigmoid(s)` (it stays accurate to 745 in |s|, where it underflows).
+ *
+ * The products with X run in `DenseProducts` (WebAssembly SIMD, or its bit-identical JavaScript twin): an
+ * evaluation is one pass over X in blocks (`passBlocks`), a Hessian-vector product one fused pass in the kernel.
  */
 export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
   readonly dimension: number;
