@@ -1,4 +1,6 @@
 import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
+import { DenseProducts } from "../core/kernels/denseProducts.js";
+import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
 import { type Matrix } from "./denseMatrix.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
@@ -64,57 +66,170 @@ export function lossWeights(problem: LogisticProblem): Float64Array | undefined 
  * Hessian: `X^T D X + l2 I` (no identity on b) with `D_ii = C w_i sigmoid(s_i) (1 - sigmoid(s_i))`, the exact
  * Hessian; `sigmoid(s)(1 - sigmoid(s)) = e / (1 + e)^2` with `e = exp(-|s|)` is formed without the
  * cancellation of `1 - sigmoid(s)` (it stays accurate to 745 in |s|, where it underflows).
+ *
+ * The products with X run in `DenseProducts` (WebAssembly SIMD, or its bit-identical JavaScript twin): an
+ * evaluation is one pass over X in blocks (`passBlocks`), a Hessian-vector product one fused pass in the kernel.
  */
 export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
   readonly dimension: number;
-  private readonly labels: Float64Array;
+  private readonly products: DenseProducts;
+  private readonly blocks: PassBlock[];
   private readonly weights: Float64Array | undefined;
-  private readonly logits: Float64Array;
-  private readonly residual: Float64Array;
-  private readonly curvature: Float64Array;
-  private readonly hv: Float64Array;
+  private readonly scoresAt: ScoresCache;
   private readonly l2: number;
 
   constructor(private readonly problem: LogisticProblem) {
     const { X, classIds, fitIntercept } = problem;
     this.dimension = parameterCount(1, X.cols, fitIntercept);
     this.l2 = l2Strength(problem);
-    this.labels = Float64Array.from(classIds);
     this.weights = lossWeights(problem);
-    this.logits = new Float64Array(X.rows);
-    this.residual = new Float64Array(X.rows);
-    this.curvature = new Float64Array(X.rows);
-    this.hv = new Float64Array(X.rows);
+    this.products = new DenseProducts(X.data, X.rows, X.cols, 1, X.cols + 1 <= MAX_GRAM_SIZE);
+    this.blocks = passBlocks(X.rows, X.cols, 1, Float64Array.from(classIds), this.weights, this.products);
+    this.scoresAt = new ScoresCache(this.dimension);
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const { X, fitIntercept } = this.problem;
-    linearPredictor(X, theta, 1, fitIntercept, this.logits);
-    const { loss } = binaryCrossEntropyWithLogitsAndGrad(this.labels, this.logits, {
-      weights: this.weights,
-      reduction: "sum",
-      gradOut: this.residual,
-    });
-    transposeTimes(X, this.residual, 1, fitIntercept, grad);
+    const kp = this.products;
+    setParameters(kp.theta, theta, 1, X.cols, fitIntercept);
+    kp.gradient.fill(0);
+    // One pass over X: each block's scores, its loss and residual, and its gradient while the block is in cache.
+    let loss = 0;
+    let compensation = 0;
+    for (const b of this.blocks) {
+      kp.computeScores(b.from, b.rows);
+      const { loss: blockLoss } = binaryCrossEntropyWithLogitsAndGrad(b.labels, b.scores, b.options);
+      kp.accumulate(b.from, b.rows);
+      [loss, compensation] = neumaierAdd(loss, compensation, blockLoss);
+    }
+    this.scoresAt.set(theta);
+    getGradient(grad, kp.gradient, 1, X.cols, fitIntercept);
+    loss += compensation;
     return this.l2 > 0 ? loss + addPenalty(theta, grad, X.cols, this.l2) : loss;
   }
 
   hessianAt(theta: Float64Array): (v: Float64Array, out: Float64Array) => void {
     const { X, fitIntercept } = this.problem;
     const l2 = this.l2;
-    linearPredictor(X, theta, 1, fitIntercept, this.logits);
+    const kp = this.products;
+    if (!this.scoresAt.holds(theta)) {
+      setParameters(kp.theta, theta, 1, X.cols, fitIntercept);
+      kp.computeScores(0, X.rows);
+      this.scoresAt.set(theta);
+    }
     const weights = this.weights;
+    const logits = kp.scores;
+    const curvature = kp.rowFactors;
     for (let i = 0; i < X.rows; i++) {
-      const e = Math.exp(-Math.abs(this.logits[i]!));
+      const e = Math.exp(-Math.abs(logits[i]!));
       const q = 1 + e;
-      this.curvature[i] = (weights === undefined ? 1 : weights[i]!) * (e / (q * q));
+      curvature[i] = (weights === undefined ? 1 : weights[i]!) * (e / (q * q));
     }
     return (v, out) => {
-      linearPredictor(X, v, 1, fitIntercept, this.hv);
-      for (let i = 0; i < X.rows; i++) this.hv[i]! *= this.curvature[i]!;
-      transposeTimes(X, this.hv, 1, fitIntercept, out);
+      setParameters(kp.direction, v, 1, X.cols, fitIntercept);
+      kp.hessianBinary();
+      getGradient(out, kp.gradient, 1, X.cols, fitIntercept);
       if (l2 > 0) for (let j = 0; j < X.cols; j++) out[j]! += l2 * v[j]!;
     };
+  }
+
+  /**
+   * @internal The Hessian at the point of the last `hessianAt` as a preconditioner (`classBlockPreconditioner`:
+   * here the exact Hessian), or null when d + 1 > MAX_GRAM_SIZE.
+   */
+  preconditioner(): ((r: Float64Array, z: Float64Array) => void) | null {
+    const kp = this.products;
+    if (kp.gramWeights.length === 0) return null;
+    return classBlockPreconditioner(kp, 1, this.l2, this.problem.fitIntercept, (_c, h) => h.set(kp.rowFactors));
+  }
+
+  /** @internal The scores `X v` (with v's intercept) of a direction v: n values, valid until the next call. */
+  directionScores(v: Float64Array): Float64Array {
+    const { X, fitIntercept } = this.problem;
+    setParameters(this.products.direction, v, 1, X.cols, fitIntercept);
+    this.products.computeScores(0, X.rows, true);
+    return this.products.work;
+  }
+}
+
+/** @internal A block of rows of a fused pass, with its views of the labels, scores, residual and weights. */
+export interface PassBlock {
+  from: number;
+  rows: number;
+  labels: Float64Array | Int32Array;
+  scores: Float64Array;
+  /** The loss call's options: the block's weights, reduction "sum", and the residual as `gradOut`. */
+  options: { weights: Float64Array | undefined; reduction: "sum"; gradOut: Float64Array; classes?: number };
+}
+
+/**
+ * @internal The blocks of rows of a fused loss-and-gradient pass: about 200 KB of X each (25,000 doubles; they stay
+ * in the L2 cache between the scores and the gradient), and at least 32 rows, so that the loss call per block costs
+ * little. Measured on one evaluation: 12,000 x 784 takes 9.1 ms with these blocks, 11.8 ms with 512 KB ones; 100,000
+ * x 50 7.5 against 8.1. Their views are made once.
+ */
+export function passBlocks(
+  n: number,
+  d: number,
+  k: number,
+  labels: Float64Array | Int32Array,
+  weights: Float64Array | undefined,
+  kp: DenseProducts,
+): PassBlock[] {
+  const size = Math.max(32, Math.floor(25000 / d));
+  const blocks: PassBlock[] = [];
+  for (let from = 0; from < n; from += size) {
+    const rows = Math.min(size, n - from);
+    const gradOut = kp.residual.subarray(from * k, (from + rows) * k);
+    blocks.push({
+      from,
+      rows,
+      labels: labels.subarray(from, from + rows),
+      scores: kp.scores.subarray(from * k, (from + rows) * k),
+      options: { weights: weights?.subarray(from, from + rows), reduction: "sum", gradOut, ...(k > 1 ? { classes: k } : {}) },
+    });
+  }
+  return blocks;
+}
+
+/** @internal Neumaier's compensated addition: returns the new sum and compensation after adding x. */
+export function neumaierAdd(sum: number, compensation: number, x: number): [number, number] {
+  const t = sum + x;
+  compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+  return [t, compensation];
+}
+
+/** @internal Copies parameters [W (rows x d), b] into the kernel's layout (which always has the k intercepts; 0 without). */
+export function setParameters(into: Float64Array, theta: Float64Array, rows: number, cols: number, fitIntercept: boolean): void {
+  into.set(fitIntercept ? theta : theta.subarray(0, rows * cols));
+}
+
+/** @internal Copies the kernel's gradient [G, gb] into the parameter layout (without gb when there is no intercept). */
+export function getGradient(out: Float64Array, gradient: Float64Array, rows: number, cols: number, fitIntercept: boolean): void {
+  out.set(fitIntercept ? gradient : gradient.subarray(0, rows * cols));
+}
+
+/**
+ * @internal Which parameters the kernel's `scores` were computed from: a copy of them, so that the Hessian at
+ * the point of the last evaluation (the polish's usual case) needs no second pass for the scores.
+ */
+export class ScoresCache {
+  private readonly at: Float64Array;
+  private valid = false;
+
+  constructor(dimension: number) {
+    this.at = new Float64Array(dimension);
+  }
+
+  set(theta: Float64Array): void {
+    this.at.set(theta);
+    this.valid = true;
+  }
+
+  holds(theta: Float64Array): boolean {
+    if (!this.valid) return false;
+    for (let j = 0; j < theta.length; j++) if (!Object.is(this.at[j], theta[j])) return false;
+    return true;
   }
 }
 
@@ -132,26 +247,6 @@ export function linearPredictor(X: Matrix, theta: Float64Array, rows: number, fi
       const w = r * cols;
       for (let j = 0; j < cols; j++) s += data[base + j]! * theta[w + j]!;
       out[i * rows + r] = s;
-    }
-  }
-}
-
-/**
- * @internal The gradient of the loss part from the gradient R with respect to the scores (n x rows):
- * `out = [R^T X, column sums of R]` in the parameter layout (the sums only with an intercept).
- */
-export function transposeTimes(X: Matrix, R: Float64Array, rows: number, fitIntercept: boolean, out: Float64Array): void {
-  const { data, rows: n, cols } = X;
-  const offset = rows * cols;
-  out.fill(0);
-  for (let i = 0; i < n; i++) {
-    const base = i * cols;
-    for (let r = 0; r < rows; r++) {
-      const ri = R[i * rows + r]!;
-      if (ri === 0) continue;
-      if (fitIntercept) out[offset + r]! += ri;
-      const w = r * cols;
-      for (let j = 0; j < cols; j++) out[w + j]! += data[base + j]! * ri;
     }
   }
 }

@@ -2,13 +2,14 @@ import { checkOptions } from "../core/common/checks.js";
 import { sigmoidUnchecked } from "../core/scalar/sigmoid.js";
 import { softmax } from "../core/categorical/softmax.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
+import { preconditionerThreshold } from "./blockPreconditioner.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
 import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength, linearPredictor, parameterCount } from "./logisticObjective.js";
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
-import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective, maxAbs } from "./optimization.js";
+import { type OptimizeResult, type StopReason, maxAbs } from "./optimization.js";
 import { owlqn } from "./owlqn.js";
 import { finiteArray } from "./standardScaler.js";
 import { versionedJson } from "./versionedJson.js";
@@ -248,7 +249,7 @@ export class LogisticRegression {
     };
     const binary = classes.length === 2;
     const rows = binary ? 1 : classes.length;
-    const objective: TwiceDifferentiableObjective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
+    const objective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
     const l1 = l1Strength(problem);
     const penalized = rows * m.cols;
 
@@ -275,17 +276,26 @@ export class LogisticRegression {
     let run: OptimizeResult;
     if (tol !== null) run = firstStage(tol * scale);
     else {
-      // To the optimum: the solver to near convergence (newton-cg: none), then Newton polishing (its rule).
-      const first = solver === "lbfgs" ? firstStage(1e-5 * scale) : null;
-      const logits = new Float64Array(m.rows * rows);
+      // To the optimum: the solver part of the way (newton-cg: none), then Newton polishing (its rule). L-BFGS
+      // hands over when the gradient of the mean loss (the objective over C times the sum of the weights that
+      // are in it, class weights included, so that the same objective always takes the same path) is 1e-3:
+      // from there the polish's preconditioned Newton steps cost less than L-BFGS's slow last stretch (on
+      // Fashion-MNIST, 64 L-BFGS evaluations instead of 490 to 1e-5; about the same total on digits).
+      let lossWeightSum = m.rows;
+      if (sampleWeight !== undefined) {
+        lossWeightSum = 0;
+        for (let i = 0; i < sampleWeight.length; i++) lossWeightSum += sampleWeight[i]!;
+      }
+      const first = solver === "lbfgs" ? firstStage(1e-3 * (penalty === "none" ? 1 : C) * lossWeightSum) : null;
       const polish = newtonPolish(objective, first?.x ?? x0, {
         l1,
         penalized,
         maxIterations: budget - (first?.iterations ?? 0),
+        preconditioner: { after: preconditionerThreshold(m.cols), build: () => objective.preconditioner() },
         predictorChange: (p) => {
           // The largest spread of a sample's logit changes (binary: |change|): a softmax (sigmoid) output moves
           // by at most a quarter of it, p_c (1 - p_c) times; a common shift of all classes moves nothing.
-          linearPredictor(m, p, rows, fitIntercept, logits);
+          const logits = objective.directionScores(p);
           if (rows === 1) return maxAbs(logits);
           let spread = 0;
           for (let i = 0; i < m.rows; i++) {

@@ -1,8 +1,21 @@
 import { type CategoricalCrossEntropyOptions } from "../core/categorical/categoricalBatch.js";
 import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/categoricalCrossEntropyWithLogits.js";
-import { type LossAndGrad } from "../core/common/reduction.js";
 import { softmax } from "../core/categorical/softmax.js";
-import { type LogisticProblem, addPenalty, linearPredictor, l2Strength, lossWeights, parameterCount, transposeTimes } from "./logisticObjective.js";
+import { DenseProducts } from "../core/kernels/denseProducts.js";
+import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
+import {
+  type LogisticProblem,
+  type PassBlock,
+  ScoresCache,
+  addPenalty,
+  getGradient,
+  l2Strength,
+  lossWeights,
+  neumaierAdd,
+  parameterCount,
+  passBlocks,
+  setParameters,
+} from "./logisticObjective.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
 /**
@@ -24,58 +37,90 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
   readonly dimension: number;
   private readonly k: number;
   private readonly weights: Float64Array | undefined;
-  private readonly logits: Float64Array;
-  private readonly residual: Float64Array;
-  private readonly hv: Float64Array;
+  private readonly products: DenseProducts;
+  private readonly blocks: PassBlock[];
+  private readonly scoresAt: ScoresCache;
   private readonly l2: number;
-  /**
-   * The loss pass's options, made once: its gradient goes into `residual`, its result into `step`, so an
-   * evaluation allocates nothing for them.
-   */
-  private readonly lossOptions: CategoricalCrossEntropyOptions & { reduction: "sum" };
-  private readonly step: LossAndGrad<number>;
 
   constructor(private readonly problem: LogisticProblem) {
-    const { X, nClasses, fitIntercept } = problem;
+    const { X, nClasses, fitIntercept, classIds } = problem;
     this.k = nClasses;
     this.dimension = parameterCount(nClasses, X.cols, fitIntercept);
     this.weights = lossWeights(problem);
     this.l2 = l2Strength(problem);
-    const size = X.rows * nClasses;
-    this.logits = new Float64Array(size);
-    this.residual = new Float64Array(size);
-    this.hv = new Float64Array(size);
-    this.step = { loss: 0, grad: this.residual };
-    this.lossOptions = { classes: nClasses, weights: this.weights, reduction: "sum", gradOut: this.residual, out: this.step };
+    this.products = new DenseProducts(X.data, X.rows, X.cols, nClasses, X.cols + 1 <= MAX_GRAM_SIZE);
+    if (this.weights !== undefined) this.products.rowWeights.set(this.weights);
+    this.blocks = passBlocks(X.rows, X.cols, nClasses, classIds, this.weights, this.products);
+    this.scoresAt = new ScoresCache(this.dimension);
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
-    const { X, classIds, fitIntercept } = this.problem;
-    linearPredictor(X, theta, this.k, fitIntercept, this.logits);
-    const { loss } = categoricalCrossEntropyWithLogitsAndGrad(classIds, this.logits, this.lossOptions);
-    transposeTimes(X, this.residual, this.k, fitIntercept, grad);
-    return this.l2 > 0 ? loss + addPenalty(theta, grad, this.k * X.cols, this.l2) : loss;
+    const { X, fitIntercept } = this.problem;
+    const k = this.k;
+    const kp = this.products;
+    setParameters(kp.theta, theta, k, X.cols, fitIntercept);
+    kp.gradient.fill(0);
+    // One pass over X: each block's scores, its loss and residual, and its gradient while the block is in cache.
+    let loss = 0;
+    let compensation = 0;
+    for (const b of this.blocks) {
+      kp.computeScores(b.from, b.rows);
+      const { loss: blockLoss } = categoricalCrossEntropyWithLogitsAndGrad(b.labels as Int32Array, b.scores, b.options as Options);
+      kp.accumulate(b.from, b.rows);
+      [loss, compensation] = neumaierAdd(loss, compensation, blockLoss);
+    }
+    this.scoresAt.set(theta);
+    getGradient(grad, kp.gradient, k, X.cols, fitIntercept);
+    loss += compensation;
+    return this.l2 > 0 ? loss + addPenalty(theta, grad, k * X.cols, this.l2) : loss;
   }
 
   hessianAt(theta: Float64Array): (v: Float64Array, out: Float64Array) => void {
     const { X, fitIntercept } = this.problem;
     const k = this.k;
     const l2 = this.l2;
-    linearPredictor(X, theta, k, fitIntercept, this.logits);
-    const p = softmax(this.logits, { classes: k });
-    const weights = this.weights;
+    const kp = this.products;
+    if (!this.scoresAt.holds(theta)) {
+      setParameters(kp.theta, theta, k, X.cols, fitIntercept);
+      kp.computeScores(0, X.rows);
+      this.scoresAt.set(theta);
+    }
+    kp.rowFactors.set(softmax(kp.scores, { classes: k }));
+    const weighted = this.weights !== undefined;
     return (v, out) => {
-      const u = this.hv;
-      linearPredictor(X, v, k, fitIntercept, u);
-      for (let i = 0; i < X.rows; i++) {
-        const base = i * k;
-        let pu = 0;
-        for (let c = 0; c < k; c++) pu += p[base + c]! * u[base + c]!;
-        const w = weights === undefined ? 1 : weights[i]!;
-        for (let c = 0; c < k; c++) u[base + c] = w * p[base + c]! * (u[base + c]! - pu);
-      }
-      transposeTimes(X, u, k, fitIntercept, out);
+      setParameters(kp.direction, v, k, X.cols, fitIntercept);
+      kp.hessianSoftmax(weighted);
+      getGradient(out, kp.gradient, k, X.cols, fitIntercept);
       if (l2 > 0) for (let j = 0; j < k * X.cols; j++) out[j]! += l2 * v[j]!;
     };
   }
+
+  /**
+   * @internal The Hessian's class blocks at the point of the last `hessianAt` as a preconditioner
+   * (`classBlockPreconditioner`, curvatures w_i p_ic (1 - p_ic)), or null when d + 1 > MAX_GRAM_SIZE.
+   */
+  preconditioner(): ((r: Float64Array, z: Float64Array) => void) | null {
+    const kp = this.products;
+    if (kp.gramWeights.length === 0) return null;
+    const { rows: n } = this.problem.X;
+    const k = this.k;
+    const weights = this.weights;
+    return classBlockPreconditioner(kp, k, this.l2, this.problem.fitIntercept, (c, h) => {
+      const p = kp.rowFactors;
+      for (let i = 0; i < n; i++) {
+        const q = p[i * k + c]!;
+        h[i] = (weights === undefined ? 1 : weights[i]!) * q * (1 - q);
+      }
+    });
+  }
+
+  /** @internal The scores `V x_i + vb` of a direction (n x k, row-major), valid until the next call. */
+  directionScores(v: Float64Array): Float64Array {
+    const { X, fitIntercept } = this.problem;
+    setParameters(this.products.direction, v, this.k, X.cols, fitIntercept);
+    this.products.computeScores(0, X.rows, true);
+    return this.products.work;
+  }
 }
+
+type Options = CategoricalCrossEntropyOptions & { reduction: "sum" };

@@ -17,6 +17,12 @@ export interface NewtonPolishOptions {
   predictorTolerance?: number;
   /** The bound on the Newton decrement `-pg . p` relative to |F| for convergence; default 1e-11. */
   decrementTolerance?: number;
+  /**
+   * A preconditioner M for the conjugate gradients: `build()` forms it at the point of the last `hessianAt`
+   * and returns `z = M^-1 r`; it is formed (once) when a Newton system's CG passes `after` iterations, and then
+   * serves every later system. Default none.
+   */
+  preconditioner?: { after: number; build: () => ((r: Float64Array, z: Float64Array) => void) | null };
 }
 
 /**
@@ -56,6 +62,9 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
   const r = new Float64Array(n);
   const d = new Float64Array(n);
   const hd = new Float64Array(n);
+  const z = new Float64Array(n);
+  let solve: ((r: Float64Array, z: Float64Array) => void) | null = null;
+  let built = false;
   let F = objective.valueAndGradient(x, g) + l1Norm(x, l1, penalized);
   let pgNorm = pseudoGradient(x, g, l1, penalized, pg);
   let evaluations = 1;
@@ -81,15 +90,21 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
       for (let j = 0; j < n; j++) if (free[j] === 0) v[j] = 0;
     };
     p.fill(0);
-    for (let j = 0; j < n; j++) {
-      r[j] = free[j] === 1 ? pg[j]! : 0;
-      d[j] = -r[j]!;
-    }
+    for (let j = 0; j < n; j++) r[j] = free[j] === 1 ? pg[j]! : 0;
+    // Preconditioned CG (Nocedal & Wright, Algorithm 5.3) with z = M^-1 r restricted to the free set; plain CG
+    // (z = r) until M is formed.
+    let rz = startDirection(solve, r, z, d, mask);
     let rr = dot(r, r);
     const target = 1e-4 * rr; // relative residual 1e-2: its error in the final step, 1e-2 |p|, is far below the rule's bounds
     let largest = 0;
 
     for (let it = 0; it < maxCg && rr > target; it++) {
+      if (!built && options.preconditioner !== undefined && it === options.preconditioner.after) {
+        // An ill-conditioned system: form M here, and restart CG from the current p with it.
+        built = true;
+        solve = options.preconditioner.build();
+        if (solve !== null) rz = startDirection(solve, r, z, d, mask);
+      }
       hessian(d, hd);
       mask(hd);
       const curvature = dot(d, hd);
@@ -99,15 +114,21 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
         break;
       }
       largest = Math.max(largest, curvature / dd);
-      const a = rr / curvature;
+      const a = rz / curvature;
       for (let j = 0; j < n; j++) {
         p[j]! += a * d[j]!;
         r[j]! += a * hd[j]!;
       }
-      const rrNew = dot(r, r);
-      const beta = rrNew / rr;
-      rr = rrNew;
-      for (let j = 0; j < n; j++) d[j] = -r[j]! + beta * d[j]!;
+      rr = dot(r, r);
+      const rzOld = rz;
+      if (solve === null) z.set(r);
+      else {
+        solve(r, z);
+        mask(z);
+      }
+      rz = solve === null ? rr : dot(r, z);
+      const beta = rz / rzOld;
+      for (let j = 0; j < n; j++) d[j] = -z[j]! + beta * d[j]!;
     }
     const decrement = -dot(pg, p);
     if (!(decrement > 0)) {
@@ -168,4 +189,21 @@ export function newtonPolish(objective: TwiceDifferentiableObjective, x0: Float6
     objectiveHistory,
     gradientNormHistory,
   };
+}
+
+/** The first CG direction `d = -z`, `z = M^-1 r` (masked to the free set; z = r without M); returns r . z. */
+function startDirection(
+  solve: ((r: Float64Array, z: Float64Array) => void) | null,
+  r: Float64Array,
+  z: Float64Array,
+  d: Float64Array,
+  mask: (v: Float64Array) => void,
+): number {
+  if (solve === null) z.set(r);
+  else {
+    solve(r, z);
+    mask(z);
+  }
+  for (let j = 0; j < d.length; j++) d[j] = -z[j]!;
+  return dot(r, z);
 }
