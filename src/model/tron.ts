@@ -119,7 +119,9 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
       d[i] = z[i]!;
     }
     let zTr = dot(z, r);
-    const tol = cgTol * Math.sqrt(zTr);
+    // The forcing term: liblinear's constant 0.1, tightened to sqrt(||g|| / ||g0||) near the optimum, which
+    // makes the Newton iteration superlinear (Eisenstat and Walker's choice) instead of linear at rate 0.1.
+    const tol = Math.min(cgTol, Math.sqrt(gnorm / gnorm0)) * Math.sqrt(zTr);
     const maxCg = Math.max(n, 5);
     for (let it = 0; it < maxCg && Math.sqrt(zTr) > tol; it++) {
       objective.hessianTimes(d, Hd);
