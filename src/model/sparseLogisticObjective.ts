@@ -1,3 +1,4 @@
+import { CsrProducts } from "../core/kernels/csrProducts.js";
 import { type Csr } from "./csrMatrix.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
@@ -27,9 +28,13 @@ import { type TwiceDifferentiableObjective } from "./optimization.js";
  */
 export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjective {
   readonly dimension: number;
+  private readonly products: CsrProducts;
   private readonly logits: Float64Array;
-  /** c_i D_ii at the point of the last `gradientAtLast` call. */
+  /** r_i, the loss's derivative in z_i, at the point of the last `gradientAtLast` call. */
+  private readonly residual: Float64Array;
+  /** c_i D_ii there. */
   private readonly curvature: Float64Array;
+  private readonly scratch: Float64Array;
 
   constructor(
     private readonly X: Csr,
@@ -39,25 +44,36 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
     private readonly c: Float64Array,
     private readonly l2: number,
     private readonly fitIntercept: boolean,
+    /** Run the products in WebAssembly when available (false: the JavaScript twin, for tests). */
+    useWasm = true,
   ) {
     this.dimension = X.cols + (fitIntercept ? 1 : 0);
+    this.products = new CsrProducts(X.indptr, X.indices, X.data, X.rows, X.cols, useWasm);
     this.logits = new Float64Array(X.rows);
+    this.residual = new Float64Array(X.rows);
     this.curvature = new Float64Array(X.rows);
+    this.scratch = new Float64Array(this.dimension);
+  }
+
+  /** Whether the products run in WebAssembly. */
+  get usesWasm(): boolean {
+    return this.products.usesWasm;
+  }
+
+  /** The logits' change by a step s: `x_i . s (+ s_b)` into out. */
+  stepLogits(s: Float64Array, out: Float64Array): void {
+    this.products.rowDots(s, this.fitIntercept ? s[this.X.cols]! : 0, out);
   }
 
   /** f at theta; caches theta's logits for `gradientAtLast`. */
   value(theta: Float64Array): number {
-    const { indptr, indices, data, rows, cols } = this.X;
+    const { rows, cols } = this.X;
     const { y, c, logits } = this;
-    const b = this.fitIntercept ? theta[cols]! : 0;
+    this.products.rowDots(theta, this.fitIntercept ? theta[cols]! : 0, logits);
     let sum = 0;
     let comp = 0;
-    let k = 0;
     for (let i = 0; i < rows; i++) {
-      const end = indptr[i + 1]!;
-      let z = b;
-      for (; k < end; k++) z += data[k]! * theta[indices[k]!]!;
-      logits[i] = z;
+      const z = logits[i]!;
       const m = y[i]! * z;
       const term = c[i]! * ((m < 0 ? -m : 0) + Math.log1p(Math.exp(-Math.abs(z))));
       // Neumaier's compensated sum.
@@ -72,62 +88,41 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
 
   /**
    * The gradient at the point of the last `value` call (`theta` must be that point), and the Hessian's
-   * diagonal there into `diagonal` (for TRON's preconditioner) when given; fixes the Hessian at that point.
+   * diagonal there into `diagonal` (for TRON's preconditioner); fixes the Hessian at that point.
    */
-  gradientAtLast(theta: Float64Array, grad: Float64Array, diagonal?: Float64Array): void {
-    const { indptr, indices, data, rows, cols } = this.X;
-    const { y, c, logits, curvature, l2 } = this;
-    for (let j = 0; j < cols; j++) grad[j] = l2 * theta[j]!;
-    if (diagonal !== undefined) diagonal.fill(l2, 0, cols);
+  gradientAtLast(theta: Float64Array, grad: Float64Array, diagonal: Float64Array = this.scratch): void {
+    const { rows, cols } = this.X;
+    const { y, c, logits, residual, curvature, l2 } = this;
     let gb = 0;
     let hb = 0;
-    let k = 0;
     for (let i = 0; i < rows; i++) {
-      const end = indptr[i + 1]!;
       const z = logits[i]!;
       const yi = y[i]!;
       const e = Math.exp(-Math.abs(z));
       const q = 1 + e;
       const r = -c[i]! * yi * (yi * z >= 0 ? e / q : 1 / q);
       const h = c[i]! * (e / (q * q));
+      residual[i] = r;
       curvature[i] = h;
       gb += r;
       hb += h;
-      if (diagonal === undefined) {
-        for (; k < end; k++) grad[indices[k]!]! += r * data[k]!;
-      } else {
-        for (; k < end; k++) {
-          const j = indices[k]!;
-          const x = data[k]!;
-          grad[j]! += r * x;
-          diagonal[j]! += h * x * x;
-        }
-      }
     }
+    for (let j = 0; j < cols; j++) grad[j] = l2 * theta[j]!;
+    diagonal.fill(l2, 0, cols);
+    this.products.gradientAndDiagonal(residual, curvature, grad, diagonal);
     if (this.fitIntercept) {
       grad[cols] = gb;
-      if (diagonal !== undefined) diagonal[cols] = hb;
+      diagonal[cols] = hb;
     }
   }
 
   /** `out = H v` at the point of the last `gradientAtLast` call. */
   readonly hessianTimes = (v: Float64Array, out: Float64Array): void => {
-    const { indptr, indices, data, rows, cols } = this.X;
-    const { curvature, l2 } = this;
-    const vb = this.fitIntercept ? v[cols]! : 0;
+    const { cols } = this.X;
+    const l2 = this.l2;
     for (let j = 0; j < cols; j++) out[j] = l2 * v[j]!;
-    let ob = 0;
-    let k = 0;
-    for (let i = 0; i < rows; i++) {
-      const start = k;
-      const end = indptr[i + 1]!;
-      let t = vb;
-      for (; k < end; k++) t += data[k]! * v[indices[k]!]!;
-      t *= curvature[i]!;
-      ob += t;
-      if (t !== 0) for (let kk = start; kk < end; kk++) out[indices[kk]!]! += t * data[kk]!;
-    }
-    if (this.fitIntercept) out[cols] = ob;
+    const sum = this.products.hessianTimes(this.curvature, v, this.fitIntercept ? v[cols]! : 0, out);
+    if (this.fitIntercept) out[cols] = sum;
   };
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
@@ -138,7 +133,7 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
 
   hessianAt(theta: Float64Array): (v: Float64Array, out: Float64Array) => void {
     this.value(theta);
-    this.gradientAtLast(theta, new Float64Array(this.dimension));
+    this.gradientAtLast(theta, this.scratch.slice());
     return this.hessianTimes;
   }
 }

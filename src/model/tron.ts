@@ -31,6 +31,14 @@ export interface TronOptions {
    * `-q(s)` estimates the gap `f(x) - f*` (which the step then removes); default 1e-12.
    */
   objectiveTolerance?: number;
+  /**
+   * With `objectiveTolerance`: the change a step makes to the model's outputs (e.g. the largest change of a
+   * sample's logit, max_i |x_i . s|); a step inside the trust region must also change them by at most
+   * `stepTolerance` to stop the run. Default: none (the objective rule alone).
+   */
+  stepChange?: (s: Float64Array) => number;
+  /** See `stepChange`; default 1e-6. */
+  stepTolerance?: number;
   /** The conjugate gradient's relative residual at which an inner solve stops; default 0.1 (liblinear's eps_cg). */
   cgTolerance?: number;
 }
@@ -51,7 +59,8 @@ export interface TronOptions {
  * step's length. Only Hessian-vector products are needed: X^T D X v costs two passes over the nonzeros.
  *
  * Stops converged when the gradient meets `relativeTolerance` or `gradientTolerance`, or after a Newton step
- * (inside the region) predicted to gain at most `objectiveTolerance` |f|; not converged at
+ * (inside the region) predicted to gain at most `objectiveTolerance` |f| and changing the outputs by at most
+ * `stepTolerance` (the rule of `newtonPolish` for dense data); not converged at
  * `maxIterations`, or ("noProgress") when the predicted and actual reductions both fall below 1e-14 |f|
  * (the rounding of f itself) before the gradient rule holds.
  */
@@ -66,6 +75,8 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
   const relTol = options.relativeTolerance ?? 1e-10;
   const absTol = options.gradientTolerance ?? 0;
   const objTol = options.objectiveTolerance ?? 1e-12;
+  const stepChange = options.stepChange;
+  const stepTol = options.stepTolerance ?? 1e-6;
   const maxIterations = options.maxIterations ?? 1000;
   const cgTol = options.cgTolerance ?? 0.1;
   const n = objective.dimension;
@@ -110,54 +121,8 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
   let stopReason: OptimizeResult["stopReason"] = converged ? "gradient" : "maxIterations";
   let deltaAdjusted = false;
 
-  // The truncated preconditioned CG inside the trust region; returns whether it stopped at the boundary.
-  const trpcg = (): boolean => {
-    for (let i = 0; i < n; i++) {
-      s[i] = 0;
-      r[i] = -g[i]!;
-      z[i] = r[i]! / M[i]!;
-      d[i] = z[i]!;
-    }
-    let zTr = dot(z, r);
-    // The forcing term: liblinear's constant 0.1, tightened to sqrt(||g|| / ||g0||) near the optimum, which
-    // makes the Newton iteration superlinear (Eisenstat and Walker's choice) instead of linear at rate 0.1.
-    const tol = Math.min(cgTol, Math.sqrt(gnorm / gnorm0)) * Math.sqrt(zTr);
-    const maxCg = Math.max(n, 5);
-    for (let it = 0; it < maxCg && Math.sqrt(zTr) > tol; it++) {
-      objective.hessianTimes(d, Hd);
-      const dHd = dot(d, Hd);
-      let alpha = zTr / dHd;
-      for (let i = 0; i < n; i++) s[i]! += alpha * d[i]!;
-      if (Math.sqrt(mNorm2(s, M, s)) > delta) {
-        // Back to the previous s, then to the boundary along d: the root tau > 0 of ||s + tau d||_M = delta,
-        // in the form that does not cancel (as liblinear's).
-        for (let i = 0; i < n; i++) s[i]! -= alpha * d[i]!;
-        const sMd = mNorm2(s, M, d);
-        const sMs = mNorm2(s, M, s);
-        const dMd = mNorm2(d, M, d);
-        const dsq = delta * delta;
-        const rad = Math.sqrt(sMd * sMd + dMd * (dsq - sMs));
-        alpha = sMd >= 0 ? (dsq - sMs) / (sMd + rad) : (rad - sMd) / dMd;
-        for (let i = 0; i < n; i++) {
-          s[i]! += alpha * d[i]!;
-          r[i]! -= alpha * Hd[i]!;
-        }
-        return true;
-      }
-      for (let i = 0; i < n; i++) {
-        r[i]! -= alpha * Hd[i]!;
-        z[i] = r[i]! / M[i]!;
-      }
-      const zTrNew = dot(z, r);
-      const beta = zTrNew / zTr;
-      for (let i = 0; i < n; i++) d[i] = z[i]! + beta * d[i]!;
-      zTr = zTrNew;
-    }
-    return false;
-  };
-
   while (!converged && iterations < maxIterations) {
-    const boundary = trpcg();
+    const boundary = trpcg(objective, delta, cgTol, g, M, { s, r, z, d, Hd });
     for (let i = 0; i < n; i++) xNew[i] = x[i]! + s[i]!;
     const gs = dot(g, s);
     const prered = -0.5 * (gs - dot(s, r));
@@ -176,7 +141,12 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
     else if (boundary) delta = sigma3 * delta;
     else delta = Math.max(delta, Math.min(alpha * sMnorm, sigma3 * delta));
 
-    if (actred > eta0 * prered) {
+    // Below the rounding of f (both reductions under 1e-14 |f|), f cannot judge a step any more; the gradient
+    // still can, and the conjugate gradient's step inside the region is a Newton step from it: taken when a
+    // step rule is to decide convergence.
+    const belowRounding = Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f);
+    const newtonAtRounding = belowRounding && !boundary && prered > 0 && stepChange !== undefined && objTol > 0;
+    if (actred > eta0 * prered || newtonAtRounding) {
       iterations++;
       x.set(xNew);
       f = fNew;
@@ -186,13 +156,13 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
       gmax = maxAbs(g);
       objectiveHistory.push(f);
       gradientNormHistory.push(gmax);
-      if (met() || (!boundary && prered <= objTol * Math.abs(f))) {
+      if (met() || (!boundary && prered <= objTol * Math.abs(f) && (stepChange === undefined || stepChange(s) <= stepTol))) {
         converged = true;
         stopReason = "gradient";
         break;
       }
     }
-    if (!(prered > 0) || (Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f))) {
+    if (!(prered > 0) || (belowRounding && !newtonAtRounding)) {
       stopReason = "noProgress";
       break;
     }
@@ -210,6 +180,74 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
     objectiveHistory,
     gradientNormHistory,
   };
+}
+
+/**
+ * The truncated preconditioned conjugate gradient inside the trust region `||s||_M <= delta`, from s = 0 on
+ * H s = -g: stops at relative residual `cgTol` (in the M^-1 norm) or at the region's boundary (Steihaug);
+ * leaves the step in `w.s` and the residual -g - H s in `w.r`, and returns whether it stopped at the boundary.
+ * (A function of its own, not a closure: V8 keeps a closure's captured arrays in a context and reloads them
+ * in every loop, three times slower here.)
+ */
+function trpcg(
+  objective: TronObjective,
+  delta: number,
+  cgTol: number,
+  g: Float64Array,
+  M: Float64Array,
+  w: { s: Float64Array; r: Float64Array; z: Float64Array; d: Float64Array; Hd: Float64Array },
+): boolean {
+  const { s, r, z, d, Hd } = w;
+  const n = g.length;
+  for (let i = 0; i < n; i++) {
+    s[i] = 0;
+    const ri = -g[i]!;
+    r[i] = ri;
+    z[i] = ri / M[i]!;
+    d[i] = z[i]!;
+  }
+  let zTr = dot(z, r);
+  const tol = cgTol * Math.sqrt(zTr);
+  const maxCg = Math.max(n, 5);
+  for (let it = 0; it < maxCg && Math.sqrt(zTr) > tol; it++) {
+    objective.hessianTimes(d, Hd);
+    const dHd = dot(d, Hd);
+    let alpha = zTr / dHd;
+    let sMs = 0;
+    for (let i = 0; i < n; i++) {
+      const si = s[i]! + alpha * d[i]!;
+      s[i] = si;
+      sMs += si * M[i]! * si;
+    }
+    if (Math.sqrt(sMs) > delta) {
+      // Back to the previous s, then to the boundary along d: the root tau > 0 of ||s + tau d||_M = delta,
+      // in the form that does not cancel (as liblinear's).
+      for (let i = 0; i < n; i++) s[i] = s[i]! - alpha * d[i]!;
+      const sMd = mNorm2(s, M, d);
+      const sMs0 = mNorm2(s, M, s);
+      const dMd = mNorm2(d, M, d);
+      const dsq = delta * delta;
+      const rad = Math.sqrt(sMd * sMd + dMd * (dsq - sMs0));
+      alpha = sMd >= 0 ? (dsq - sMs0) / (sMd + rad) : (rad - sMd) / dMd;
+      for (let i = 0; i < n; i++) {
+        s[i] = s[i]! + alpha * d[i]!;
+        r[i] = r[i]! - alpha * Hd[i]!;
+      }
+      return true;
+    }
+    let zTrNew = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i]! - alpha * Hd[i]!;
+      r[i] = ri;
+      const zi = ri / M[i]!;
+      z[i] = zi;
+      zTrNew += zi * ri;
+    }
+    const beta = zTrNew / zTr;
+    for (let i = 0; i < n; i++) d[i] = z[i]! + beta * d[i]!;
+    zTr = zTrNew;
+  }
+  return false;
 }
 
 /** `u^T diag(M) v`. */
