@@ -62,7 +62,14 @@ export interface TronOptions {
  * (inside the region) predicted to gain at most `objectiveTolerance` |f| and changing the outputs by at most
  * `stepTolerance` (the rule of `newtonPolish` for dense data); not converged at
  * `maxIterations`, or ("noProgress") when the predicted and actual reductions both fall below 1e-14 |f|
- * (the rounding of f itself) before the gradient rule holds.
+ * (the rounding of f itself) before a rule holds. Below that rounding f can no longer judge a step, but the
+ * gradient still can: with a step rule, a step inside the region (a Newton step) is then taken anyway and the
+ * step rule decides.
+ *
+ * Compared with liblinear 2.3.0's tron.cpp: the same iteration, constants and CG (so about the same number of
+ * Hessian products); the stopping rules differ (liblinear: `||g|| <= eps ||g0||` with its eps of 0.01 times
+ * a class-balance factor by default, or both reductions under 1e-12 |f|), as does the start (liblinear's
+ * ||g0|| is at w = 0 whatever the start; here too).
  */
 export function tron(objective: TronObjective, x0: Float64Array, options: TronOptions = {}): OptimizeResult {
   const eta0 = 1e-4;
