@@ -120,8 +120,11 @@ try {
     const read = median(xr);
     const fit = median(xf);
     const optimize = train - predict;
+    // On heart_scale liblinear's time is its process start (loading the program and its libraries), not its
+    // work: no ratio is shown there (its row checks the objective).
+    const timed = optimize > 20;
     console.log(
-      `| ${c.label} | ${c.C} | ${fmt(train)} ms | ${fmt(predict)} ms | ${fmt(read)} ms | ${fmt(fit)} ms | ${fmt(read + fit)} ms | ${((read + fit) / train).toFixed(2)} | ${optimize > 0 ? (fit / optimize).toFixed(2) : "-"} | ${m.nIter} | ${gap.toExponential(1)} |`,
+      `| ${c.label} | ${c.C} | ${fmt(train)} ms | ${fmt(predict)} ms | ${fmt(read)} ms | ${fmt(fit)} ms | ${fmt(read + fit)} ms | ${timed ? ((read + fit) / train).toFixed(2) : "-"} | ${timed ? (fit / optimize).toFixed(2) : "-"} | ${m.nIter} | ${gap.toExponential(1)} |`,
     );
   }
 } finally {
