@@ -45,10 +45,22 @@ export function gradientAndDiagonal(rows: i32, indptrAt: usize, indicesAt: usize
 }
 
 /**
- * out[j] += t_i x_ij with t_i = curvature_i (vb + x_i . v), one pass over the rows (the row is still in cache
- * for its second loop); returns sum_i t_i (the intercept's component).
+ * out[j] = l2 v[j] + sum_i t_i x_ij with t_i = curvature_i (vb + x_i . v), one pass over the rows (the row is
+ * still in cache for its second loop); returns sum_i t_i (the intercept's component).
  */
-export function hessianTimes(rows: i32, indptrAt: usize, indicesAt: usize, dataAt: usize, curvatureAt: usize, vAt: usize, vb: f64, outAt: usize): f64 {
+export function hessianTimes(
+  rows: i32,
+  cols: i32,
+  indptrAt: usize,
+  indicesAt: usize,
+  dataAt: usize,
+  curvatureAt: usize,
+  vAt: usize,
+  vb: f64,
+  l2: f64,
+  outAt: usize,
+): f64 {
+  for (let j: i32 = 0; j < cols; j++) store<f64>(outAt + (<usize>j << 3), l2 * load<f64>(vAt + (<usize>j << 3)));
   let sum: f64 = 0;
   for (let i: i32 = 0; i < rows; i++) {
     const start = load<i32>(indptrAt + (<usize>i << 2));

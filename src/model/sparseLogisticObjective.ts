@@ -119,9 +119,7 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
   /** `out = H v` at the point of the last `gradientAtLast` call. */
   readonly hessianTimes = (v: Float64Array, out: Float64Array): void => {
     const { cols } = this.X;
-    const l2 = this.l2;
-    for (let j = 0; j < cols; j++) out[j] = l2 * v[j]!;
-    const sum = this.products.hessianTimes(this.curvature, v, this.fitIntercept ? v[cols]! : 0, out);
+    const sum = this.products.hessianTimes(v, this.fitIntercept ? v[cols]! : 0, this.l2, out);
     if (this.fitIntercept) out[cols] = sum;
   };
 

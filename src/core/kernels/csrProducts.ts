@@ -26,12 +26,14 @@ export class CsrProducts {
     ): void;
     hessianTimes(
       rows: number,
+      cols: number,
       indptrAt: number,
       indicesAt: number,
       dataAt: number,
       curvatureAt: number,
       vAt: number,
       vb: number,
+      l2: number,
       outAt: number,
     ): number;
   } | null = null;
@@ -46,6 +48,7 @@ export class CsrProducts {
     private readonly cols: number,
     useWasm = true,
   ) {
+    this.curvature = new Float64Array(rows);
     if (useWasm) this.wasm = this.instantiate();
   }
 
@@ -113,7 +116,13 @@ export class CsrProducts {
     for (let i = 0; i < this.rows; i++) out[i] = b + rowDot(indptr[i]!, indptr[i + 1]!, indices, data, v);
   }
 
-  /** `g[j] += sum_i r_i x_ij` and `diag[j] += sum_i h_i x_ij^2` (both of length >= cols; only their first cols entries change). */
+  /** The curvature kept by `gradientAndDiagonal` for `hessianTimes` (JavaScript path; the module keeps it in its memory). */
+  private readonly curvature: Float64Array;
+
+  /**
+   * `g[j] += sum_i r_i x_ij` and `diag[j] += sum_i h_i x_ij^2` (both of length >= cols; only their first cols
+   * entries change); keeps h as the curvature of the following `hessianTimes` calls.
+   */
   gradientAndDiagonal(r: Float64Array, h: Float64Array, g: Float64Array, diag: Float64Array): void {
     const w = this.wasm;
     const cols = this.cols;
@@ -128,6 +137,7 @@ export class CsrProducts {
       diag.set(views.colC);
       return;
     }
+    this.curvature.set(h);
     const { indptr, indices, data } = this;
     for (let i = 0; i < this.rows; i++) {
       const ri = r[i]!;
@@ -143,22 +153,21 @@ export class CsrProducts {
   }
 
   /**
-   * `out[j] += sum_i t_i x_ij` with `t_i = curvature_i (vb + x_i . v)`: X^T D (X v + vb) added into out;
-   * returns `sum_i t_i`.
+   * `out[j] = l2 v[j] + sum_i t_i x_ij` with `t_i = h_i (vb + x_i . v)`, h the curvature given to the last
+   * `gradientAndDiagonal`: l2 v + X^T D (X v + vb) into out's first cols entries; returns `sum_i t_i`.
    */
-  hessianTimes(curvature: Float64Array, v: Float64Array, vb: number, out: Float64Array): number {
+  hessianTimes(v: Float64Array, vb: number, l2: number, out: Float64Array): number {
     const w = this.wasm;
     const cols = this.cols;
     if (w !== null) {
       const views = this.views!;
-      views.rowA.set(curvature);
       views.colA.set(v.subarray(0, cols));
-      views.colB.set(out.subarray(0, cols));
-      const sum = w.hessianTimes(this.rows, this.at.indptr, this.at.indices, this.at.data, this.at.rowA, this.at.colA, vb, this.at.colB);
+      const sum = w.hessianTimes(this.rows, cols, this.at.indptr, this.at.indices, this.at.data, this.at.rowB, this.at.colA, vb, l2, this.at.colB);
       out.set(views.colB);
       return sum;
     }
-    const { indptr, indices, data } = this;
+    const { indptr, indices, data, curvature } = this;
+    for (let j = 0; j < cols; j++) out[j] = l2 * v[j]!;
     let sum = 0;
     for (let i = 0; i < this.rows; i++) {
       const start = indptr[i]!;
