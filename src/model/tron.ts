@@ -39,6 +39,11 @@ export interface TronOptions {
   stepChange?: (s: Float64Array) => number;
   /** See `stepChange`; default 1e-6. */
   stepTolerance?: number;
+  /**
+   * A test of convergence from the gradient's 2-norm and f at an accepted point (e.g. a bound from strong
+   * convexity, `||x - x*|| <= ||g|| / mu`), checked before solving for another step; default none.
+   */
+  certified?: (gradientNorm: number, f: number) => boolean;
   /** The conjugate gradient's relative residual at which an inner solve stops; default 0.1 (liblinear's eps_cg). */
   cgTolerance?: number;
 }
@@ -121,7 +126,8 @@ export function tron(objective: TronObjective, x0: Float64Array, options: TronOp
   let gmax = maxAbs(g);
   const objectiveHistory = [f];
   const gradientNormHistory = [gmax];
-  const met = (): boolean => gnorm <= relTol * gnorm0 || gmax <= absTol;
+  const certified = options.certified;
+  const met = (): boolean => gnorm <= relTol * gnorm0 || gmax <= absTol || (certified !== undefined && certified(gnorm, f));
   let delta = Math.sqrt(mNorm2(g, M, g));
   let iterations = 0;
   let converged = met();
