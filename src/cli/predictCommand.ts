@@ -8,6 +8,7 @@ import { type LoadedModel, loadModel } from "./modelFile.js";
 import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
 import { type Calibration } from "../index.js";
 import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { predictLibsvm } from "./libsvmCommands.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
@@ -212,6 +213,9 @@ to write the new predictions beside the old ones.
 
 ${columnarHelp}
 
+--format libsvm applies a model trained with xent train --format libsvm to libsvm / svmlight files and
+writes CSV: line,label,p_CLASS0,p_CLASS1 (the file line, the label as read, the probabilities).
+
 Options:
 {{options}}
 
@@ -226,12 +230,19 @@ Examples:
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
     if (positionals.length < 2) throw new UsageError("predict", "give a model file and at least one input file");
+    if (o.format === "libsvm") {
+      const [modelPath, ...files] = positionals as [string, ...string[]];
+      return predictLibsvm(loadModel(modelPath), modelPath, files, o, io);
+    }
     const format = parseFormatOption("predict", o.format);
     const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
     const prefix = (o.prefix as string | undefined) ?? "p_";
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
     const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
+    if ((m.file as { input?: string }).input === "libsvm") {
+      throw new UsageError("predict", `${modelPath} was trained on libsvm data: give --format libsvm and libsvm files`);
+    }
     const calibration = typeof o.calibration === "string" ? loadCalibration(o.calibration) : null;
     if (calibration !== null) checkCalibrationFits(o.calibration as string, calibration, m.model.classes.length);
     let out: OutStream = io.stdout;

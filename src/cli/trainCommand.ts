@@ -8,6 +8,7 @@ import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { trainLibsvm } from "./libsvmCommands.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -34,6 +35,8 @@ const trainOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   ...readInputOptions,
+  { name: "no-intercept", type: "boolean", help: "fit no intercept (liblinear's -s 0 without -B)" },
+  { name: "index-base", type: "number", value: "0|1", help: "--format libsvm: the files' first feature index (default 1, as liblinear)" },
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
@@ -141,6 +144,11 @@ model and exits 0, with a warning on stderr naming the options to change ("conve
 
 ${columnarHelp}
 
+--format libsvm reads libsvm / svmlight files ("label index:value ... # comment", indices from 1 increasing,
+gzip or not, "-" for stdin; no --label or --features: the label is each line's first field) into a sparse
+matrix and fits the binary L2 model by TRON, liblinear's trust-region Newton method, on the raw features
+(no standardizing: it would fill in the zeros); --no-intercept gives liblinear's -s 0 objective exactly.
+
 Options:
 {{options}}
 
@@ -148,12 +156,15 @@ Examples:
   xent train iris.csv --label species --out iris-model.json
   xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
   xent train clicks.parquet --label clicked --out model.json
+  xent train rcv1.svm.gz --format libsvm --C 1 --no-intercept --out rcv1-model.json
   xent plot iris-model.json > curve.svg
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("train", argv, trainOptions);
     const usage = (m: string) => new UsageError("train", m);
     if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
+    if (o.format === "libsvm") return trainLibsvm(files, o, io);
+    if (o["index-base"] !== undefined) throw usage("--index-base applies to --format libsvm only");
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
     const format = parseFormatOption("train", o.format);
@@ -187,6 +198,7 @@ Examples:
       ...(C !== undefined ? { C } : {}),
       penalty,
       solver,
+      fitIntercept: o["no-intercept"] !== true,
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });
