@@ -102,3 +102,8 @@ export { logLossSql, SQL_DIALECTS } from "./sql/logLossSql.js";
 export type { SqlDialect, LogLossSqlOptions, LogLossSqlQueries } from "./sql/logLossSql.js";
 export { stateFromSqlRows } from "./sql/sqlRowsState.js";
 export type { SqlResultRow, SqlRowsState } from "./sql/sqlRowsState.js";
+
+// Sparse data (issue 13): the libsvm / svmlight text format (files and stdin: src/io/libsvmReader.ts, Node only).
+export { LibsvmParser, LibsvmCsrBuilder, parseLibsvm, parseLibsvmToCsr } from "./io/libsvmParser.js";
+export type { LibsvmRow, LibsvmOptions, LibsvmData } from "./io/libsvmParser.js";
+export type { CsrMatrix } from "./model/csrMatrix.js";
