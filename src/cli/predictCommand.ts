@@ -4,7 +4,8 @@ import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
-import { type LoadedModel, loadModel } from "./modelFile.js";
+import { type LoadedModel, loadModel, readModelJson } from "./modelFile.js";
+import { runOnlinePredict } from "./onlinePredict.js";
 import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
 import { type Calibration } from "../index.js";
 import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
@@ -226,11 +227,14 @@ Examples:
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
     if (positionals.length < 2) throw new UsageError("predict", "give a model file and at least one input file");
+    const [modelPath, ...files] = positionals as [string, ...string[]];
+    const json = readModelJson(modelPath);
+    if (json !== null && typeof json === "object" && (json as { kind?: unknown }).kind === "online")
+      return runOnlinePredict(o, modelPath, json, files, io);
     const format = parseFormatOption("predict", o.format);
     const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
     const prefix = (o.prefix as string | undefined) ?? "p_";
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
-    const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
     const calibration = typeof o.calibration === "string" ? loadCalibration(o.calibration) : null;
     if (calibration !== null) checkCalibrationFits(o.calibration as string, calibration, m.model.classes.length);

@@ -112,6 +112,11 @@ export class FtrlProximal {
     return this.learned;
   }
 
+  /** Whether the model can learn: false for one restored without its z and n (it only predicts). */
+  get learnable(): boolean {
+    return this.frozen === null;
+  }
+
   /** The weight of coordinate i (i = `size` is the constant) from z_i and n_i: the closed form above. */
   weight(i: number): number {
     if (this.frozen !== null) return this.frozen[i]!;
