@@ -211,6 +211,11 @@ with exit code 1 naming the columns, rather than write a second column of the sa
 to overwrite their values in place (the other fields are written again, quoted where needed), or --prefix
 to write the new predictions beside the old ones.
 
+An online model (xent train --online) reads Vowpal Wabbit or libsvm files instead (its training format
+unless --format; gzip or stdin too) and writes CSV label,weight,logit,p,tag: the label 1 or 0 (empty for a
+line without one), the importance weight, the logit, P(y = 1) and VW's tag; xent eval --label label
+--logit logit --weight weight scores it.
+
 ${columnarHelp}
 
 Options:
@@ -223,6 +228,7 @@ Examples:
   xent predict model.json eu.csv --delimiter ';' > scored.csv      # semicolon CSV in and out
   xent predict model.json new.parquet > scored.csv    # the output is CSV
   xent predict model.json new.csv --calibration calibration.json   # recalibrated (see xent calibrate)
+  xent predict online.json test.vw.gz > scored.csv   # an online model on VW text
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);

@@ -162,7 +162,8 @@ export const trainCommand: Command = {
   name: "train",
   summary: "fit a logistic regression (binary or multinomial) and save it as JSON",
   options: trainOptions,
-  help: `xent train FILE... --label COLUMN [--features A,B,C] [--C 1] [--multinomial] [--no-standardize] --out model.json
+  help: `xent train FILE... --label COLUMN [--features A,B,C] [--C 1] [--penalty l2] [--multinomial] [--no-standardize] --out model.json
+xent train --online FILE... [--format vw|libsvm] [--passes N] [--bits B] [--alpha A --beta B --l1 L1 --l2 L2] --out model.json
 
 Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C sum_i w_i L_i, L the
 cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
@@ -172,6 +173,17 @@ writes the model (with its scaler, feature names and training curve) as JSON. Th
 file, row and column). Input: CSV, TSV, JSON Lines (gzip or not), Parquet, Arrow IPC. A fit that stops
 before the gradient reaches --tol (at --max-iter, or when no step lowers the objective) still writes the
 model and exits 0, with a warning on stderr naming the options to change ("converged": false in --json).
+
+Penalties: --penalty l2 (default), l1 or elasticnet (with --l1-ratio R; both fitted by OWL-QN, exact
+zeros), or none. --class-weight balanced (n / (classes * count of the class)) or a JSON object of weights
+per class multiplies the sample weights (scikit-learn's class_weight).
+
+Online (--online): FTRL-Proximal logistic regression (McMahan et al. 2013) on hashed sparse features,
+streaming Vowpal Wabbit text (label [importance] [tag]|namespace feature[:value] ...) or libsvm files
+(gzip or not; the format from the name, .vw, .libsvm, .svm, .svmlight, or --format), --passes times, in
+memory of 2^B weights only. Each example is scored before it is learned (progressive validation); the
+table of VW is printed at examples 1, 2, 4, 8, ... The model (nonzero weights) is written as JSON; xent
+predict applies it to VW or libsvm files. See docs/online.md.
 
 ${columnarHelp}
 
@@ -183,6 +195,8 @@ Examples:
   xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
   xent train clicks.parquet --label clicked --out model.json
   xent plot iris-model.json > curve.svg
+  xent train clicks.csv --label clicked --penalty elasticnet --l1-ratio 0.5 --class-weight balanced --out model.json
+  xent train --online clicks.vw.gz --passes 2 --bits 20 --out online.json
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("train", argv, trainOptions);
