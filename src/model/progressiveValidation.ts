@@ -26,7 +26,7 @@ export interface ProgressLine {
  * default `--progress 2`): lines at weights 1, 2, 4, 8, ... The sums are compensated (Neumaier), so a
  * million examples add up to the correctly rounded mean.
  *
- * @example const pv = new ProgressiveValidation(); pv.add(Math.LN2, 1, 1, 0.5, 2); pv.averageLoss // 0.6931471805599453
+ * @example new ProgressiveValidation().add(Math.LN2, 1, 1, 0.5, 2)?.averageLoss // 0.6931471805599453
  */
 export class ProgressiveValidation {
   private loss = new CompensatedSum();
