@@ -50,6 +50,9 @@ export interface FtrlProximalJSON {
  * feature (value 1, the intercept) is part of every example, kept in its own coordinate past the hashed
  * ones (so nothing collides with it) and regularized like the others, as in the paper and Vowpal Wabbit.
  *
+ * An index may occur twice in one example (two names hashed to one weight): each occurrence is updated in
+ * turn, each with the weight that made the prediction.
+ *
  * p - y comes from `logitGrad` (`sigmoid(s) - 1` formed as `-sigmoid(-s)`, without cancellation) and the
  * loss reported for an example from `logitLoss`, the kernel of the library's `logisticLoss`.
  *
@@ -63,6 +66,8 @@ export class FtrlProximal {
   readonly mask: number;
   private readonly z: Float64Array;
   private readonly n: Float64Array;
+  /** sqrt(n_i), kept beside n_i: the same double Math.sqrt(n_i) gives, computed once per update, not per use. */
+  private readonly rootN: Float64Array;
   /** The weights used for the current example's prediction, per feature occurrence (the update needs them). */
   private scratch = new Float64Array(64);
   private learned = 0;
@@ -105,6 +110,7 @@ export class FtrlProximal {
     this.mask = this.size - 1;
     this.z = new Float64Array(this.size + 1);
     this.n = new Float64Array(this.size + 1);
+    this.rootN = new Float64Array(this.size + 1);
   }
 
   /** Examples learned so far (each pass counts again). */
@@ -123,7 +129,7 @@ export class FtrlProximal {
     const z = this.z[i]!;
     const l1 = this.l1;
     if (z <= l1 && z >= -l1) return 0;
-    return -(z - (z > 0 ? l1 : -l1)) / ((this.beta + Math.sqrt(this.n[i]!)) / this.alpha + this.l2);
+    return -(z - (z > 0 ? l1 : -l1)) / ((this.beta + this.rootN[i]!) / this.alpha + this.l2);
   }
 
   /**
@@ -174,19 +180,22 @@ export class FtrlProximal {
     if (residual !== 0) {
       const z = this.z;
       const n = this.n;
+      const rootN = this.rootN;
       const alpha = this.alpha;
       for (let k = 0; k < count; k++) {
         const i = indices[k]!;
         const g = residual * values[k]!;
-        const ni = n[i]!;
-        const nNew = ni + g * g;
-        z[i]! += g - ((Math.sqrt(nNew) - Math.sqrt(ni)) / alpha) * w[k]!;
+        const nNew = n[i]! + g * g;
+        const rootNew = Math.sqrt(nNew);
+        z[i]! += g - ((rootNew - rootN[i]!) / alpha) * w[k]!;
         n[i] = nNew;
+        rootN[i] = rootNew;
       }
-      const n0 = n[c]!;
-      const n0New = n0 + residual * residual;
-      z[c]! += residual - ((Math.sqrt(n0New) - Math.sqrt(n0)) / alpha) * w0;
+      const n0New = n[c]! + residual * residual;
+      const root0New = Math.sqrt(n0New);
+      z[c]! += residual - ((root0New - rootN[c]!) / alpha) * w0;
       n[c] = n0New;
+      rootN[c] = root0New;
     }
     this.learned++;
     return s;
@@ -265,6 +274,7 @@ export class FtrlProximal {
         }
         model.z[i] = z;
         model.n[i] = n;
+        model.rootN[i] = Math.sqrt(n);
       } else frozen[i] = w;
     };
     const frozen = new Float64Array(hasState ? 0 : model.size + 1);
