@@ -157,7 +157,7 @@ try {
   let wall = (performance.now() - t0) / 1000;
   let cpu = process.cpuUsage(c0);
   console.log(
-    `read + hash only:   ${(rows / wall).toFixed(0).padStart(9)} rows/s  (${wall.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU; ${checksum} features)`,
+    `read + hash only:   ${(rows / wall).toFixed(0).padStart(9)} rows/s  (${wall.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, ${(rows / ((cpu.user + cpu.system) / 1e6)).toFixed(0)} rows per CPU second; ${checksum} features)`,
   );
 
   // End to end: the CLI.
@@ -189,7 +189,7 @@ try {
   if (code !== 0) throw new Error(`xent train exited ${code}`);
   const summary = JSON.parse(out.text()) as { progressiveLoss: number[] };
   console.log(
-    `xent train --online: ${((passes * rows) / wall).toFixed(0).padStart(9)} rows/s  (${passes} passes, ${wall.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU)`,
+    `xent train --online: ${((passes * rows) / wall).toFixed(0).padStart(9)} rows/s  (${passes} passes, ${wall.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, ${((passes * rows) / ((cpu.user + cpu.system) / 1e6)).toFixed(0)} rows per CPU second)`,
   );
   console.log(`progressive validation loss per pass: ${summary.progressiveLoss.map((x) => x.toFixed(5)).join(", ")}`);
 
