@@ -13,6 +13,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const kernels = [
   { source: "assembly/binaryKernel.ts", out: "src/core/kernels/binaryKernelWasm.ts", name: "BINARY_KERNEL_WASM" },
   { source: "assembly/softmaxKernel.ts", out: "src/core/kernels/softmaxKernelWasm.ts", name: "SOFTMAX_KERNEL_WASM" },
+  { source: "assembly/csrKernel.ts", out: "src/core/kernels/csrKernelWasm.ts", name: "CSR_KERNEL_WASM" },
 ];
 const asc = path.join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 const dir = mkdtempSync(path.join(tmpdir(), "xent-wasm-"));

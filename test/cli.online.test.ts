@@ -121,6 +121,8 @@ describe("xent train --online", () => {
     };
     await usage(["--online", trainVw, "--label", "y", "--out", out], /--label is an option of the batch model, not of --online/);
     await usage(["--online", trainVw], /--out FILE is required/);
+    await usage(["--online", trainVw, "--no-intercept", "--out", out], /--no-intercept is an option of the batch model, not of --online/);
+    await usage([trainSvm, "--format", "libsvm", "--bits", "4", "--out", out], /--bits is an option of the online model: add --online/);
     await usage([trainVw, "--passes", "2", "--label", "y", "--out", out], /--passes is an option of the online model: add --online/);
     await usage(["--online", tmp.file("data.txt", "1 | a\n"), "--out", out], /give --format vw or --format libsvm/);
     await usage(["--online", trainVw, "--format", "csv", "--out", out], /--format "csv" is not vw or libsvm/);

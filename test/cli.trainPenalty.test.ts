@@ -70,6 +70,16 @@ describe("xent train: penalties and class weights", () => {
     await usage(["--class-weight", "equal"], /--class-weight "equal" is not "balanced" or a JSON object/);
     await usage(["--class-weight", "[1, 2]"], /is not "balanced" or a JSON object/);
     await usage(["--class-weight", '{"1": -2}'], /the weight of class "1", -2, is not a finite number >= 0/);
+    // The libsvm path (TRON) takes neither.
+    const svm = tmp.file("a.libsvm", "1 1:1\n-1 2:1\n");
+    for (const flag of [
+      ["--class-weight", "balanced"],
+      ["--l1-ratio", "0.5"],
+    ]) {
+      const run = await xentInProcess(["train", svm, "--format", "libsvm", "--out", out, ...flag]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`${flag[0]} does not apply to --format libsvm`));
+    }
   });
 
   it("a class weight for a class not in the data is bad input (exit 1), naming the class", async () => {

@@ -41,7 +41,7 @@ const sample = [
   "-1\t2:1\t4:0   ",
   "0 qid:7 1:1",
   "3.5",
-  "1 5:.25 6:-1E+2\r",
+  "1 5:.25 6:-1E+2#a comment without a space\r",
   "-1 7:inf_is_not_here".replace("inf_is_not_here", "3"),
 ].join("\n");
 

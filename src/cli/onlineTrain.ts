@@ -113,6 +113,8 @@ const BATCH_ONLY = [
   "no-standardize",
   "delimiter",
   "no-header",
+  "no-intercept",
+  "index-base",
 ];
 
 /** The online options, which need --online. */

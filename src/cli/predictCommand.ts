@@ -9,6 +9,7 @@ import { runOnlinePredict } from "./onlinePredict.js";
 import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
 import { type Calibration } from "../index.js";
 import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { predictLibsvm } from "./libsvmCommands.js";
 import { UsageError } from "./usageError.js";
 
 const predictOptions: OptionSpec[] = [
@@ -218,6 +219,9 @@ line without one), the importance weight, the logit, P(y = 1) and VW's tag; xent
 
 ${columnarHelp}
 
+--format libsvm applies a model trained with xent train --format libsvm to libsvm / svmlight files and
+writes CSV: line,label,p_CLASS0,p_CLASS1 (the file line, the label as read, the probabilities).
+
 Options:
 {{options}}
 
@@ -237,11 +241,15 @@ Examples:
     const json = readModelJson(modelPath);
     if (json !== null && typeof json === "object" && (json as { kind?: unknown }).kind === "online")
       return runOnlinePredict(o, modelPath, json, files, io);
+    if (o.format === "libsvm") return predictLibsvm(loadModel(modelPath), modelPath, files, o, io);
     const format = parseFormatOption("predict", o.format);
     const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
     const prefix = (o.prefix as string | undefined) ?? "p_";
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
     const m = loadModel(modelPath);
+    if ((m.file as { input?: string }).input === "libsvm") {
+      throw new UsageError("predict", `${modelPath} was trained on libsvm data: give --format libsvm and libsvm files`);
+    }
     const calibration = typeof o.calibration === "string" ? loadCalibration(o.calibration) : null;
     if (calibration !== null) checkCalibrationFits(o.calibration as string, calibration, m.model.classes.length);
     let out: OutStream = io.stdout;

@@ -8,6 +8,7 @@ import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { trainLibsvm } from "./libsvmCommands.js";
 import { ONLINE_ONLY, onlineOptions, runOnlineTrain } from "./onlineTrain.js";
 import { UsageError } from "./usageError.js";
 
@@ -47,6 +48,8 @@ const trainOptions: OptionSpec[] = [
   { name: "out", type: "string", value: "FILE", help: "where to write the model (JSON; required)" },
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   ...readInputOptions,
+  { name: "no-intercept", type: "boolean", help: "fit no intercept (liblinear's -s 0 without -B)" },
+  { name: "index-base", type: "number", value: "0|1", help: "--format libsvm: the files' first feature index (default 1, as liblinear)" },
   ...onlineOptions,
 ];
 
@@ -187,6 +190,11 @@ predict applies it to VW or libsvm files. See docs/online.md.
 
 ${columnarHelp}
 
+--format libsvm reads libsvm / svmlight files ("label index:value ... # comment", indices from 1 increasing,
+gzip or not, "-" for stdin; no --label or --features: the label is each line's first field) into a sparse
+matrix and fits the binary L2 model by TRON, liblinear's trust-region Newton method, on the raw features
+(no standardizing: it would fill in the zeros); --no-intercept gives liblinear's -s 0 objective exactly.
+
 Options:
 {{options}}
 
@@ -194,6 +202,7 @@ Examples:
   xent train iris.csv --label species --out iris-model.json
   xent train clicks.csv.gz --label clicked --features age,visits --C 0.1 --out model.json
   xent train clicks.parquet --label clicked --out model.json
+  xent train rcv1.svm.gz --format libsvm --C 1 --no-intercept --out rcv1-model.json
   xent plot iris-model.json > curve.svg
   xent train clicks.csv --label clicked --penalty elasticnet --l1-ratio 0.5 --class-weight balanced --out model.json
   xent train --online clicks.vw.gz --passes 2 --bits 20 --out online.json
@@ -204,6 +213,8 @@ Examples:
     if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
     if (o.online === true) return runOnlineTrain(o, files, io);
     for (const name of ONLINE_ONLY) if (o[name] !== undefined) throw usage(`--${name} is an option of the online model: add --online`);
+    if (o.format === "libsvm") return trainLibsvm(files, o, io);
+    if (o["index-base"] !== undefined) throw usage("--index-base applies to --format libsvm only");
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
     const format = parseFormatOption("train", o.format);
@@ -250,6 +261,7 @@ Examples:
       ...(l1Ratio !== undefined ? { l1Ratio } : {}),
       ...(classWeight !== undefined ? { classWeight } : {}),
       solver,
+      fitIntercept: o["no-intercept"] !== true,
       ...(maxIter !== undefined ? { maxIter } : {}),
       ...(tol !== undefined ? { tol } : {}),
     });

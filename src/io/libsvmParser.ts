@@ -119,15 +119,13 @@ export class LibsvmParser {
   private parseLine(buf: Uint8Array, start: number, end: number): void {
     this.line++;
     if (end > start && buf[end - 1] === 13) end--;
-    // A comment runs to the line end.
-    const hash = buf.indexOf(35, start);
-    if (hash >= 0 && hash < end) end = hash;
+    // A comment ("#" to the line end) ends the line wherever a field would start, or cuts a field short.
     let i = start;
     while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
-    if (i === end) return; // blank or comment only
+    if (i === end || buf[i] === 35) return; // blank or comment only
     // The label.
     let t = i;
-    while (t < end && buf[t] !== 32 && buf[t] !== 9) t++;
+    while (t < end && buf[t] !== 32 && buf[t] !== 9 && buf[t] !== 35) t++;
     if (!parseNumberInto(buf, i, t) || !(parsed[0]! - parsed[0]! === 0)) {
       throw this.error(buf, start, i, t, "bad label", "the label is not a finite number");
     }
@@ -138,9 +136,9 @@ export class LibsvmParser {
     const base = this.base;
     for (i = t; ;) {
       while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
-      if (i === end) break;
+      if (i === end || buf[i] === 35) break;
       t = i;
-      while (t < end && buf[t] !== 32 && buf[t] !== 9) t++;
+      while (t < end && buf[t] !== 32 && buf[t] !== 9 && buf[t] !== 35) t++;
       // index: digits up to the colon.
       let k = i;
       let index = 0;

@@ -1,6 +1,7 @@
 import { checkOptions } from "../core/common/checks.js";
 import { sigmoidUnchecked } from "../core/scalar/sigmoid.js";
 import { softmax } from "../core/categorical/softmax.js";
+import { type Csr, type CsrMatrix, isCsrMatrix, toCsr } from "./csrMatrix.js";
 import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
@@ -10,14 +11,17 @@ import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
 import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective, maxAbs } from "./optimization.js";
 import { owlqn } from "./owlqn.js";
+import { fitSparseBinary, sparseScores } from "./sparseLogisticFit.js";
 import { finiteArray } from "./standardScaler.js";
 import { versionedJson } from "./versionedJson.js";
 
 /**
  * The optimizers: `"lbfgs"` (default): L-BFGS with a strong Wolfe line search, or OWL-QN (its orthant-wise
- * form) when the penalty has an L1 term; `"newton-cg"`: Newton-CG with the exact Hessian (L2 or none).
+ * form) when the penalty has an L1 term; `"newton-cg"`: Newton-CG with the exact Hessian (L2 or none);
+ * `"tron"`: trust-region Newton (liblinear's), for sparse X. Sparse X is always fitted by TRON (with `"lbfgs"`,
+ * the default, or `"tron"`; `"newton-cg"` is refused); dense X takes `"lbfgs"` or `"newton-cg"`.
  */
-export type Solver = "lbfgs" | "newton-cg";
+export type Solver = "lbfgs" | "newton-cg" | "tron";
 
 /** Class weights: a map label -> weight (missing classes weigh 1), or `"balanced"`: n / (K * count of the class). */
 export type ClassWeight = "balanced" | Readonly<Record<string, number>>;
@@ -144,8 +148,11 @@ export class LogisticRegression {
     } else if (l1Ratio !== null)
       throw new RangeError(`${fn}: options.l1Ratio is only used with penalty "elasticnet" (penalty is ${JSON.stringify(penalty)})`);
     const solver = options.solver ?? "lbfgs";
-    if (solver !== "lbfgs" && solver !== "newton-cg") {
-      throw new RangeError(`${fn}: options.solver = ${JSON.stringify(solver)} is not "lbfgs" or "newton-cg"`);
+    if (solver !== "lbfgs" && solver !== "newton-cg" && solver !== "tron") {
+      throw new RangeError(`${fn}: options.solver = ${JSON.stringify(solver)} is not "lbfgs", "newton-cg" or "tron"`);
+    }
+    if (solver === "tron" && penalty !== "l2") {
+      throw new RangeError(`${fn}: solver "tron" supports penalty "l2" only (as liblinear's -s 0), not ${JSON.stringify(penalty)}`);
     }
     if (solver === "newton-cg" && (penalty === "l1" || penalty === "elasticnet")) {
       throw new RangeError(
@@ -219,11 +226,13 @@ export class LogisticRegression {
   }
 
   /** Fits the model, starting from zero coefficients (or, with `warmStart`, the previous ones). Returns the model. */
-  fit(X: Features, y: Labels, options: FitOptions = {}): this {
+  fit(X: Features | CsrMatrix, y: Labels, options: FitOptions = {}): this {
     const fn = "LogisticRegression.fit";
     checkOptions(fn, options, ["sampleWeight", "nFeatures", "onWarning"]);
     const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
     if (typeof onWarning !== "function") throw new TypeError(`${fn}: options.onWarning is not a function`);
+    if (isCsrMatrix(X)) return this.fitSparse(toCsr(fn, "X", X), y, options, onWarning);
+    if (this.options.solver === "tron") throw new RangeError(`${fn}: solver "tron" needs sparse X ({ indptr, indices, data, nFeatures })`);
     const m = toMatrix(fn, "X", X, options.nFeatures);
     if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
     if (y.length !== m.rows) throw new RangeError(`${fn}: X has ${m.rows} rows but y has ${y.length} labels`);
@@ -321,26 +330,92 @@ export class LogisticRegression {
     return this;
   }
 
+  /** The sparse (CSR) path of `fit`: binary, L2, by TRON (see `sparseLogisticFit.ts`). */
+  private fitSparse(m: Csr, y: Labels, options: FitOptions, onWarning: (message: string) => void): this {
+    const fn = "LogisticRegression.fit";
+    if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
+    if (y.length !== m.rows) throw new RangeError(`${fn}: X has ${m.rows} rows but y has ${y.length} labels`);
+    if (options.nFeatures !== undefined && options.nFeatures !== m.cols) {
+      throw new RangeError(`${fn}: options.nFeatures = ${String(options.nFeatures)} but the sparse X has nFeatures = ${m.cols}`);
+    }
+    const { C, penalty, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
+    if (solver === "newton-cg") throw new RangeError(`${fn}: sparse X is fitted by TRON: use solver "tron" (or the default), not "newton-cg"`);
+    if (penalty !== "l2") throw new RangeError(`${fn}: sparse X supports penalty "l2" only (TRON), not ${JSON.stringify(penalty)}`);
+    const encoder = new LabelEncoder().fit(y, fn, "y");
+    const classes = encoder.classes;
+    if (classes.length !== 2) {
+      throw new RangeError(
+        `${fn}: sparse X supports binary classification only; y has ${classes.length} classes (${JSON.stringify(classes.slice(0, 5))})`,
+      );
+    }
+    const classIds = encoder.transform(y, fn, "y");
+    const givenWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
+    const sampleWeight = withClassWeights(fn, givenWeight, classWeight, classIds, classes);
+    let weightSum = m.rows;
+    if (givenWeight !== undefined) {
+      weightSum = 0;
+      for (let i = 0; i < givenWeight.length; i++) weightSum += givenWeight[i]!;
+    }
+    const scale = C * weightSum;
+    const budget = maxIter ?? (tol === null ? 1000 : 100);
+    const x0 = new Float64Array(parameterCount(1, m.cols, fitIntercept));
+    const previous = this.state;
+    if (warmStart && previous !== null && previous.rows === 1 && previous.nFeatures === m.cols) {
+      x0.set(previous.coef);
+      if (fitIntercept) x0[m.cols] = previous.intercept[0]!;
+    }
+    const run = fitSparseBinary({ X: m, classIds, sampleWeight, C, fitIntercept, tol, scale, maxIterations: budget, x0 });
+    const coef = run.x.slice(0, m.cols);
+    const intercept = fitIntercept ? run.x.slice(m.cols) : new Float64Array(1);
+    this.state = { encoder, classes, nFeatures: m.cols, rows: 1, coef, intercept };
+    const warning = run.converged ? null : notConvergedMessage(run, budget, tol, scale);
+    this.result = {
+      nIter: run.iterations,
+      converged: run.converged,
+      stopReason: run.stopReason,
+      objective: run.value,
+      history: { objective: run.objectiveHistory, gradientNorm: run.gradientNormHistory },
+      warning,
+    };
+    if (warning !== null) onWarning(warning);
+    return this;
+  }
+
+  /** The scores of X (dense or sparse) and its number of rows. */
+  private scoresOf(what: string, X: Features | CsrMatrix): { z: Float64Array; n: number } {
+    const s = this.fitted(what);
+    const fn = `LogisticRegression.${what}`;
+    if (isCsrMatrix(X)) {
+      const m = toCsr(fn, "X", X, s.nFeatures);
+      if (s.rows === 1) return { z: sparseScores(m, s.coef, s.intercept[0]!), n: m.rows };
+      const z = new Float64Array(m.rows * s.rows);
+      for (let r = 0; r < s.rows; r++) {
+        const zr = sparseScores(m, s.coef.subarray(r * s.nFeatures, (r + 1) * s.nFeatures), s.intercept[r]!);
+        for (let i = 0; i < m.rows; i++) z[i * s.rows + r] = zr[i]!;
+      }
+      return { z, n: m.rows };
+    }
+    const m = toMatrix(fn, "X", X, s.nFeatures);
+    return { z: scores(s, m), n: m.rows };
+  }
+
   /**
    * The linear scores: for a binary model one logit per sample (of `classes[1]`, a Float64Array of length n);
    * for a multinomial one, K per sample (row-major n x K).
    */
-  decisionFunction(X: Features): Float64Array {
-    const s = this.fitted("decisionFunction");
-    const m = toMatrix("LogisticRegression.decisionFunction", "X", X, s.nFeatures);
-    return scores(s, m);
+  decisionFunction(X: Features | CsrMatrix): Float64Array {
+    return this.scoresOf("decisionFunction", X).z;
   }
 
   /** Class probabilities, row-major n x K (K = number of classes, in the order of `classes`). */
-  predictProba(X: Features): Float64Array {
+  predictProba(X: Features | CsrMatrix): Float64Array {
     const s = this.fitted("predictProba");
-    const m = toMatrix("LogisticRegression.predictProba", "X", X, s.nFeatures);
-    const z = scores(s, m);
+    const { z, n } = this.scoresOf("predictProba", X);
     const k = s.classes.length;
     if (s.rows === 1) {
-      const out = new Float64Array(m.rows * 2);
+      const out = new Float64Array(n * 2);
       // P(classes[1]) = sigmoid(s) and P(classes[0]) = sigmoid(-s): both without the cancellation of 1 - p.
-      for (let i = 0; i < m.rows; i++) {
+      for (let i = 0; i < n; i++) {
         out[2 * i] = sigmoidUnchecked(-z[i]!);
         out[2 * i + 1] = sigmoidUnchecked(z[i]!);
       }
@@ -350,15 +425,14 @@ export class LogisticRegression {
   }
 
   /** The most probable class of each sample, as the labels given to `fit` (ties go to the first class). */
-  predict(X: Features): Label[] {
+  predict(X: Features | CsrMatrix): Label[] {
     const s = this.fitted("predict");
-    const m = toMatrix("LogisticRegression.predict", "X", X, s.nFeatures);
-    const z = scores(s, m);
-    const ids = new Int32Array(m.rows);
-    if (s.rows === 1) for (let i = 0; i < m.rows; i++) ids[i] = z[i]! > 0 ? 1 : 0;
+    const { z, n } = this.scoresOf("predict", X);
+    const ids = new Int32Array(n);
+    if (s.rows === 1) for (let i = 0; i < n; i++) ids[i] = z[i]! > 0 ? 1 : 0;
     else {
       const k = s.rows;
-      for (let i = 0; i < m.rows; i++) {
+      for (let i = 0; i < n; i++) {
         let best = 0;
         for (let c = 1; c < k; c++) if (z[i * k + c]! > z[i * k + best]!) best = c;
         ids[i] = best;
@@ -368,7 +442,7 @@ export class LogisticRegression {
   }
 
   /** Accuracy: the (weighted) fraction of samples whose predicted label equals y. */
-  score(X: Features, y: Labels, sampleWeight?: ArrayLike<number>): number {
+  score(X: Features | CsrMatrix, y: Labels, sampleWeight?: ArrayLike<number>): number {
     const fn = "LogisticRegression.score";
     const predicted = this.predict(X);
     if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
