@@ -129,3 +129,10 @@ export type { SqlResultRow, SqlRowsState } from "./sql/sqlRowsState.js";
 export { LibsvmParser, LibsvmCsrBuilder, parseLibsvm, parseLibsvmToCsr } from "./io/libsvmParser.js";
 export type { LibsvmRow, LibsvmOptions, LibsvmData } from "./io/libsvmParser.js";
 export type { CsrMatrix } from "./model/csrMatrix.js";
+
+// Online logistic regression (issue 13): FTRL-Proximal on hashed sparse features, progressive validation.
+export { FtrlProximal } from "./model/ftrlProximal.js";
+export type { FtrlProximalOptions, FtrlProximalJSON } from "./model/ftrlProximal.js";
+export { hashFeature, murmurHash3x86_32 } from "./model/featureHash.js";
+export { ProgressiveValidation } from "./model/progressiveValidation.js";
+export type { ProgressLine } from "./model/progressiveValidation.js";

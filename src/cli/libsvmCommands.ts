@@ -16,7 +16,7 @@ import { UsageError } from "./usageError.js";
  */
 
 /** Options of `xent train` that mean nothing for libsvm input (the label is each line's first field; no columns). */
-const TABLE_ONLY = ["label", "features", "weight", "delimiter", "no-header", "multinomial"];
+const TABLE_ONLY = ["label", "features", "weight", "delimiter", "no-header", "multinomial", "l1-ratio", "class-weight"];
 
 function usage(command: string, message: string): UsageError {
   return new UsageError(command, message);

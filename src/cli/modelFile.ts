@@ -36,6 +36,9 @@ export function loadModel(path: string): LoadedModel {
   const f = readModelJson(path) as Partial<ModelFile>;
   const bad = (detail: string) => new InputError(path, 0, 0, "invalid model", detail, false);
   if (f === null || typeof f !== "object" || f.format !== "xent-model") throw bad('not a model written by xent train (no "format": "xent-model")');
+  if ((f as { kind?: unknown }).kind === "online") {
+    throw bad("an online model (from xent train --online): xent predict applies it to Vowpal Wabbit or libsvm files; this needs a batch model");
+  }
   if (f.version !== 1) throw bad(`model file version ${JSON.stringify(f.version)} is not supported`);
   if (!Array.isArray(f.features) || !f.features.every((x) => typeof x === "string")) throw bad("features is not a list of column names");
   try {

@@ -4,7 +4,8 @@ import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView, type TableFormat } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, type OutStream, writeOut } from "./cliIO.js";
-import { type LoadedModel, loadModel } from "./modelFile.js";
+import { type LoadedModel, loadModel, readModelJson } from "./modelFile.js";
+import { runOnlinePredict } from "./onlinePredict.js";
 import { calibratedProba, checkCalibrationFits, loadCalibration } from "./calibrationFile.js";
 import { type Calibration } from "../index.js";
 import { columnarHelp, parseDelimiter, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
@@ -211,6 +212,11 @@ with exit code 1 naming the columns, rather than write a second column of the sa
 to overwrite their values in place (the other fields are written again, quoted where needed), or --prefix
 to write the new predictions beside the old ones.
 
+An online model (xent train --online) reads Vowpal Wabbit or libsvm files instead (its training format
+unless --format; gzip or stdin too) and writes CSV label,weight,logit,p,tag: the label 1 or 0 (empty for a
+line without one), the importance weight, the logit, P(y = 1) and VW's tag; xent eval --label label
+--logit logit --weight weight scores it.
+
 ${columnarHelp}
 
 --format libsvm applies a model trained with xent train --format libsvm to libsvm / svmlight files and
@@ -226,19 +232,20 @@ Examples:
   xent predict model.json eu.csv --delimiter ';' > scored.csv      # semicolon CSV in and out
   xent predict model.json new.parquet > scored.csv    # the output is CSV
   xent predict model.json new.csv --calibration calibration.json   # recalibrated (see xent calibrate)
+  xent predict online.json test.vw.gz > scored.csv   # an online model on VW text
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals } = parseArgs("predict", argv, predictOptions);
     if (positionals.length < 2) throw new UsageError("predict", "give a model file and at least one input file");
-    if (o.format === "libsvm") {
-      const [modelPath, ...files] = positionals as [string, ...string[]];
-      return predictLibsvm(loadModel(modelPath), modelPath, files, o, io);
-    }
+    const [modelPath, ...files] = positionals as [string, ...string[]];
+    const json = readModelJson(modelPath);
+    if (json !== null && typeof json === "object" && (json as { kind?: unknown }).kind === "online")
+      return runOnlinePredict(o, modelPath, json, files, io);
+    if (o.format === "libsvm") return predictLibsvm(loadModel(modelPath), modelPath, files, o, io);
     const format = parseFormatOption("predict", o.format);
     const delimiter = parseDelimiter("predict", o.delimiter as string | undefined, format);
     const prefix = (o.prefix as string | undefined) ?? "p_";
     if (prefix === "") throw new UsageError("predict", "--prefix is empty: the output columns would be named by the bare class names");
-    const [modelPath, ...files] = positionals as [string, ...string[]];
     const m = loadModel(modelPath);
     if ((m.file as { input?: string }).input === "libsvm") {
       throw new UsageError("predict", `${modelPath} was trained on libsvm data: give --format libsvm and libsvm files`);

@@ -9,6 +9,7 @@ import { formatFigure, renderPairs } from "./format.js";
 import { type ModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { trainLibsvm } from "./libsvmCommands.js";
+import { ONLINE_ONLY, onlineOptions, runOnlineTrain } from "./onlineTrain.js";
 import { UsageError } from "./usageError.js";
 
 const trainOptions: OptionSpec[] = [
@@ -16,7 +17,19 @@ const trainOptions: OptionSpec[] = [
   { name: "features", type: "string", value: "A,B,C", help: "the feature columns (default: every column but the label and weight)" },
   { name: "weight", type: "string", value: "COLUMN", help: "a column of sample weights (finite, >= 0)" },
   { name: "C", type: "number", value: "C", help: "inverse regularization strength (default 1): objective 0.5 ||w||^2 + C sum L_i" },
-  { name: "penalty", type: "string", value: "l2|none", help: "the penalty (default l2)" },
+  {
+    name: "penalty",
+    type: "string",
+    value: "l2|l1|elasticnet|none",
+    help: "the penalty (default l2): 0.5 ||w||^2, ||w||_1, (1 - R) / 2 ||w||^2 + R ||w||_1 with --l1-ratio R, or none; l1 and elasticnet fit by OWL-QN (exact zeros)",
+  },
+  { name: "l1-ratio", type: "number", value: "R", help: "the elastic-net mixing R in [0, 1] (required with --penalty elasticnet, only then)" },
+  {
+    name: "class-weight",
+    type: "string",
+    value: "balanced|JSON",
+    help: 'weights per class multiplying the sample weights: balanced (n / (classes * count of the class)) or a JSON object, e.g. \'{"0": 1, "1": 5}\'',
+  },
   { name: "solver", type: "string", value: "lbfgs|newton-cg", help: "the optimizer (default lbfgs)" },
   {
     name: "max-iter",
@@ -37,6 +50,7 @@ const trainOptions: OptionSpec[] = [
   ...readInputOptions,
   { name: "no-intercept", type: "boolean", help: "fit no intercept (liblinear's -s 0 without -B)" },
   { name: "index-base", type: "number", value: "0|1", help: "--format libsvm: the files' first feature index (default 1, as liblinear)" },
+  ...onlineOptions,
 ];
 
 /** The training table in memory: features row-major, labels as text, optional weights. */
@@ -121,6 +135,26 @@ function convergenceWarning(model: LogisticRegression, maxIter: number, tol: num
   return `xent train: warning: ${why}: the model was written, but it is not converged (not the optimum); ${fixes.join(", or ")}\n`;
 }
 
+/** `--class-weight`: "balanced" or a JSON object label -> finite weight >= 0 (the library checks the labels against y). */
+function parseClassWeight(text: string | undefined, usage: (m: string) => UsageError): "balanced" | Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  if (text === "balanced") return text;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw usage(`--class-weight ${JSON.stringify(text)} is not "balanced" or a JSON object such as '{"0": 1, "1": 5}'`);
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw usage(`--class-weight ${JSON.stringify(text)} is not "balanced" or a JSON object such as '{"0": 1, "1": 5}'`);
+  }
+  for (const [label, w] of Object.entries(v)) {
+    if (typeof w !== "number" || !(w >= 0 && w < Infinity))
+      throw usage(`--class-weight: the weight of class ${JSON.stringify(label)}, ${JSON.stringify(w)}, is not a finite number >= 0`);
+  }
+  return v as Record<string, number>;
+}
+
 /** Labels as numbers when every one of them is a number (so 0/1 files give numeric classes), else as text. */
 function labelValues(texts: string[]): (number | string)[] {
   const numbers = texts.map((t) => (t === "" ? NaN : Number(t)));
@@ -131,7 +165,8 @@ export const trainCommand: Command = {
   name: "train",
   summary: "fit a logistic regression (binary or multinomial) and save it as JSON",
   options: trainOptions,
-  help: `xent train FILE... --label COLUMN [--features A,B,C] [--C 1] [--multinomial] [--no-standardize] --out model.json
+  help: `xent train FILE... --label COLUMN [--features A,B,C] [--C 1] [--penalty l2] [--multinomial] [--no-standardize] --out model.json
+xent train --online FILE... [--format vw|libsvm] [--passes N] [--bits B] [--alpha A --beta B --l1 L1 --l2 L2] --out model.json
 
 Fits the library's LogisticRegression (scikit-learn's objective 0.5 ||w||^2 + C sum_i w_i L_i, L the
 cross-entropy; two classes: the binary model, more: the multinomial softmax model), on standardized
@@ -141,6 +176,17 @@ writes the model (with its scaler, feature names and training curve) as JSON. Th
 file, row and column). Input: CSV, TSV, JSON Lines (gzip or not), Parquet, Arrow IPC. A fit that stops
 before the gradient reaches --tol (at --max-iter, or when no step lowers the objective) still writes the
 model and exits 0, with a warning on stderr naming the options to change ("converged": false in --json).
+
+Penalties: --penalty l2 (default), l1 or elasticnet (with --l1-ratio R; both fitted by OWL-QN, exact
+zeros), or none. --class-weight balanced (n / (classes * count of the class)) or a JSON object of weights
+per class multiplies the sample weights (scikit-learn's class_weight).
+
+Online (--online): FTRL-Proximal logistic regression (McMahan et al. 2013) on hashed sparse features,
+streaming Vowpal Wabbit text (label [importance] [tag]|namespace feature[:value] ...) or libsvm files
+(gzip or not; the format from the name, .vw, .libsvm, .svm, .svmlight, or --format), --passes times, in
+memory of 2^B weights only. Each example is scored before it is learned (progressive validation); the
+table of VW is printed at examples 1, 2, 4, 8, ... The model (nonzero weights) is written as JSON; xent
+predict applies it to VW or libsvm files. See docs/online.md.
 
 ${columnarHelp}
 
@@ -158,20 +204,35 @@ Examples:
   xent train clicks.parquet --label clicked --out model.json
   xent train rcv1.svm.gz --format libsvm --C 1 --no-intercept --out rcv1-model.json
   xent plot iris-model.json > curve.svg
+  xent train clicks.csv --label clicked --penalty elasticnet --l1-ratio 0.5 --class-weight balanced --out model.json
+  xent train --online clicks.vw.gz --passes 2 --bits 20 --out online.json
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { options: o, positionals: files } = parseArgs("train", argv, trainOptions);
     const usage = (m: string) => new UsageError("train", m);
     if (files.length === 0) throw usage('no input file (give a path, or "-" for stdin)');
+    if (o.online === true) return runOnlineTrain(o, files, io);
+    for (const name of ONLINE_ONLY) if (o[name] !== undefined) throw usage(`--${name} is an option of the online model: add --online`);
     if (o.format === "libsvm") return trainLibsvm(files, o, io);
     if (o["index-base"] !== undefined) throw usage("--index-base applies to --format libsvm only");
     if (typeof o.label !== "string") throw usage("--label COLUMN is required");
     if (typeof o.out !== "string") throw usage("--out FILE is required (where the model goes)");
     const format = parseFormatOption("train", o.format);
     const penalty = (o.penalty as string | undefined) ?? "l2";
-    if (penalty !== "l2" && penalty !== "none") throw usage(`--penalty ${JSON.stringify(penalty)} is not l2 or none`);
+    if (penalty !== "l2" && penalty !== "l1" && penalty !== "elasticnet" && penalty !== "none") {
+      throw usage(`--penalty ${JSON.stringify(penalty)} is not l2, l1, elasticnet or none`);
+    }
+    const l1Ratio = o["l1-ratio"] as number | undefined;
+    if (penalty === "elasticnet" && l1Ratio === undefined) throw usage("--penalty elasticnet needs --l1-ratio R (the L1 share, in [0, 1])");
+    if (penalty !== "elasticnet" && l1Ratio !== undefined)
+      throw usage(`--l1-ratio is only used with --penalty elasticnet (the penalty is ${penalty})`);
+    if (l1Ratio !== undefined && !(l1Ratio >= 0 && l1Ratio <= 1)) throw usage(`--l1-ratio ${l1Ratio} is not a number in [0, 1]`);
     const solver = (o.solver as string | undefined) ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cg") throw usage(`--solver ${JSON.stringify(solver)} is not lbfgs or newton-cg`);
+    if (solver === "newton-cg" && (penalty === "l1" || penalty === "elasticnet")) {
+      throw usage(`--solver newton-cg takes --penalty l2 or none; --penalty ${penalty} is fitted by lbfgs (OWL-QN), the default solver`);
+    }
+    const classWeight = parseClassWeight(o["class-weight"] as string | undefined, usage);
     // Option values the model does not accept are bad usage (exit 2), checked before any data is read.
     const C = o.C as number | undefined;
     if (C !== undefined && !(C > 0 && C < Infinity)) throw usage(`--C ${C} is not a finite number > 0`);
@@ -197,6 +258,8 @@ Examples:
     const model = new LogisticRegression({
       ...(C !== undefined ? { C } : {}),
       penalty,
+      ...(l1Ratio !== undefined ? { l1Ratio } : {}),
+      ...(classWeight !== undefined ? { classWeight } : {}),
       solver,
       fitIntercept: o["no-intercept"] !== true,
       ...(maxIter !== undefined ? { maxIter } : {}),
