@@ -13,7 +13,7 @@ import { initWasm, tf, useBackend } from "./tfjs.js";
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const n = arg("n", 1e7);
-const rounds = arg("rounds", 9);
+const rounds = arg("rounds", args.includes("--quick") ? 5 : 9);
 const Type = args.includes("--f64") ? Float64Array : Float32Array;
 
 function median(values: number[]): number {

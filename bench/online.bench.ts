@@ -29,7 +29,7 @@ const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const rows = arg("rows", 1_000_000);
+const rows = arg("rows", args.includes("--quick") ? 200_000 : 1_000_000);
 const testRows = Math.max(10_000, Math.round(rows / 5));
 const passes = arg("passes", 2);
 const bits = arg("bits", 18);
