@@ -9,13 +9,12 @@
  * Without a `chromium` on the PATH the suite is skipped with a warning, unless XENT_REQUIRE_BROWSER=1
  * (set by .ci/run, which installs chromium), where it fails.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, type Page, chromium } from "playwright-core";
+import { browserSuiteRuns, launchChromium } from "../helpers/chromium.js";
+import { type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   GradientDescentRace,
@@ -38,19 +37,7 @@ const repo = fileURLToPath(new URL("../../", import.meta.url));
 const dist = join(repo, "web", "dist");
 const shots = join(repo, "test-output", "explainer");
 
-function findChromium(): string | null {
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-const executablePath = findChromium();
-const required = process.env.XENT_REQUIRE_BROWSER === "1";
-if (executablePath === null && !required) {
-  console.warn("explainer browser test skipped: no chromium on the PATH (apt-get install -y chromium)");
-}
+const runs = browserSuiteRuns("explainer");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -127,42 +114,26 @@ async function screenshot(page: Page, width: string, id: string): Promise<void> 
 
 const SECTIONS = ["formula", "sigmoid", "intuition", "form-two", "samples", "squared-error"];
 
-describe.skipIf(executablePath === null && !required)("the explainer page in Chromium", () => {
+describe.skipIf(!runs)("the explainer page in Chromium", () => {
   let server: Server;
   let url: string;
   let context: BrowserContext;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    if (executablePath === null) throw new Error("XENT_REQUIRE_BROWSER=1 but no chromium on the PATH");
     const { build } = await import("vite");
     await build({ configFile: join(repo, "web", "vite.config.ts"), logLevel: "warn" });
     ({ server, url } = await serve());
     mkdirSync(shots, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), "xent-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, close: closeBrowser } = await launchChromium());
   }, 60_000);
 
   afterAll(async () => {
     console.info(
       `explainer: ${tally.identical} displayed values bit-identical to Node's, ${tally.close} within the ulp bound (worst ${tally.worst} ulps)`,
     );
-    await context?.close();
+    await closeBrowser?.();
     await new Promise((resolve) => server?.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(width: number, height: number): Promise<{ page: Page; errors: string[] }> {

@@ -9,12 +9,12 @@
  * Without a `chromium` on the PATH the suite is skipped with a warning, unless XENT_REQUIRE_BROWSER=1
  * (set by .ci/run, which installs chromium), where it fails.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type BrowserContext, chromium } from "playwright-core";
+import { browserSuiteRuns, launchChromium } from "../helpers/chromium.js";
+import { type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xent } from "../cliHelpers.js";
 import { predictionCsv } from "../helpers/predictionCsv.js";
@@ -22,54 +22,26 @@ import { predictionCsv } from "../helpers/predictionCsv.js";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const shots = join(repo, "test-output", "report");
 
-function findChromium(): string | null {
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-const executablePath = findChromium();
-const required = process.env.XENT_REQUIRE_BROWSER === "1";
-if (executablePath === null && !required) {
-  console.warn("report browser test skipped: no chromium on the PATH (apt-get install -y chromium)");
-}
+const runs = browserSuiteRuns("report");
 
 /** The value at a dotted path of eval's JSON. */
 function at(json: unknown, path: string): unknown {
   return path.split(".").reduce((o, k) => (o as Record<string, unknown>)[k], json);
 }
 
-describe.skipIf(executablePath === null && !required)("the xent report page in Chromium", () => {
+describe.skipIf(!runs)("the xent report page in Chromium", () => {
   let context: BrowserContext;
   let dir: string;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    if (executablePath === null) throw new Error("XENT_REQUIRE_BROWSER=1 but no chromium on the PATH");
     dir = mkdtempSync(join(tmpdir(), "xent-report-"));
-    profile = mkdtempSync(join(tmpdir(), "xent-chromium-"));
     mkdirSync(shots, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, close: closeBrowser } = await launchChromium());
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await closeBrowser?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
