@@ -1,4 +1,4 @@
-import { createWriteStream, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { BinaryEvaluation, LibsvmCsrBuilder, LogisticRegression } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type LibsvmRow } from "../io/libsvmParser.js";
@@ -6,7 +6,7 @@ import { readLibsvm } from "../io/libsvmReader.js";
 import { type OptionValues } from "./args.js";
 import { type CliIO, type OutStream, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
-import { type LoadedModel, type ModelFile } from "./modelFile.js";
+import { type LoadedModel, type ModelFile, writeModelFile } from "./modelFile.js";
 import { UsageError } from "./usageError.js";
 
 /**
@@ -88,11 +88,7 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
     input: "libsvm",
     indexBase,
   };
-  try {
-    writeFileSync(o.out, JSON.stringify(file) + "\n");
-  } catch (e) {
-    throw new InputError(o.out, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
-  }
+  writeModelFile(o.out, file);
   const summary = {
     model: o.out,
     classes,

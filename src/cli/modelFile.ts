@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { LogisticRegression, StandardScaler } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { readJsonFile } from "../io/readTextFile.js";
@@ -24,6 +25,15 @@ export interface LoadedModel {
   file: ModelFile;
   model: LogisticRegression;
   scaler: StandardScaler | null;
+}
+
+/** Writes a model file (JSON, `indent` spaces, a final newline); an unwritable path is an InputError naming it. */
+export function writeModelFile(path: string, file: object, indent?: number): void {
+  try {
+    writeFileSync(path, JSON.stringify(file, null, indent) + "\n");
+  } catch (e) {
+    throw new InputError(path, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
+  }
 }
 
 /** Reads a model file's JSON, unchecked; a missing file or bad JSON is an InputError naming the file. */

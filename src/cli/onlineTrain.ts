@@ -1,11 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { FtrlProximal, type FtrlProximalJSON, ProgressiveValidation, type ProgressLine, sigmoid } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type SparseExample } from "../io/sparseExample.js";
 import { SPARSE_FORMATS, type SparseFormat, readSparseExamples, sparseFormatFromName } from "../io/sparseExampleReader.js";
 import { type OptionSpec, type OptionValues } from "./args.js";
 import { type CliIO, writeOut } from "./cliIO.js";
-import { readModelJson } from "./modelFile.js";
+import { readModelJson, writeModelFile } from "./modelFile.js";
 import { UsageError } from "./usageError.js";
 
 /** The options of `xent train --online` (the batch options do not apply to it). */
@@ -206,11 +205,7 @@ export async function runOnlineTrain(o: OptionValues, files: string[], io: CliIO
     model: model.toJSON(o["save-state"] === true),
     training: { examples: progressive.examples, passes, progressiveLoss: perPass },
   };
-  try {
-    writeFileSync(o.out, JSON.stringify(file) + "\n");
-  } catch (e) {
-    throw new InputError(o.out, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
-  }
+  writeModelFile(o.out, file);
   const summary = {
     model: o.out,
     format,

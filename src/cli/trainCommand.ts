@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { BinaryEvaluation, LogisticRegression, MulticlassEvaluation, StandardScaler } from "../index.js";
 import { InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
@@ -6,7 +5,7 @@ import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { formatFigure, renderPairs } from "./format.js";
-import { type ModelFile } from "./modelFile.js";
+import { type ModelFile, writeModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { trainLibsvm } from "./libsvmCommands.js";
 import { ONLINE_ONLY, onlineOptions, runOnlineTrain } from "./onlineTrain.js";
@@ -303,11 +302,7 @@ Examples:
       model: model.toJSON(),
       training: { rows: data.rows, objective: [...history.objective], gradientNorm: [...history.gradientNorm], metrics },
     };
-    try {
-      writeFileSync(o.out, JSON.stringify(file, null, 1) + "\n");
-    } catch (e) {
-      throw new InputError(o.out, 0, 0, "unwritable", `cannot write the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, false);
-    }
+    writeModelFile(o.out, file, 1);
     if (o.json === true) {
       await writeOut(
         io.stdout,

@@ -327,6 +327,11 @@ export class LogisticRegression {
     const intercept = fitIntercept ? run.x.slice(rows * m.cols) : new Float64Array(rows);
     if (!binary) centerClasses(coef, intercept, rows, m.cols, penalty === "none");
     this.state = { encoder, classes, nFeatures: m.cols, rows, coef, intercept };
+    return this.recordRun(run, budget, tol, scale, onWarning);
+  }
+
+  /** Keeps the optimizer's outcome (iterations, stop reason, objective, history) and warns if it did not converge. */
+  private recordRun(run: OptimizeResult, budget: number, tol: number | null, scale: number, onWarning: (message: string) => void): this {
     const warning = run.converged ? null : notConvergedMessage(run, budget, tol, scale);
     this.result = {
       nIter: run.iterations,
@@ -378,17 +383,7 @@ export class LogisticRegression {
     const coef = run.x.slice(0, m.cols);
     const intercept = fitIntercept ? run.x.slice(m.cols) : new Float64Array(1);
     this.state = { encoder, classes, nFeatures: m.cols, rows: 1, coef, intercept };
-    const warning = run.converged ? null : notConvergedMessage(run, budget, tol, scale);
-    this.result = {
-      nIter: run.iterations,
-      converged: run.converged,
-      stopReason: run.stopReason,
-      objective: run.value,
-      history: { objective: run.objectiveHistory, gradientNorm: run.gradientNormHistory },
-      warning,
-    };
-    if (warning !== null) onWarning(warning);
-    return this;
+    return this.recordRun(run, budget, tol, scale, onWarning);
   }
 
   /** The scores of X (dense or sparse) and its number of rows. */
