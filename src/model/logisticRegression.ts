@@ -282,9 +282,8 @@ export class LogisticRegression {
       if (l1 > 0) return owlqn(objective, x0, { ...settings, l1, penalized });
       return solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
     };
-    let run: OptimizeResult;
-    if (tol !== null) run = firstStage(tol * scale);
-    else {
+    const fitDense = (): OptimizeResult => {
+      if (tol !== null) return firstStage(tol * scale);
       // To the optimum: the solver part of the way (newton-cg: none), then Newton polishing (its rule). L-BFGS
       // hands over when the gradient of the mean loss (the objective over C times the sum of the weights that
       // are in it, class weights included, so that the same objective always takes the same path) is 1e-3:
@@ -320,7 +319,13 @@ export class LogisticRegression {
           return spread;
         },
       });
-      run = first === null ? polish : joinRuns(first, polish);
+      return first === null ? polish : joinRuns(first, polish);
+    };
+    let run: OptimizeResult;
+    try {
+      run = fitDense();
+    } finally {
+      objective.release(); // its WebAssembly memory goes to the next fit (DenseProducts.release)
     }
 
     const coef = run.x.slice(0, rows * m.cols);

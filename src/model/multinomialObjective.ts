@@ -54,6 +54,11 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
     this.scoresAt = new ScoresCache(this.dimension);
   }
 
+  /** @internal Hands the products' WebAssembly memory to the next objective (`DenseProducts.release`); no use after. */
+  release(): void {
+    this.products.release();
+  }
+
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const { X, fitIntercept } = this.problem;
     const k = this.k;
