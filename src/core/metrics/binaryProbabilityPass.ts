@@ -1,4 +1,3 @@
-import { probabilityLoss } from "../binary/binaryTerms.js";
 import { binOfProbability } from "./rocAuc.js";
 
 /**
@@ -47,8 +46,9 @@ export function binaryProbabilityPass(
     const y = labels[i]!;
     const p = probabilities[i]!;
     const w = weights === undefined ? 1 : weights[i]!;
-    // The loss (probabilityBatch, posWeight 1, no smoothing or clipping).
-    let loss = probabilityLoss(y, p, 1);
+    // The loss: probabilityLoss(y, p, 1) for a hard label, whose one term with a coefficient of 1 is
+    // `0 - log p` (y = 1) or `0 - log1p(-p)` (y = 0), written out (the call was not inlined).
+    let loss = y === 1 ? 0 - Math.log(p) : 0 - Math.log1p(-p);
     if (w !== 1) loss = w === 0 ? 0 : w * loss;
     let t = ls + loss;
     lc += ls >= loss ? ls - t + loss : loss - t + ls;
