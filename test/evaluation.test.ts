@@ -196,6 +196,35 @@ describe("BinaryEvaluation", () => {
       ),
     );
   });
+  it("addValidated (the CLI's one fused pass) leaves the same state as add, bit for bit", () => {
+    const r = rng(14);
+    for (const [n, weighted, maxDistinct, threshold, bins] of [
+      [5000, false, 65536, undefined, undefined],
+      [5000, true, 300, 0.3, 7],
+      [9000, false, 1000, 0.5, 15],
+      [3000, true, 65536, 0.9, 1],
+    ] as const) {
+      const options = { maxDistinct, ...(threshold === undefined ? {} : { threshold }), ...(bins === undefined ? {} : { bins }) };
+      const a = new BinaryEvaluation("probability", options);
+      const b = new BinaryEvaluation("probability", options);
+      for (let batch = 0; batch < 3; batch++) {
+        const y = new Float64Array(n);
+        const p = new Float64Array(n);
+        const w = weighted ? new Float64Array(n) : undefined;
+        for (let i = 0; i < n; i++) {
+          y[i] = r() < 0.4 ? 1 : 0;
+          const u = r();
+          // Exact ties (two decimals), the ends 0 and 1 (infinite losses), 0.5 (the threshold), tiny values.
+          p[i] = u < 0.3 ? Math.round(r() * 100) / 100 : u < 0.33 ? [0, 1, 0.5, 1e-300, 1 - 2 ** -53][Math.floor(r() * 5)]! : r();
+          if (w !== undefined) w[i] = r() < 0.1 ? [0, -0, 1][Math.floor(r() * 3)]! : r() * 3;
+        }
+        a.add(y, p, w);
+        b.addValidated(y, p, w);
+      }
+      expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+      expect(JSON.stringify(b.metrics())).toBe(JSON.stringify(a.metrics()));
+    }
+  });
   it("an empty evaluation has null figures, not NaN", () => {
     expect(new BinaryEvaluation().metrics()).toEqual({
       rows: 0,

@@ -44,6 +44,10 @@ describe("parseNumberBytes", () => {
       ["1e400", Infinity],
     ];
     for (const [t, v] of ok) expect(parseNumberBytes(bytes(t), 0, t.length), t).toBe(v);
+    // Around the int32 fast path of fields up to 10 bytes (9 digits and a point, or 9 digits).
+    for (const t of ["999999999", "9999999999", "2147483648", "4294967297", "99999999.9", "0.99999999", "9.", "0.", "1.5e3", "12345678901"]) {
+      expect(Object.is(parseNumberBytes(bytes(t), 0, t.length), Number(t)), t).toBe(true);
+    }
     expect(parseNumberBytes(bytes("nan"), 0, 3)).toBeNaN();
     for (const t of ["", " ", "-", ".", "1e", "e5", "0x10", "1,5", "1 2", "abc", "--1", "1e+"]) {
       expect(parseNumberBytes(bytes(t), 0, t.length), JSON.stringify(t)).toBeUndefined();

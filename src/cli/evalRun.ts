@@ -278,7 +278,9 @@ class Batch {
     const labels = this.labels.subarray(0, n);
     const scores = this.scores.subarray(0, n * this.width);
     const weights = this.weights?.subarray(0, n);
-    this.evaluation.add(labels, scores, weights);
+    // The rows were validated on the way in (binaryRows.ts, multiclassRows.ts): the library need not check them again.
+    if (this.evaluation instanceof BinaryEvaluation) this.evaluation.addValidated(labels, scores, weights);
+    else this.evaluation.add(labels, scores, weights);
     this.clipped?.add(labels, scores, weights);
     this.n = 0;
   }

@@ -33,6 +33,37 @@ export const parsed = new Float64Array(1);
 /** `parseNumberBytes` without boxing: true and the value in `parsed[0]`, or false for text that is not a number. */
 export function parseNumberInto(buf: Uint8Array, start: number, end: number): boolean {
   // The common shapes first, "1" and "0.1234567": digits, optionally a point and more digits, nothing else.
+  // Up to 10 bytes with a point (at most 9 digits) or 9 without, the significand is below 10^9 < 2^31: it is
+  // summed in int32 arithmetic (no overflow checks, no doubles), the same integer as the double loop below.
+  if (end - start <= 10) {
+    let i = start;
+    let m = 0;
+    let c = 0;
+    for (; i < end; i++) {
+      c = buf[i]! - 48;
+      if (c >>> 0 > 9) break;
+      m = (m * 10 + c) | 0;
+    }
+    if (i > start) {
+      if (i === end) {
+        if (end - start < 10) {
+          parsed[0] = m;
+          return true;
+        }
+      } else if (buf[i] === 46) {
+        const dot = ++i;
+        for (; i < end; i++) {
+          c = buf[i]! - 48;
+          if (c >>> 0 > 9) break;
+          m = (m * 10 + c) | 0;
+        }
+        if (i === end) {
+          parsed[0] = m / POW10[i - dot]!;
+          return true;
+        }
+      }
+    }
+  }
   let i = start;
   let m = 0;
   let c = 0;

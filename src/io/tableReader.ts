@@ -671,7 +671,17 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   parse(i: number): boolean {
     if (i >= this.n) return false;
-    return parseNumberInto(this.buf, this.starts[i]!, this.ends[i]!);
+    const s = this.starts[i]!;
+    const e = this.ends[i]!;
+    // One digit (a label, 0 or 1) without the call: the value parseNumberInto gives it.
+    if (e - s === 1) {
+      const d = this.buf[s]! - 48;
+      if (d >= 0 && d <= 9) {
+        parsed[0] = d;
+        return true;
+      }
+    }
+    return parseNumberInto(this.buf, s, e);
   }
 
   text(i: number): string {

@@ -1,6 +1,7 @@
 import { binaryCrossEntropy } from "../binary/binaryCrossEntropy.js";
 import { binaryCrossEntropyWithLogits } from "../binary/binaryCrossEntropyWithLogits.js";
 import { binaryScoreSums } from "./binaryScoreSums.js";
+import { PASS_SUMS, binaryProbabilityPass } from "./binaryProbabilityPass.js";
 import { checkOptions, checkSignLabel, fail } from "../common/checks.js";
 import { EvaluationSums, type EvaluationSumsState } from "./evaluationSums.js";
 import { type NumericArray } from "../common/reduction.js";
@@ -186,6 +187,28 @@ export class BinaryEvaluation {
     this.sums.add(labels.length, weights, loss, brier, correct);
     this.counts?.add(labels, scores, weights);
     this.calibration?.add(labels, probabilities, weights);
+    return this;
+  }
+
+  /**
+   * @internal `add` for a batch its caller has validated (the rows of `xent eval`, cli/evalRun.ts): labels
+   * 0 or 1 (already mapped from -1 and +1), scores on this evaluation's scale (probabilities in [0, 1],
+   * logits not NaN), weights finite and >= 0. Probabilities take one fused pass (binaryProbabilityPass.ts)
+   * with the same arithmetic as `add`'s passes, so the state has the same bits; logits, and the {-1, +1}
+   * convention, go through `add`.
+   */
+  addValidated(labels: Float64Array, scores: Float64Array, weights?: Float64Array): this {
+    if (this.scale !== "probability" || this.labels !== "01" || this.counts === null || this.calibration === null) {
+      return this.add(labels, scores, weights);
+    }
+    const hist = this.roc.histogram();
+    const cal = this.calibration;
+    binaryProbabilityPass(labels, scores, weights, this.counts.threshold, cal.batchScratch(), cal.bins, hist);
+    const r = PASS_SUMS;
+    if (hist === null) this.roc.addChecked(labels, scores, weights);
+    this.sums.add(labels.length, weights, r[0]!, r[1]!, r[2]!);
+    this.counts.addTotals(r[3]!, r[4]!, r[5]!, r[6]!);
+    cal.commit();
     return this;
   }
 

@@ -61,6 +61,22 @@ export class CalibrationBins {
       s[3 * b + 1]! += w * p;
       s[3 * b + 2]! += w * labels[i]!;
     }
+    this.commit();
+  }
+
+  /**
+   * @internal The batch's per-bin plain sums, zeroed: a fused pass (binaryProbabilityPass.ts) adds each row as
+   * `add` does (`[3 b]` w, `[3 b + 1]` w p, `[3 b + 2]` w y), then calls `commit`.
+   */
+  batchScratch(): Float64Array {
+    this.scratch.fill(0);
+    return this.scratch;
+  }
+
+  /** @internal Adds the batch sums in the scratch into the compensated sums (the end of `add`). */
+  commit(): void {
+    const B = this.bins;
+    const s = this.scratch;
     for (let b = 0; b < B; b++) {
       if (s[3 * b] === 0 && s[3 * b + 1] === 0) continue;
       this.weight[b]!.add(s[3 * b]!);

@@ -64,7 +64,8 @@ function sideBin(q: number): number {
   return h < LOW_LIMIT ? 0 : 1 + ((h - LOW_LIMIT) >>> 12);
 }
 
-function binOfProbability(p: number): number {
+/** @internal The histogram bin of probability p (exported for the fused pass of binaryProbabilityPass.ts). */
+export function binOfProbability(p: number): number {
   return p <= 0.5 ? sideBin(p) : BINS - 1 - sideBin(1 - p);
 }
 
@@ -190,6 +191,14 @@ export class RocAucAccumulator {
       } else this.addOne(y, s, w);
     }
     return this;
+  }
+
+  /**
+   * @internal The histogram (interleaved [pos, neg] weight per bin, bins of `binOfProbability` or the logit's),
+   * or null while exact: a fused pass adds a row of label y as `hist[2 b + 1 - y] += w`, as `addChecked` does.
+   */
+  histogram(): Float64Array | null {
+    return this.hist;
   }
 
   private addOne(y: number, s: number, w: number): void {

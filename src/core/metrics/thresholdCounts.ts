@@ -52,6 +52,11 @@ export class ThresholdCounts {
       } else if (labels[i] === 1) fn += w;
       else tn += w;
     }
+    this.addTotals(tp, fp, fn, tn);
+  }
+
+  /** @internal Adds a batch's four plain sums (TP, FP, FN, TN weights), as `add` does after its loop. */
+  addTotals(tp: number, fp: number, fn: number, tn: number): void {
     this.sums[0]!.add(tp);
     this.sums[1]!.add(fp);
     this.sums[2]!.add(fn);
