@@ -2,14 +2,9 @@
 // rounding on random symmetric positive definite matrices, and a finite solution for a semidefinite one.
 import { describe, expect, it } from "vitest";
 import { choleskyInPlace, choleskySolveInPlace, mirrorFactor } from "../src/model/choleskyPreconditioner.js";
+import { lcgUniform } from "./rng.js";
 
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const uniform = lcgUniform;
 
 describe("choleskyInPlace / choleskySolveInPlace", () => {
   it("solve A z = b to 1e-12 relative for A = B^T B + I (sizes 1 to 40)", () => {

@@ -6,16 +6,11 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { DenseProducts, setDenseWasmEnabled } from "../src/core/kernels/denseProducts.js";
 import { LogisticRegression } from "../src/model/logisticRegression.js";
+import { lcgUniform } from "./rng.js";
 
 afterEach(() => setDenseWasmEnabled(true));
 
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const uniform = lcgUniform;
 
 /** Both paths over the same random X, parameters, direction, residual and row factors. */
 function pair(n: number, d: number, k: number, seed: number): [DenseProducts, DenseProducts] {

@@ -9,16 +9,11 @@ import { DenseProducts, setDenseWasmEnabled } from "../src/core/kernels/densePro
 import { firstNonFinite } from "../src/model/denseMatrix.js";
 import { LabelEncoder } from "../src/model/labelEncoder.js";
 import { LogisticRegression } from "../src/model/logisticRegression.js";
+import { lcgUniform } from "./rng.js";
 
 afterEach(() => setDenseWasmEnabled(true));
 
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const uniform = lcgUniform;
 
 const scan = (a: Float64Array) => a.findIndex((v) => !Number.isFinite(v));
 

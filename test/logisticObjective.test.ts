@@ -4,14 +4,11 @@ import { describe, expect, it } from "vitest";
 import { BinaryLogisticObjective, type LogisticProblem } from "../src/model/logisticObjective.js";
 import { MultinomialLogisticObjective } from "../src/model/multinomialObjective.js";
 import { type TwiceDifferentiableObjective } from "../src/model/optimization.js";
+import { lcgUniform } from "./rng.js";
 
 /** A random problem from a seed: n x d features in [-3, 3], class ids, weights, C, penalty, intercept. */
 function problem(seed: number, nClasses: number): LogisticProblem {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const u = lcgUniform(seed);
   const n = 5 + Math.floor(u() * 20);
   const d = 1 + Math.floor(u() * 5);
   const data = Float64Array.from({ length: n * d }, () => 6 * u() - 3);
@@ -30,11 +27,7 @@ function problem(seed: number, nClasses: number): LogisticProblem {
 /** Central differences with step h: (f(x + h e_j) - f(x - h e_j)) / 2h, error O(h^2). */
 function checkDerivatives(objective: TwiceDifferentiableObjective, seed: number): void {
   const n = objective.dimension;
-  let s = seed ^ 0x5bd1e995;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const u = lcgUniform(seed ^ 0x5bd1e995);
   const x = Float64Array.from({ length: n }, () => 2 * u() - 1);
   const g = new Float64Array(n);
   const f = objective.valueAndGradient(x, g);

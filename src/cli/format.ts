@@ -36,3 +36,39 @@ export function renderPairs(pairs: readonly (readonly [string, string])[]): stri
   const width = Math.max(...pairs.map((p) => p[0].length));
   return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
 }
+
+/** What a fit reports: its iterations and how it stopped. */
+interface FitOutcome {
+  nIter: number;
+  converged: boolean;
+  stopReason: string;
+}
+
+/**
+ * The text `xent train` prints: the objective per iteration, then `head` (classes, features, rows), how the fit
+ * stopped, the training-set figures (the ROC AUC when there is one) and the model file.
+ */
+export function trainingSummaryText(
+  objective: readonly number[],
+  head: readonly (readonly [string, string])[],
+  fit: FitOutcome,
+  metrics: { logLoss?: unknown; accuracy?: unknown; brier?: unknown; rocAuc?: unknown },
+  modelPath: string,
+): string {
+  const figure = (x: unknown) => formatFigure(x as number | null | undefined);
+  const lines = ["iteration  objective"];
+  objective.forEach((f, i) => lines.push(`${String(i).padStart(9)}  ${f}`));
+  lines.push(
+    "",
+    renderPairs([
+      ...head,
+      ["iterations", `${fit.nIter} (${fit.converged ? "converged" : "not converged"}: ${fit.stopReason})`],
+      ["log loss", figure(metrics.logLoss)],
+      ["accuracy", figure(metrics.accuracy)],
+      ["brier", figure(metrics.brier)],
+      ...(metrics.rocAuc === undefined ? [] : [["roc auc", figure(metrics.rocAuc)] as const]),
+      ["model", modelPath],
+    ]),
+  );
+  return lines.join("\n") + "\n";
+}

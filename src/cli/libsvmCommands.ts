@@ -5,7 +5,7 @@ import { type LibsvmRow } from "../io/libsvmParser.js";
 import { readLibsvm } from "../io/libsvmReader.js";
 import { type OptionValues } from "./args.js";
 import { type CliIO, type OutStream, writeOut } from "./cliIO.js";
-import { formatFigure, renderPairs } from "./format.js";
+import { trainingSummaryText } from "./format.js";
 import { type LoadedModel, type ModelFile, writeModelFile } from "./modelFile.js";
 import { UsageError } from "./usageError.js";
 
@@ -105,23 +105,12 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
     await writeOut(io.stdout, JSON.stringify(summary, null, 2) + "\n");
     return 0;
   }
-  const lines = ["iteration  objective"];
-  history.objective.forEach((f, i) => lines.push(`${String(i).padStart(9)}  ${f}`));
-  lines.push(
-    "",
-    renderPairs([
-      ["classes", classes.map(String).join(", ")],
-      ["features", `${data.X.nFeatures} (${data.X.data.length} nonzeros)`],
-      ["rows", String(n)],
-      ["iterations", `${model.nIter} (${model.converged ? "converged" : "not converged"}: ${model.stopReason})`],
-      ["log loss", formatFigure(metrics.logLoss)],
-      ["accuracy", formatFigure(metrics.accuracy)],
-      ["brier", formatFigure(metrics.brier)],
-      ["roc auc", formatFigure(metrics.rocAuc)],
-      ["model", o.out],
-    ]),
-  );
-  await writeOut(io.stdout, lines.join("\n") + "\n");
+  const head: [string, string][] = [
+    ["classes", classes.map(String).join(", ")],
+    ["features", `${data.X.nFeatures} (${data.X.data.length} nonzeros)`],
+    ["rows", String(n)],
+  ];
+  await writeOut(io.stdout, trainingSummaryText(history.objective, head, model, metrics, o.out));
   return 0;
 }
 

@@ -4,7 +4,7 @@ import { parsed } from "../io/parseNumber.js";
 import { type ColumnResolver, type RowView } from "../io/tableReader.js";
 import { type OptionSpec, parseArgs } from "./args.js";
 import { type CliIO, type Command, writeOut } from "./cliIO.js";
-import { formatFigure, renderPairs } from "./format.js";
+import { trainingSummaryText } from "./format.js";
 import { type ModelFile, writeModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
 import { trainLibsvm } from "./libsvmCommands.js";
@@ -324,23 +324,13 @@ Examples:
       );
       return 0;
     }
-    const lines = ["iteration  objective"];
-    history.objective.forEach((f, i) => lines.push(`${String(i).padStart(9)}  ${f}`));
-    lines.push(
-      "",
-      renderPairs([
-        ["classes", classes.map(String).join(", ")],
-        ["features", data.features.join(", ")],
-        ["rows", String(data.rows)],
-        ["iterations", `${model.nIter} (${model.converged ? "converged" : "not converged"}: ${model.stopReason})`],
-        ["log loss", formatFigure(metrics.logLoss as number | null)],
-        ["accuracy", formatFigure(metrics.accuracy as number | null)],
-        ["brier", formatFigure(metrics.brier as number | null)],
-        ...(classes.length === 2 ? [["roc auc", formatFigure(metrics.rocAuc as number | null)] as [string, string]] : []),
-        ["model", o.out],
-      ]),
-    );
-    await writeOut(io.stdout, lines.join("\n") + "\n");
+    const head: [string, string][] = [
+      ["classes", classes.map(String).join(", ")],
+      ["features", data.features.join(", ")],
+      ["rows", String(data.rows)],
+    ];
+    const figures = classes.length === 2 ? metrics : { ...metrics, rocAuc: undefined };
+    await writeOut(io.stdout, trainingSummaryText(history.objective, head, model, figures, o.out));
     return 0;
   },
 };
