@@ -67,7 +67,7 @@ describe("binary, gradOut and out", () => {
     ["logisticLossAndGrad", "logistic", "wasm"],
     ["binaryCrossEntropyWithLogitsAndGrad", "bce", "js"],
     ["logisticLossAndGrad", "logistic", "js"],
-  ] as const)("%s, %s: 0 bytes per call", (_, loss, mode) => {
+  ] as const)("%s, %s, %s: 0 bytes per call", (_, loss, mode) => {
     const r = childRun(["binary", loss, mode]);
     expect(r.bytes).toBeLessThan(4);
     expect(r.loss).toBeGreaterThan(0);
@@ -77,11 +77,20 @@ describe("binary, gradOut and out", () => {
   });
 });
 
-/** Runs allocations.child.mjs with these arguments and reads its JSON. */
+/**
+ * Runs allocations.child.mjs with these arguments, twice, and reads its JSON: the larger of the two byte counts.
+ * Once as Node runs by default, once with `--no-concurrent-recompilation`: V8's optimizing compiler then runs
+ * on the main thread, which gives the order of compilations seen on a loaded machine (where the compiler thread
+ * is late). In that order V8 once kept a helper taking four doubles out of the binary loop, boxing them:
+ * 64 bytes per call, which CI met and a quiet machine never showed.
+ */
 function childRun(args: string[]) {
   const child = fileURLToPath(new URL("./allocations.child.mjs", import.meta.url));
-  const stdout = execFileSync(process.execPath, ["--expose-gc", child, ...args], { encoding: "utf8" });
-  return JSON.parse(stdout) as { bytes: number; loss: number; expectedLoss: number; gradSame: boolean; outReturned: boolean };
+  const runs = [[], ["--no-concurrent-recompilation"]].map((flags) => {
+    const stdout = execFileSync(process.execPath, ["--expose-gc", ...flags, child, ...args], { encoding: "utf8" });
+    return JSON.parse(stdout) as { bytes: number; loss: number; expectedLoss: number; gradSame: boolean; outReturned: boolean };
+  });
+  return { ...runs[0]!, bytes: Math.max(runs[0]!.bytes, runs[1]!.bytes) };
 }
 
 test("a batch of several kernel chunks, the same buffers each call: 0 bytes per call", () => {

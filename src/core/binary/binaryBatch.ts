@@ -244,7 +244,11 @@ function logitLoopGeneral(fn: string, labels: NumericArray, logits: NumericArray
   let chunkEnd = SUM_CHUNK;
   for (let i = 0; i < n; i++) {
     if (i === chunkEnd) {
-      addLanes(sum, sum1, c, c1);
+      LANES[0] = sum;
+      LANES[1] = sum1;
+      LANES[2] = c;
+      LANES[3] = c1;
+      addChunk(LANES, 0, ACC);
       sum = -0;
       sum1 = -0;
       c = -0;
@@ -283,7 +287,11 @@ function logitLoopGeneral(fn: string, labels: NumericArray, logits: NumericArray
       grad[i] = w === 1 ? g / divisor : w === 0 ? 0 : (g * w) / divisor;
     }
   }
-  addLanes(sum, sum1, c, c1);
+  LANES[0] = sum;
+  LANES[1] = sum1;
+  LANES[2] = c;
+  LANES[3] = c1;
+  addChunk(LANES, 0, ACC);
 }
 
 /**
@@ -324,7 +332,11 @@ function logitLoopPlain(
   for (let i = 0; i < n; i++) {
     if (i === chunkEnd) {
       // The chunk's lanes into ACC (chunkedSum.ts), as the kernel's caller does after each call.
-      addLanes(sum0, sum1, c0, c1);
+      LANES[0] = sum0;
+      LANES[1] = sum1;
+      LANES[2] = c0;
+      LANES[3] = c1;
+      addChunk(LANES, 0, ACC);
       sum0 = -0;
       sum1 = -0;
       c0 = -0;
@@ -357,7 +369,11 @@ function logitLoopPlain(
     }
     if (grad !== null) grad[i] = logitGrad(y, s, posWeight, e) / divisor;
   }
-  addLanes(sum0, sum1, c0, c1);
+  LANES[0] = sum0;
+  LANES[1] = sum1;
+  LANES[2] = c0;
+  LANES[3] = c1;
+  addChunk(LANES, 0, ACC);
 }
 
 /** @internal The same pass for (label, probability) pairs; labels in [0, 1]. */
@@ -425,20 +441,13 @@ export function probabilityBatch(
 const RESULT: BatchResult = { loss: -0, perSample: null, grad: null };
 /** The plain loop's parameters (posWeight, keep, half, divisor), reused. */
 const PARAMS = new Float64Array(4);
-/** A chunk's lane sums s0, s1 and their compensations c0, c1 (as the kernel's), reused. */
-const LANES = new Float64Array(4);
-
 /**
- * Adds a JavaScript loop's chunk, its lane sums s0, s1 and compensations c0, c1, to ACC (chunkedSum.ts).
- * Small enough for V8 to inline into the loops, so the doubles are not boxed (allocations.test.ts checks).
+ * A JavaScript loop's chunk, its lane sums s0, s1 and compensations c0, c1 (as the kernel's), reused: the
+ * loops store them here and call `addChunk(LANES, 0, ACC)` (chunkedSum.ts). Not a helper taking the four
+ * doubles: V8 boxes the double arguments of a call it does not inline, and whether it inlines depends on the
+ * order in which its compiler thread finishes (under load it kept the helper apart: 64 bytes per call).
  */
-function addLanes(s0: number, s1: number, c0: number, c1: number): void {
-  LANES[0] = s0;
-  LANES[1] = s1;
-  LANES[2] = c0;
-  LANES[3] = c1;
-  addChunk(LANES, 0, ACC);
-}
+const LANES = new Float64Array(4);
 /** The running chunked sum hi, lo (chunkedSum.ts) of the logit passes, reused. */
 const ACC = new Float64Array(2);
 
