@@ -15,6 +15,7 @@ const kernels = [
   { source: "assembly/softmaxKernel.ts", out: "src/core/kernels/softmaxKernelWasm.ts", name: "SOFTMAX_KERNEL_WASM" },
   { source: "assembly/denseKernel.ts", out: "src/core/kernels/denseKernelWasm.ts", name: "DENSE_KERNEL_WASM" },
   { source: "assembly/csrKernel.ts", out: "src/core/kernels/csrKernelWasm.ts", name: "CSR_KERNEL_WASM" },
+  { source: "assembly/csrClassKernel.ts", out: "src/core/kernels/csrClassKernelWasm.ts", name: "CSR_CLASS_KERNEL_WASM" },
 ];
 const asc = path.join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 const dir = mkdtempSync(path.join(tmpdir(), "xent-wasm-"));

@@ -10,17 +10,21 @@ import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
-import { type OptimizeResult, type StopReason, maxAbs } from "./optimization.js";
+import { type OptimizeResult, type StopReason, type TwiceDifferentiableObjective, maxAbs } from "./optimization.js";
 import { owlqn } from "./owlqn.js";
 import { fitSparseBinary, sparseScores } from "./sparseLogisticFit.js";
+import { SparseBinaryLogisticObjective } from "./sparseLogisticObjective.js";
+import { SparseMultinomialObjective } from "./sparseMultinomialObjective.js";
 import { finiteArray } from "./standardScaler.js";
 import { versionedJson } from "./versionedJson.js";
 
 /**
  * The optimizers: `"lbfgs"` (default): L-BFGS with a strong Wolfe line search, or OWL-QN (its orthant-wise
  * form) when the penalty has an L1 term; `"newton-cg"`: Newton-CG with the exact Hessian (L2 or none);
- * `"tron"`: trust-region Newton (liblinear's), for sparse X. Sparse X is always fitted by TRON (with `"lbfgs"`,
- * the default, or `"tron"`; `"newton-cg"` is refused); dense X takes `"lbfgs"` or `"newton-cg"`.
+ * `"tron"`: trust-region Newton (liblinear's), for sparse binary L2 fits. Sparse X, binary with penalty "l2", is
+ * fitted by TRON (with `"lbfgs"`, the default, or `"tron"`); every other sparse fit (multinomial, "none", "l1",
+ * "elasticnet", or `"newton-cg"`) by the dense path's solvers on sparse products. Dense X takes `"lbfgs"` or
+ * `"newton-cg"`.
  */
 export type Solver = "lbfgs" | "newton-cg" | "tron";
 
@@ -93,6 +97,30 @@ export interface LogisticRegressionJSON {
   converged: boolean;
   stopReason: StopReason;
   objective: number;
+}
+
+/** @internal What `solve` needs of an objective, dense or sparse (the polish's preconditioner and step test). */
+interface SolverObjective extends TwiceDifferentiableObjective {
+  /** A preconditioner at the point of the last `hessianAt` (`z = M^-1 r`), or null. */
+  preconditioner(): ((r: Float64Array, z: Float64Array) => void) | null;
+  /** The scores of a direction: n (binary) or n x K values, valid until the next call. */
+  directionScores(v: Float64Array): Float64Array;
+  /** Hands on the objective's memory; no use after. */
+  release(): void;
+}
+
+/** @internal The rest of what `solve` needs: the labels, the shape, the weights, when to precondition. */
+interface SolveSetup {
+  encoder: LabelEncoder;
+  classes: Label[];
+  cols: number;
+  nSamples: number;
+  /** The sample weights given to `fit` (before class weights), or undefined. */
+  givenWeight: Float64Array | undefined;
+  /** The sample weights times the class weights, or undefined when all are 1. */
+  sampleWeight: Float64Array | undefined;
+  /** The CG iterations of a Newton system after which the polish forms the preconditioner. */
+  after: number;
 }
 
 interface Fitted {
@@ -244,7 +272,7 @@ export class LogisticRegression {
     }
     const classIds = encoder.transform(y, fn, "y");
     const givenWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
-    const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
+    const { C, penalty, l1Ratio, fitIntercept, classWeight } = this.options;
     const sampleWeight = withClassWeights(fn, givenWeight, classWeight, classIds, classes);
     const problem: LogisticProblem = {
       X: m,
@@ -257,30 +285,46 @@ export class LogisticRegression {
       fitIntercept,
     };
     const binary = classes.length === 2;
-    const rows = binary ? 1 : classes.length;
     const objective = binary ? new BinaryLogisticObjective(problem) : new MultinomialLogisticObjective(problem);
-    const l1 = l1Strength(problem);
-    const penalized = rows * m.cols;
+    return this.solve(
+      objective,
+      { encoder, classes, cols: m.cols, nSamples: m.rows, givenWeight, sampleWeight, after: preconditionerThreshold(m.cols) },
+      onWarning,
+    );
+  }
+
+  /**
+   * The fit of an objective (dense or sparse, binary or multinomial) by the solvers: with `tol`, L-BFGS (OWL-QN
+   * with an L1 term) or Newton-CG alone to scikit-learn's rule; else to the optimum (see `fitDense` below).
+   * Keeps the coefficients (centered across classes for a multinomial model) and the run's record.
+   */
+  private solve(objective: SolverObjective, setup: SolveSetup, onWarning: (message: string) => void): this {
+    const { encoder, classes, cols, nSamples, givenWeight, sampleWeight } = setup;
+    const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, warmStart } = this.options;
+    const binary = classes.length === 2;
+    const rows = binary ? 1 : classes.length;
+    const l1 = l1Strength({ penalty, l1Ratio: l1Ratio ?? 0 } as LogisticProblem);
+    const penalized = rows * cols;
 
     // scikit-learn's lbfgs optimizes f / (C sum w) (w before class weights) and stops on its gradient: the same
     // test, scaled.
-    let weightSum = m.rows;
+    let weightSum = nSamples;
     if (givenWeight !== undefined) {
       weightSum = 0;
       for (let i = 0; i < givenWeight.length; i++) weightSum += givenWeight[i]!;
     }
     const scale = (penalty === "none" ? 1 : C) * weightSum;
     const budget = maxIter ?? (tol === null ? 1000 : 100);
-    const x0 = new Float64Array(parameterCount(rows, m.cols, fitIntercept));
+    const x0 = new Float64Array(parameterCount(rows, cols, fitIntercept));
     const previous = this.state;
-    if (warmStart && previous !== null && previous.rows === rows && previous.nFeatures === m.cols) {
+    if (warmStart && previous !== null && previous.rows === rows && previous.nFeatures === cols) {
       x0.set(previous.coef);
       if (fitIntercept) x0.set(previous.intercept, penalized);
     }
     const firstStage = (gradientTolerance: number): OptimizeResult => {
       const settings = { gradientTolerance, maxIterations: budget };
       if (l1 > 0) return owlqn(objective, x0, { ...settings, l1, penalized });
-      return solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
+      return solver === "newton-cg" ? newtonCg(objective, x0, settings) : lbfgs(objective, x0, settings);
     };
     const fitDense = (): OptimizeResult => {
       if (tol !== null) return firstStage(tol * scale);
@@ -289,24 +333,24 @@ export class LogisticRegression {
       // are in it, class weights included, so that the same objective always takes the same path) is 1e-3:
       // from there the polish's preconditioned Newton steps cost less than L-BFGS's slow last stretch (on
       // Fashion-MNIST, 64 L-BFGS evaluations instead of 490 to 1e-5; about the same total on digits).
-      let lossWeightSum = m.rows;
+      let lossWeightSum = nSamples;
       if (sampleWeight !== undefined) {
         lossWeightSum = 0;
         for (let i = 0; i < sampleWeight.length; i++) lossWeightSum += sampleWeight[i]!;
       }
-      const first = solver === "lbfgs" ? firstStage(1e-3 * (penalty === "none" ? 1 : C) * lossWeightSum) : null;
+      const first = solver === "newton-cg" ? null : firstStage(1e-3 * (penalty === "none" ? 1 : C) * lossWeightSum);
       const polish = newtonPolish(objective, first?.x ?? x0, {
         l1,
         penalized,
         maxIterations: budget - (first?.iterations ?? 0),
-        preconditioner: { after: preconditionerThreshold(m.cols), build: () => objective.preconditioner() },
+        preconditioner: { after: setup.after, build: () => objective.preconditioner() },
         predictorChange: (p) => {
           // The largest spread of a sample's logit changes (binary: |change|): a softmax (sigmoid) output moves
           // by at most a quarter of it, p_c (1 - p_c) times; a common shift of all classes moves nothing.
           const logits = objective.directionScores(p);
           if (rows === 1) return maxAbs(logits);
           let spread = 0;
-          for (let i = 0; i < m.rows; i++) {
+          for (let i = 0; i < nSamples; i++) {
             let lo = Infinity;
             let hi = -Infinity;
             for (let c = 0; c < rows; c++) {
@@ -328,10 +372,10 @@ export class LogisticRegression {
       objective.release(); // its WebAssembly memory goes to the next fit (DenseProducts.release)
     }
 
-    const coef = run.x.slice(0, rows * m.cols);
-    const intercept = fitIntercept ? run.x.slice(rows * m.cols) : new Float64Array(rows);
-    if (!binary) centerClasses(coef, intercept, rows, m.cols, penalty === "none");
-    this.state = { encoder, classes, nFeatures: m.cols, rows, coef, intercept };
+    const coef = run.x.slice(0, rows * cols);
+    const intercept = fitIntercept ? run.x.slice(rows * cols) : new Float64Array(rows);
+    if (!binary) centerClasses(coef, intercept, rows, cols, penalty === "none");
+    this.state = { encoder, classes, nFeatures: cols, rows, coef, intercept };
     return this.recordRun(run, budget, tol, scale, onWarning);
   }
 
@@ -350,7 +394,12 @@ export class LogisticRegression {
     return this;
   }
 
-  /** The sparse (CSR) path of `fit`: binary, L2, by TRON (see `sparseLogisticFit.ts`). */
+  /**
+   * The sparse (CSR) path of `fit`. Binary with penalty "l2" (solver "lbfgs", the default, or "tron"): TRON
+   * (see `sparseLogisticFit.ts`). Everything else (multinomial, "none", "l1", "elasticnet", solver "newton-cg"):
+   * the dense path's solvers (`solve`) on the sparse objectives (`SparseBinaryLogisticObjective` with the smooth
+   * part of the penalty, `SparseMultinomialObjective`), with a Jacobi preconditioner for the polish.
+   */
   private fitSparse(m: Csr, y: Labels, options: FitOptions, onWarning: (message: string) => void): this {
     const fn = "LogisticRegression.fit";
     if (y == null || typeof y !== "object" || typeof y.length !== "number") throw new TypeError(`${fn}: y is not an array of labels`);
@@ -358,19 +407,37 @@ export class LogisticRegression {
     if (options.nFeatures !== undefined && options.nFeatures !== m.cols) {
       throw new RangeError(`${fn}: options.nFeatures = ${String(options.nFeatures)} but the sparse X has nFeatures = ${m.cols}`);
     }
-    const { C, penalty, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
-    if (solver === "newton-cg") throw new RangeError(`${fn}: sparse X is fitted by TRON: use solver "tron" (or the default), not "newton-cg"`);
-    if (penalty !== "l2") throw new RangeError(`${fn}: sparse X supports penalty "l2" only (TRON), not ${JSON.stringify(penalty)}`);
+    const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, classWeight, warmStart } = this.options;
     const encoder = new LabelEncoder().fit(y, fn, "y");
     const classes = encoder.classes;
-    if (classes.length !== 2) {
+    if (classes.length < 2) {
+      throw new RangeError(`${fn}: y has a single class (${JSON.stringify(classes[0])}); at least 2 are needed`);
+    }
+    if (solver === "tron" && classes.length > 2) {
       throw new RangeError(
-        `${fn}: sparse X supports binary classification only; y has ${classes.length} classes (${JSON.stringify(classes.slice(0, 5))})`,
+        `${fn}: solver "tron" fits binary models only (liblinear's -s 0), and y has ${classes.length} classes: ` +
+          'use solver "lbfgs" (the default) or "newton-cg" for the multinomial model',
       );
     }
     const classIds = encoder.transform(y, fn, "y");
     const givenWeight = checkSampleWeight(fn, options.sampleWeight, m.rows);
     const sampleWeight = withClassWeights(fn, givenWeight, classWeight, classIds, classes);
+    const binary = classes.length === 2;
+    const l2 = penalty === "l2" ? 1 : penalty === "elasticnet" ? 1 - (l1Ratio ?? 0) : 0;
+    // The loss weights c_i: C w_i with a penalty, w_i without (scikit-learn ignores C then).
+    const lossScale = penalty === "none" ? 1 : C;
+    if (!binary || penalty !== "l2" || solver === "newton-cg") {
+      const c = sampleWeight === undefined ? undefined : sampleWeight.map((v) => v * lossScale);
+      const setup = { encoder, classes, cols: m.cols, nSamples: m.rows, givenWeight, sampleWeight, after: 10 };
+      if (!binary) {
+        const weights = c ?? (lossScale === 1 ? undefined : new Float64Array(m.rows).fill(lossScale));
+        return this.solve(new SparseMultinomialObjective(m, classIds, classes.length, weights, l2, fitIntercept), setup, onWarning);
+      }
+      const labels = new Float64Array(m.rows);
+      for (let i = 0; i < m.rows; i++) labels[i] = classIds[i] === 1 ? 1 : -1;
+      const weights = c ?? new Float64Array(m.rows).fill(lossScale);
+      return this.solve(new SparseBinaryLogisticObjective(m, labels, weights, l2, fitIntercept), setup, onWarning);
+    }
     let weightSum = m.rows;
     if (givenWeight !== undefined) {
       weightSum = 0;

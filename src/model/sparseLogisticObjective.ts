@@ -35,6 +35,7 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
   /** c_i D_ii there. */
   private readonly curvature: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly stepScores: Float64Array;
 
   constructor(
     private readonly X: Csr,
@@ -53,6 +54,7 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
     this.residual = new Float64Array(X.rows);
     this.curvature = new Float64Array(X.rows);
     this.scratch = new Float64Array(this.dimension);
+    this.stepScores = new Float64Array(X.rows);
   }
 
   /** Whether the products run in WebAssembly. */
@@ -122,6 +124,28 @@ export class SparseBinaryLogisticObjective implements TwiceDifferentiableObjecti
     const sum = this.products.hessianTimes(v, this.fitIntercept ? v[cols]! : 0, this.l2, out);
     if (this.fitIntercept) out[cols] = sum;
   };
+
+  /** @internal The logits' change by a direction v (n values), valid until the next call (`directionScores` of the model's solvers). */
+  directionScores(v: Float64Array): Float64Array {
+    this.stepLogits(v, this.stepScores);
+    return this.stepScores;
+  }
+
+  /**
+   * @internal A Jacobi preconditioner at the point of the last `hessianAt`: `z = r / diag(H)`, the diagonal that
+   * `gradientAtLast` formed there (`l2 + sum_i c_i D_ii x_ij^2`; the intercept's `sum_i c_i D_ii`).
+   */
+  preconditioner(): (r: Float64Array, z: Float64Array) => void {
+    const diagonal = this.scratch.slice();
+    // A feature with no stored value has no curvature but l2 (none without a penalty): leave it unscaled.
+    for (let j = 0; j < diagonal.length; j++) if (!(diagonal[j]! > 0)) diagonal[j] = 1;
+    return (r, z) => {
+      for (let j = 0; j < r.length; j++) z[j] = r[j]! / diagonal[j]!;
+    };
+  }
+
+  /** Nothing to hand on (the memory goes with the instance); for the shape the model's fit expects. */
+  release(): void {}
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const f = this.value(theta);
