@@ -1,9 +1,10 @@
 import { createWriteStream, rmSync } from "node:fs";
-import { BinaryEvaluation, LibsvmCsrBuilder, LogisticRegression } from "../index.js";
+import { BinaryEvaluation, LibsvmCsrBuilder, LogisticRegression, MulticlassEvaluation } from "../index.js";
 import { InputError } from "../io/inputError.js";
 import { type LibsvmRow } from "../io/libsvmParser.js";
 import { readLibsvm } from "../io/libsvmReader.js";
 import { type OptionValues } from "./args.js";
+import { parseClassWeight } from "./classWeightOption.js";
 import { type CliIO, type OutStream, writeOut } from "./cliIO.js";
 import { trainingSummaryText } from "./format.js";
 import { type LoadedModel, type ModelFile, writeModelFile } from "./modelFile.js";
@@ -11,12 +12,13 @@ import { UsageError } from "./usageError.js";
 
 /**
  * `xent train --format libsvm` and `xent predict --format libsvm`: sparse libsvm / svmlight files (the format:
- * src/io/libsvmParser.ts) fitted by TRON (binary, L2) on the raw features (standardizing would fill the zeros
- * in), and applied to such files. The model file is the usual one, with `features: []` and `input: "libsvm"`.
+ * src/io/libsvmParser.ts) fitted on the raw features (standardizing would fill the zeros in): binary L2 by
+ * TRON, multi-class (multinomial) and the other penalties by the library's sparse lbfgs / OWL-QN path; and
+ * applied to such files. The model file is the usual one, with `features: []` and `input: "libsvm"`.
  */
 
 /** Options of `xent train` that mean nothing for libsvm input (the label is each line's first field; no columns). */
-const TABLE_ONLY = ["label", "features", "weight", "delimiter", "no-header", "multinomial", "l1-ratio", "class-weight"];
+const TABLE_ONLY = ["label", "features", "weight", "delimiter", "no-header"];
 
 function usage(command: string, message: string): UsageError {
   return new UsageError(command, message);
@@ -40,9 +42,25 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
   for (const name of TABLE_ONLY) if (o[name] !== undefined) throw usage("train", `--${name} does not apply to --format libsvm`);
   if (typeof o.out !== "string") throw usage("train", "--out FILE is required (where the model goes)");
   const penalty = (o.penalty as string | undefined) ?? "l2";
-  if (penalty !== "l2") throw usage("train", `--format libsvm fits the L2 penalty only (TRON), not --penalty ${penalty}`);
-  const solver = (o.solver as string | undefined) ?? "tron";
-  if (solver !== "tron" && solver !== "lbfgs") throw usage("train", `--format libsvm is fitted by TRON: --solver ${solver} is not tron`);
+  if (penalty !== "l2" && penalty !== "l1" && penalty !== "elasticnet" && penalty !== "none") {
+    throw usage("train", `--penalty ${JSON.stringify(penalty)} is not l2, l1, elasticnet or none`);
+  }
+  const l1Ratio = o["l1-ratio"] as number | undefined;
+  if (penalty === "elasticnet" && l1Ratio === undefined) throw usage("train", "--penalty elasticnet needs --l1-ratio R (the L1 share, in [0, 1])");
+  if (penalty !== "elasticnet" && l1Ratio !== undefined)
+    throw usage("train", `--l1-ratio is only used with --penalty elasticnet (the penalty is ${penalty})`);
+  if (l1Ratio !== undefined && !(l1Ratio >= 0 && l1Ratio <= 1)) throw usage("train", `--l1-ratio ${l1Ratio} is not a number in [0, 1]`);
+  const givenSolver = o.solver as string | undefined;
+  if (givenSolver !== undefined && givenSolver !== "tron" && givenSolver !== "lbfgs" && givenSolver !== "newton-cg") {
+    throw usage("train", `--solver ${JSON.stringify(givenSolver)} is not tron, lbfgs or newton-cg`);
+  }
+  if (givenSolver === "tron" && penalty !== "l2") {
+    throw usage("train", `--solver tron fits the L2 penalty only (liblinear's -s 0); --penalty ${penalty} is fitted by lbfgs (OWL-QN), the default`);
+  }
+  if (givenSolver === "newton-cg" && (penalty === "l1" || penalty === "elasticnet")) {
+    throw usage("train", `--solver newton-cg takes --penalty l2 or none; --penalty ${penalty} is fitted by lbfgs (OWL-QN), the default solver`);
+  }
+  const classWeight = parseClassWeight(o["class-weight"] as string | undefined, (m) => usage("train", m));
   const C = o.C as number | undefined;
   if (C !== undefined && !(C > 0 && C < Infinity)) throw usage("train", `--C ${C} is not a finite number > 0`);
   const tol = o.tol as number | undefined;
@@ -54,8 +72,17 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
   const n = data.y.length;
   if (n === 0) throw new InputError(files.join(", "), 0, 0, "empty", "no rows to train on", false);
   const y = Array.from(data.y);
+  const nClasses = new Set(y).size;
+  // Two classes with the L2 penalty: TRON (the library's choice for "lbfgs" too; named so in the model file).
+  const solver = givenSolver ?? (penalty === "l2" && nClasses === 2 ? "tron" : "lbfgs");
+  if (solver === "tron" && nClasses > 2) {
+    throw usage("train", `--solver tron fits two classes only (liblinear's -s 0), and the data has ${nClasses}: leave --solver out (lbfgs)`);
+  }
   const model = new LogisticRegression({
-    solver: "tron",
+    solver: solver as "tron" | "lbfgs" | "newton-cg",
+    penalty,
+    ...(l1Ratio !== undefined ? { l1Ratio } : {}),
+    ...(classWeight !== undefined ? { classWeight } : {}),
     fitIntercept: o["no-intercept"] !== true,
     ...(C !== undefined ? { C } : {}),
     ...(maxIter !== undefined ? { maxIter } : {}),
@@ -71,11 +98,20 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
   }
   if (!model.converged) io.stderr.write(`xent train: warning: ${warning.replace("raise maxIter", "raise --max-iter")}\n`);
   const classes = model.classes;
+  if (o.multinomial === true && classes.length === 2) {
+    io.stderr.write("xent train: note: with 2 classes the binary model is fitted (the multinomial model of 2 classes is the same model)\n");
+  }
   const proba = model.predictProba(data.X);
   const ids = y.map((v) => classes.indexOf(v));
-  const p1 = Float64Array.from({ length: n }, (_, i) => proba[2 * i + 1]!);
-  const m = new BinaryEvaluation().add(ids, p1).metrics();
-  const metrics = { logLoss: m.logLoss, accuracy: m.accuracy, brier: m.brier, rocAuc: m.rocAuc };
+  let metrics: Record<string, unknown>;
+  if (classes.length === 2) {
+    const p1 = Float64Array.from({ length: n }, (_, i) => proba[2 * i + 1]!);
+    const m = new BinaryEvaluation().add(ids, p1).metrics();
+    metrics = { logLoss: m.logLoss, accuracy: m.accuracy, brier: m.brier, rocAuc: m.rocAuc };
+  } else {
+    const m = new MulticlassEvaluation(classes.length).add(ids, proba).metrics();
+    metrics = { logLoss: m.logLoss, accuracy: m.accuracy, brier: m.brier };
+  }
   const history = model.history;
   const file: ModelFile & { input: "libsvm"; indexBase: 0 | 1 } = {
     format: "xent-model",
@@ -117,7 +153,7 @@ export async function trainLibsvm(files: string[], o: OptionValues, io: CliIO): 
 const BATCH = 4096;
 
 /**
- * Streams libsvm rows through a model trained on libsvm data: CSV `line,label,p_<class0>,p_<class1>` (the
+ * Streams libsvm rows through a model trained on libsvm data: CSV `line,label,p_<class0>,p_<class1>,...` (the
  * file line, the label as written, the probabilities), 4096 rows at a time. Features past the model's width
  * are an error naming the file and line.
  */
@@ -143,7 +179,12 @@ export async function predictLibsvm(loaded: LoadedModel, modelPath: string, file
     const batch = builder.finish(width);
     const proba = model.predictProba(batch.X);
     let text = "";
-    for (let i = 0; i < count; i++) text += `${batch.lines[i]!},${labels[i]!},${proba[2 * i]!},${proba[2 * i + 1]!}\n`;
+    const k = model.classes.length;
+    for (let i = 0; i < count; i++) {
+      text += `${batch.lines[i]!},${labels[i]!}`;
+      for (let c = 0; c < k; c++) text += `,${proba[k * i + c]!}`;
+      text += "\n";
+    }
     builder = new LibsvmCsrBuilder();
     labels = [];
     count = 0;

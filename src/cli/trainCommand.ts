@@ -7,6 +7,7 @@ import { type CliIO, type Command, writeOut } from "./cliIO.js";
 import { trainingSummaryText } from "./format.js";
 import { type ModelFile, writeModelFile } from "./modelFile.js";
 import { columnarHelp, parseFormatOption, readInputFiles, readInputOptions } from "./readInputFiles.js";
+import { parseClassWeight } from "./classWeightOption.js";
 import { trainLibsvm } from "./libsvmCommands.js";
 import { ONLINE_ONLY, onlineOptions, runOnlineTrain } from "./onlineTrain.js";
 import { UsageError } from "./usageError.js";
@@ -134,26 +135,6 @@ function convergenceWarning(model: LogisticRegression, maxIter: number, tol: num
   return `xent train: warning: ${why}: the model was written, but it is not converged (not the optimum); ${fixes.join(", or ")}\n`;
 }
 
-/** `--class-weight`: "balanced" or a JSON object label -> finite weight >= 0 (the library checks the labels against y). */
-function parseClassWeight(text: string | undefined, usage: (m: string) => UsageError): "balanced" | Record<string, number> | undefined {
-  if (text === undefined) return undefined;
-  if (text === "balanced") return text;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw usage(`--class-weight ${JSON.stringify(text)} is not "balanced" or a JSON object such as '{"0": 1, "1": 5}'`);
-  }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw usage(`--class-weight ${JSON.stringify(text)} is not "balanced" or a JSON object such as '{"0": 1, "1": 5}'`);
-  }
-  for (const [label, w] of Object.entries(v)) {
-    if (typeof w !== "number" || !(w >= 0 && w < Infinity))
-      throw usage(`--class-weight: the weight of class ${JSON.stringify(label)}, ${JSON.stringify(w)}, is not a finite number >= 0`);
-  }
-  return v as Record<string, number>;
-}
-
 /** Labels as numbers when every one of them is a number (so 0/1 files give numeric classes), else as text. */
 function labelValues(texts: string[]): (number | string)[] {
   const numbers = texts.map((t) => (t === "" ? NaN : Number(t)));
@@ -191,8 +172,10 @@ ${columnarHelp}
 
 --format libsvm reads libsvm / svmlight files ("label index:value ... # comment", indices from 1 increasing,
 gzip or not, "-" for stdin; no --label or --features: the label is each line's first field) into a sparse
-matrix and fits the binary L2 model by TRON, liblinear's trust-region Newton method, on the raw features
-(no standardizing: it would fill in the zeros); --no-intercept gives liblinear's -s 0 objective exactly.
+matrix and fits it on the raw features (no standardizing: it would fill in the zeros): two classes with
+the L2 penalty by TRON, liblinear's trust-region Newton method (--no-intercept gives liblinear's -s 0
+objective exactly); more classes (the multinomial model), --penalty l1, elasticnet or none, and
+--class-weight as for tables (lbfgs / OWL-QN, then Newton polishing to the optimum).
 
 Options:
 {{options}}
