@@ -340,9 +340,10 @@ describe("against scikit-learn 1.2 on scipy.sparse input (sparse_multiclass_fits
         expect(Math.abs(model.objective - ref.objective)).toBeLessThanOrEqual(1e-12 * ref.objective);
         expect(relativeDifference(ref.coef, model.coef)).toBeLessThanOrEqual(1e-7);
         expect(maxAbsDifference(ref.intercept, model.intercept)).toBeLessThanOrEqual(1e-7 * (1 + Math.max(...ref.intercept.map(Math.abs))));
-        // lbfgs itself: near the optimum, not at it (its objective above by the amount it stopped short).
+        // lbfgs itself: near the optimum, not at it (observed: its objective above by 2e-9 to 7e-9 relative on the
+        // seeded set, its coefficients within 1.1e-4; on digits 7e-6 and 1.9e-3).
         expect(c.objective - model.objective).toBeLessThanOrEqual((c.data === "digits" ? 1e-5 : 1e-8) * c.objective);
-        expect(relativeDifference(c.coef, model.coef)).toBeLessThanOrEqual(c.data === "digits" ? 0.1 : 1e-4);
+        expect(relativeDifference(c.coef, model.coef)).toBeLessThanOrEqual(c.data === "digits" ? 1e-2 : 1e-3);
       } else {
         // saga at tol 1e-12: the objective to 1e-10, the coefficients to 1e-6, and the same exact zeros (but for
         // coefficients saga leaves within 1e-9 of 0).
