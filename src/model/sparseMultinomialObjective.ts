@@ -15,7 +15,8 @@ import { type TwiceDifferentiableObjective } from "./optimization.js";
  *
  * Gradient: `R^T X + l2 W` with `R_ic = c_i (p_ic - [y_i = c])`, and R's column sums for b.
  * Hessian-vector product, exact: for a direction (V, v_b) with scores `u_i = V x_i + v_b`, each sample adds
- * `c_i (diag(p_i) - p_i p_i^T) u_i = c_i p_i ⊙ (u_i - p_i . u_i)` back through X^T, plus l2 V. Both products
+ * `c_i (diag(p_i) - p_i p_i^T) u_i = c_i p_i ⊙ (u_i - p_i . u_i)` back through X^T, plus l2 V (and, on the
+ * intercepts, a curvature along their common shift, which changes nothing: see `hessianAt`). Both products
  * with X cost one pass over the stored values (`CsrClassProducts`, WebAssembly or its bit-identical twin).
  * The loss sum is the core's (compensated), so the value is accurate to a few ulps of the sum.
  */
@@ -91,6 +92,20 @@ export class SparseMultinomialObjective implements TwiceDifferentiableObjective 
     }
     this.probabilities = softmax(this.scores, { classes: k });
     const p = this.probabilities;
+    // Adding one number to every intercept changes no probability: H has that direction u (1 on each intercept)
+    // in its null space, and the gradient is 0 along it but for rounding. A Newton step would divide that rounding
+    // by ~0 curvature: a huge common intercept shift, harmless in exact arithmetic, that rounds the logits and stalls
+    // the line search. The product adds `mu (u . v) / K` on the intercepts, mu the mean intercept curvature
+    // `sum_i c_i p_ic (1 - p_ic) / K`: the same Newton step in every other direction, a step of rounding size along u.
+    let mu = 0;
+    if (this.fitIntercept) {
+      for (let i = 0; i < rows; i++) {
+        let s = 0;
+        for (let c = 0; c < k; c++) s += p[i * k + c]! * (1 - p[i * k + c]!);
+        mu += (weights === undefined ? 1 : weights[i]!) * s;
+      }
+      mu /= k;
+    }
     return (v, out) => {
       this.scoresOf(v, work);
       for (let i = 0; i < rows; i++) {
@@ -101,7 +116,12 @@ export class SparseMultinomialObjective implements TwiceDifferentiableObjective 
         for (let c = 0; c < k; c++) work[o + c] = ci * p[o + c]! * (work[o + c]! - pu);
       }
       this.products.transposeTimes(work, out);
-      if (this.fitIntercept) this.columnSums(work, out, kd);
+      if (this.fitIntercept) {
+        this.columnSums(work, out, kd);
+        let shift = 0;
+        for (let c = 0; c < k; c++) shift += v[kd + c]!;
+        for (let c = 0; c < k; c++) out[kd + c]! += (mu * shift) / k;
+      }
       if (l2 > 0) for (let j = 0; j < kd; j++) out[j]! += l2 * v[j]!;
     };
   }
