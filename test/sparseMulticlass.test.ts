@@ -90,7 +90,23 @@ describe("CsrClassProducts", () => {
   const r = Float64Array.from({ length: 53 * k }, () => u() - 0.5);
   const make = (useWasm: boolean) => new CsrClassProducts(csr.indptr, csr.indices, csr.data, csr.rows, csr.cols, k, useWasm);
 
-  it("runs in WebAssembly here, and its JavaScript twin gives the same bits", () => {
+  it("runs in WebAssembly here, and its JavaScript twin gives the same bits (odd and even k: pairs and the last class)", () => {
+    for (const kk of [1, 2, 4, 5]) {
+      const a = new CsrClassProducts(csr.indptr, csr.indices, csr.data, csr.rows, csr.cols, kk, true);
+      const b = new CsrClassProducts(csr.indptr, csr.indices, csr.data, csr.rows, csr.cols, kk, false);
+      const ww = Float64Array.from({ length: kk * 31 + kk }, () => u() - 0.5);
+      const rr = Float64Array.from({ length: 53 * kk }, () => u() - 0.5);
+      const [za, zb] = [new Float64Array(53 * kk), new Float64Array(53 * kk)];
+      a.scores(ww, ww, kk * 31, za);
+      b.scores(ww, ww, kk * 31, zb);
+      expect(Array.from(za)).toEqual(Array.from(zb));
+      const [ga, gb] = [new Float64Array(kk * 31), new Float64Array(kk * 31)];
+      for (const squares of [false, true]) {
+        a.transposeTimes(rr, ga, squares);
+        b.transposeTimes(rr, gb, squares);
+        expect(Array.from(ga)).toEqual(Array.from(gb));
+      }
+    }
     const a = make(true);
     const b = make(false);
     expect(a.usesWasm).toBe(true);
