@@ -6,7 +6,7 @@ import { type Features, type Matrix, toMatrix } from "./denseMatrix.js";
 import { preconditionerThreshold } from "./blockPreconditioner.js";
 import { type Label, LabelEncoder, type Labels } from "./labelEncoder.js";
 import { lbfgs } from "./lbfgs.js";
-import { BinaryLogisticObjective, type LogisticProblem, type Penalty, l1Strength, linearPredictor, parameterCount } from "./logisticObjective.js";
+import { BinaryLogisticObjective, type LogisticProblem, type Penalty, linearPredictor, parameterCount } from "./logisticObjective.js";
 import { MultinomialLogisticObjective } from "./multinomialObjective.js";
 import { newtonCg } from "./newtonCg.js";
 import { newtonPolish } from "./newtonPolish.js";
@@ -303,7 +303,7 @@ export class LogisticRegression {
     const { C, penalty, l1Ratio, fitIntercept, solver, tol, maxIter, warmStart } = this.options;
     const binary = classes.length === 2;
     const rows = binary ? 1 : classes.length;
-    const l1 = l1Strength({ penalty, l1Ratio: l1Ratio ?? 0 } as LogisticProblem);
+    const l1 = penalty === "l1" ? 1 : penalty === "elasticnet" ? (l1Ratio ?? 0) : 0; // as l1Strength
     const penalized = rows * cols;
 
     // scikit-learn's lbfgs optimizes f / (C sum w) (w before class weights) and stops on its gradient: the same
