@@ -70,16 +70,17 @@ describe("xent train: penalties and class weights", () => {
     await usage(["--class-weight", "equal"], /--class-weight "equal" is not "balanced" or a JSON object/);
     await usage(["--class-weight", "[1, 2]"], /is not "balanced" or a JSON object/);
     await usage(["--class-weight", '{"1": -2}'], /the weight of class "1", -2, is not a finite number >= 0/);
-    // The libsvm path (TRON) takes neither.
-    const svm = tmp.file("a.libsvm", "1 1:1\n-1 2:1\n");
-    for (const flag of [
-      ["--class-weight", "balanced"],
-      ["--l1-ratio", "0.5"],
-    ]) {
-      const run = await xentInProcess(["train", svm, "--format", "libsvm", "--out", out, ...flag]);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(new RegExp(`${flag[0]} does not apply to --format libsvm`));
-    }
+    // The libsvm path takes both now (sparse X fits every penalty and class weights), with the same checks.
+    const svm = tmp.file("a.libsvm", "1 1:1\n-1 2:1\n1 1:2 2:1\n");
+    const ratio = await xentInProcess(["train", svm, "--format", "libsvm", "--out", out, "--l1-ratio", "0.5"]);
+    expect(ratio.code).toBe(2);
+    expect(ratio.stderr).toMatch(/--l1-ratio is only used with --penalty elasticnet \(the penalty is l2\)/);
+    const balanced = await xentInProcess(["train", svm, "--format", "libsvm", "--out", out, "--class-weight", "balanced"]);
+    expect(balanced.stderr).toBe("");
+    expect(balanced.code).toBe(0);
+    const unknown = await xentInProcess(["train", svm, "--format", "libsvm", "--out", out, "--class-weight", '{"2": 3}']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/classWeight has class "2", which is not in y/);
   });
 
   it("a class weight for a class not in the data is bad input (exit 1), naming the class", async () => {
