@@ -614,8 +614,16 @@ class DelimitedParser implements RowView, ColumnResolver {
     const D = this.delimiter;
     const handler = this.handler;
     for (;;) {
-      let k = plainDecimal(buf, pos, len, 0);
-      if (k < 0 || buf[k] !== D) return pos;
+      // A one-digit first field (a label) without the call.
+      const d = buf[pos]! - 48;
+      let k: number;
+      if (d >>> 0 <= 9 && pos + 1 < len && buf[pos + 1] === D) {
+        numberPair[0] = d;
+        k = pos + 1;
+      } else {
+        k = plainDecimal(buf, pos, len, 0);
+        if (k < 0 || buf[k] !== D) return pos;
+      }
       k = plainDecimal(buf, k + 1, len, 1);
       if (k < 0) return pos;
       if (buf[k] === 13) {
