@@ -34,7 +34,13 @@ interface Seen {
 }
 
 /** Reads `text` with or without the fast path; every row's two values and line (rows given to `row` as such). */
-async function read(text: string, fast: boolean, refuse: (a: number, b: number) => boolean = () => false, header = true): Promise<Seen[]> {
+async function read(
+  text: string,
+  fast: boolean,
+  refuse: (a: number, b: number) => boolean = () => false,
+  header = true,
+  delimiter?: string,
+): Promise<Seen[]> {
   const seen: Seen[] = [];
   const handler: TableHandler = {
     header: () => {},
@@ -55,7 +61,7 @@ async function read(text: string, fast: boolean, refuse: (a: number, b: number) 
   const bytes = Buffer.from(text);
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += 4093) chunks.push(bytes.subarray(i, i + 4093));
-  await readTable({ path: "-", stdin: Readable.from(chunks), format: "csv", header }, handler);
+  await readTable({ path: "-", stdin: Readable.from(chunks), format: "csv", header, ...(delimiter === undefined ? {} : { delimiter }) }, handler);
   return seen;
 }
 
@@ -120,6 +126,18 @@ describe("TableHandler.numberPair (two plain decimals in one pass)", () => {
       [1, false],
       [-1, true],
       [3, false],
+    ]);
+  });
+
+  it("is off with a delimiter that a plain decimal may hold, and on with another", async () => {
+    for (const d of [".", "-", "5"]) {
+      const seen = await read(`a${d}b\n1${d}0${d}5\n-1${d}2\n`, true, () => false, true, d);
+      expect(seen.every((s) => !s.fast)).toBe(true);
+    }
+    const seen = await read("a;b\n1;0.5\n-1;2\n", true, () => false, true, ";");
+    expect(seen.map((s) => [s.fast, ...s.values])).toEqual([
+      [true, 1, 0.5],
+      [true, -1, 2],
     ]);
   });
 

@@ -321,39 +321,41 @@ const EMPTY = Buffer.alloc(0);
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /**
- * A plain decimal at `buf[k..len)`: an optional minus, then 1 to 9 digits with an optional point after the
- * first (as "1", "-1" or "0.4842212"), up to the first other byte. Its value goes to `numberPair[j]`: the
- * significand m < 10^9 summed in int32 arithmetic, then `m / 10^f` for f digits after the point, one
- * correctly rounded division of exact operands (Clinger's fast path), so exactly `Number(text)` and the
- * double `parseNumberInto` gives. Returns the offset of the byte after it, or -1 for any other text (or
- * when no byte follows it before `len`).
+ * A plain decimal at `buf[k..]`: an optional minus, then 1 to 9 digits with an optional point after the first
+ * (as "1", "-1" or "0.4842212"), up to the first other byte, which must come before the buffer's end (the
+ * caller reads only up to a line feed, so no byte is checked against the end). Its value goes to
+ * `numberPair[j]`: the significand m < 10^9 summed in int32 arithmetic, then `m / 10^f` for f digits after
+ * the point, one correctly rounded division of exact operands (Clinger's fast path), so exactly
+ * `Number(text)` and the double `parseNumberInto` gives. Returns the offset of the byte after it, or -1 for
+ * any other text.
  */
-function plainDecimal(buf: Buffer, k: number, len: number, j: number): number {
+function plainDecimal(buf: Buffer, k: number, j: number): number {
   let negative = false;
-  if (k < len && buf[k] === 45) {
+  if (buf[k] === 45) {
     negative = true;
     k++;
   }
   const first = k;
   let m = 0;
-  for (; k < len; k++) {
+  for (;;) {
     const c = buf[k]! - 48;
     if (c >>> 0 > 9) break;
     m = (m * 10 + c) | 0;
+    k++;
   }
   if (k === first || k - first > 9) return -1;
   let f = 0;
-  if (k < len && buf[k] === 46) {
+  if (buf[k] === 46) {
     const dot = ++k;
-    for (; k < len; k++) {
+    for (;;) {
       const c = buf[k]! - 48;
       if (c >>> 0 > 9) break;
       m = (m * 10 + c) | 0;
+      k++;
     }
     f = k - dot;
     if (k - first - 1 > 9) return -1;
   }
-  if (k >= len) return -1;
   const v = f === 0 ? m : m / POW10[f]!;
   numberPair[j] = negative ? -v : v;
   return k;
@@ -613,28 +615,31 @@ class DelimitedParser implements RowView, ColumnResolver {
   private scanPairs(buf: Buffer, pos: number, len: number): number {
     const D = this.delimiter;
     const handler = this.handler;
-    for (;;) {
+    // Records up to the buffer's last line feed only: every byte read below comes before it, so no read
+    // checks the buffer's end (a digit run stops at the line feed at the latest).
+    const end = buf.lastIndexOf(10, len - 1) + 1;
+    while (pos < end) {
       // A one-digit first field (a label) without the call.
       const d = buf[pos]! - 48;
       let k: number;
-      if (d >>> 0 <= 9 && pos + 1 < len && buf[pos + 1] === D) {
+      if (d >>> 0 <= 9 && buf[pos + 1] === D) {
         numberPair[0] = d;
         k = pos + 1;
       } else {
-        k = plainDecimal(buf, pos, len, 0);
+        k = plainDecimal(buf, pos, 0);
         if (k < 0 || buf[k] !== D) return pos;
       }
-      k = plainDecimal(buf, k + 1, len, 1);
+      k = plainDecimal(buf, k + 1, 1);
       if (k < 0) return pos;
       if (buf[k] === 13) {
-        if (k + 1 >= len || buf[k + 1] !== 10) return pos;
+        if (buf[k + 1] !== 10) return pos;
         k++;
       } else if (buf[k] !== 10) return pos;
       if (!handler.numberPair!()) return pos;
       this.line++;
       pos = k + 1;
-      if (pos >= len) return pos;
     }
+    return pos;
   }
 
   private record(): void {
@@ -670,7 +675,10 @@ class DelimitedParser implements RowView, ColumnResolver {
     this.names = names ?? [];
     this.width = names === null ? -1 : names.length;
     this.handler.header(this);
-    this.pairs = (this.width === 2 || this.width === -1) && this.handler.numberPairs?.() === true;
+    // Not with a delimiter that a plain decimal may hold (`--delimiter .`, `-` or a digit).
+    const D = this.delimiter;
+    const plain = D === 45 || D === 46 || (D >= 48 && D <= 57);
+    this.pairs = !plain && (this.width === 2 || this.width === -1) && this.handler.numberPairs?.() === true;
   }
 
   // ColumnResolver
