@@ -141,6 +141,15 @@ describe("TableHandler.numberPair (two plain decimals in one pass)", () => {
     ]);
   });
 
+  it("stops trying after 1000 records in a row of another shape (a file of 17-digit probabilities)", async () => {
+    const other = Array.from({ length: 1500 }, (_, i) => `1,${(i + 0.5) / 1500 + 1e-12}`);
+    const plain = Array.from({ length: 10 }, (_, i) => `0,0.${i}`);
+    const seen = await read(`a,b\n${[...plain, ...other, ...plain].join("\n")}\n`, true);
+    expect(seen.filter((s) => s.fast).length).toBe(10); // the first ten only
+    expect(seen.map((s) => s.values[1])).toEqual([...plain, ...other, ...plain].map((r) => Number(r.split(",")[1])));
+    expect(seen[seen.length - 1]!.line).toBe(1521);
+  });
+
   it("gives a refused row to row() with its own line, and goes on fast after it", async () => {
     const text = "a,b\n1,0.5\n\n0,0.25\n1,1.5\n0,0.125\n";
     const seen = await read(text + "0,x\n", true, (_a, b) => b > 1);

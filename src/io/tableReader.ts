@@ -320,6 +320,9 @@ const EMPTY = Buffer.alloc(0);
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
+/** Records in a row not of the two-decimal shape after which a parser stops trying it (`scanPairs`). */
+const PAIR_MISSES = 1000;
+
 /**
  * A plain decimal at `buf[k..]`: an optional minus, then 1 to 9 digits with an optional point after the first
  * (as "1", "-1" or "0.4842212"), up to the first other byte, which must come before the buffer's end (the
@@ -405,6 +408,8 @@ class DelimitedParser implements RowView, ColumnResolver {
   private pieceOpen = false;
   /** Whether records are tried as two plain decimals first (`TableHandler.numberPair`). */
   private pairs = false;
+  /** Records in a row that the two-decimal path left to `scan`: past `PAIR_MISSES`, it is not tried again. */
+  private pairMisses = 0;
 
   /**
    * `delimiter`: a CSV field separator other than the comma (a byte), or -1. `piece`: the parser of a piece
@@ -492,8 +497,12 @@ class DelimitedParser implements RowView, ColumnResolver {
     let pos = 0;
     while (pos < len) {
       if (this.pairs) {
+        const from = pos;
         pos = this.scanPairs(buf, pos, len);
         if (pos >= len) break;
+        // A file whose rows are of another shape (17-digit probabilities, spaces) stops paying for the try.
+        if (pos !== from) this.pairMisses = 0;
+        else if (++this.pairMisses === PAIR_MISSES) this.pairs = false;
       }
       const recStart = pos;
       let n = 0;
