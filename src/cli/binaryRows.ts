@@ -1,8 +1,8 @@
 import { type ScoreScale } from "../index.js";
 import { type InputError, quoteText } from "../io/inputError.js";
 import { parsed } from "../io/parseNumber.js";
-import { type ColumnResolver, type RowView } from "../io/tableReader.js";
-import { type EvalRun } from "./evalRun.js";
+import { type ColumnResolver, type RowView, numberPair } from "../io/tableReader.js";
+import { EvalRun } from "./evalRun.js";
 
 /** What the rows read so far have fixed (`BinaryHandler.context`). */
 export interface LabelContext {
@@ -59,6 +59,41 @@ export class BinaryHandler {
     this.score = cols.index(this.columns.score);
     this.weight = this.columns.weight === null ? -1 : cols.index(this.columns.weight);
     this.group = this.columns.by === null ? -1 : cols.index(this.columns.by);
+  }
+
+  /**
+   * Whether records of two plain decimals may take `numberPair` (the reader's fast path): numeric labels,
+   * the label and score are the first two columns, no weight, group or `--ci` (which keys rows by line).
+   */
+  numberPairs(): boolean {
+    return (
+      this.posLabel === null &&
+      this.weight < 0 &&
+      this.group < 0 &&
+      this.run instanceof EvalRun &&
+      this.run.ci === null &&
+      this.label + this.score === 1 &&
+      (this.label === 0 || this.label === 1)
+    );
+  }
+
+  /**
+   * A record of two plain decimals (label and score in `numberPair`): the common row of `row`, taken as it
+   * would take it (a label 1, or 0 / -1 in the convention fixed before; a finite score, a probability in
+   * [0, 1] whose loss is finite). Anything else (a first 0 or -1 that fixes the convention, a row to reject,
+   * an infinite loss to locate) returns false with nothing done, and the reader hands the row to `row`.
+   */
+  numberPair(): boolean {
+    const y = numberPair[this.label]!;
+    const s = numberPair[this.score]!;
+    let label: number;
+    if (y === 1) label = 1;
+    else if (y === 0 ? this.convention === "01" : y === -1 && this.convention === "pm1") label = 0;
+    else return false;
+    if (this.scale === "probability" && (!(s >= 0 && s <= 1) || s === 1 - label)) return false;
+    this.run.push(label, s, 1, null);
+    this.rows++;
+    return true;
   }
 
   private reject(e: InputError): void {

@@ -51,7 +51,24 @@ export interface RowView {
 export interface TableHandler {
   header(columns: ColumnResolver): void;
   row(view: RowView): void;
+  /**
+   * Optional, CSV/TSV only: asked after `header`, whether the handler reads records of exactly two plain
+   * decimals (`numberPair`) with the first two columns. True makes the reader try each record in that shape
+   * first (see `numberPair` below).
+   */
+  numberPairs?(): boolean;
+  /**
+   * A record of exactly two fields that are plain decimals (an optional minus, 1 to 9 digits with an optional
+   * point after the first; no spaces, quotes or exponent), their values in `numberPair[0]` and `numberPair[1]`
+   * (the same doubles `RowView.parse` gives). Returns true when the row is taken, or false, having done
+   * nothing, to have the record read as any other by `row` (a row to check or reject, a label that fixes a
+   * convention, ...). Any other record goes to `row`.
+   */
+  numberPair?(): boolean;
 }
+
+/** The two values of a record for `TableHandler.numberPair` (a typed array: a double passed to a call is boxed). */
+export const numberPair = new Float64Array(2);
 
 export interface TableInput {
   /** A path, or "-" for stdin. */
@@ -301,6 +318,52 @@ function delimiterByte(delimiter: string | undefined): number {
 
 const EMPTY = Buffer.alloc(0);
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/** Records in a row not of the two-decimal shape after which a parser stops trying it (`scanPairs`). */
+const PAIR_MISSES = 1000;
+
+/**
+ * A plain decimal at `buf[k..]`: an optional minus, then 1 to 9 digits with an optional point after the first
+ * (as "1", "-1" or "0.4842212"), up to the first other byte, which must come before the buffer's end (the
+ * caller reads only up to a line feed, so no byte is checked against the end). Its value goes to
+ * `numberPair[j]`: the significand m < 10^9 summed in int32 arithmetic, then `m / 10^f` for f digits after
+ * the point, one correctly rounded division of exact operands (Clinger's fast path), so exactly
+ * `Number(text)` and the double `parseNumberInto` gives. Returns the offset of the byte after it, or -1 for
+ * any other text.
+ */
+function plainDecimal(buf: Buffer, k: number, j: number): number {
+  let negative = false;
+  if (buf[k] === 45) {
+    negative = true;
+    k++;
+  }
+  const first = k;
+  let m = 0;
+  for (;;) {
+    const c = buf[k]! - 48;
+    if (c >>> 0 > 9) break;
+    m = (m * 10 + c) | 0;
+    k++;
+  }
+  if (k === first || k - first > 9) return -1;
+  let f = 0;
+  if (buf[k] === 46) {
+    const dot = ++k;
+    for (;;) {
+      const c = buf[k]! - 48;
+      if (c >>> 0 > 9) break;
+      m = (m * 10 + c) | 0;
+      k++;
+    }
+    f = k - dot;
+    if (k - first - 1 > 9) return -1;
+  }
+  const v = f === 0 ? m : m / POW10[f]!;
+  numberPair[j] = negative ? -v : v;
+  return k;
+}
+
 /** 1-based character column of byte `at` in `buf`, whose line starts after the last newline before it. */
 function charColumn(buf: Buffer, at: number, floor: number): number {
   let s = at;
@@ -343,6 +406,10 @@ class DelimitedParser implements RowView, ColumnResolver {
 
   /** A piece that may end inside a quoted field (`feedPiece`): such a record is kept for the next piece. */
   private pieceOpen = false;
+  /** Whether records are tried as two plain decimals first (`TableHandler.numberPair`). */
+  private pairs = false;
+  /** Records in a row that the two-decimal path left to `scan`: past `PAIR_MISSES`, it is not tried again. */
+  private pairMisses = 0;
 
   /**
    * `delimiter`: a CSV field separator other than the comma (a byte), or -1. `piece`: the parser of a piece
@@ -429,6 +496,14 @@ class DelimitedParser implements RowView, ColumnResolver {
     const D = this.delimiter;
     let pos = 0;
     while (pos < len) {
+      if (this.pairs) {
+        const from = pos;
+        pos = this.scanPairs(buf, pos, len);
+        if (pos >= len) break;
+        // A file whose rows are of another shape (17-digit probabilities, spaces) stops paying for the try.
+        if (pos !== from) this.pairMisses = 0;
+        else if (++this.pairMisses === PAIR_MISSES) this.pairs = false;
+      }
       const recStart = pos;
       let n = 0;
       let extraLines = 0;
@@ -540,6 +615,42 @@ class DelimitedParser implements RowView, ColumnResolver {
     return len;
   }
 
+  /**
+   * The records from `pos` that are two plain decimals (`plainDecimal`) separated by the delimiter and ended
+   * by LF or CRLF, each handed to `TableHandler.numberPair`, in one pass over their bytes; returns the offset
+   * of the first record that is not (or that the handler refused, or that the buffer cuts): `scan` reads
+   * that one as usual. A record taken here is one line without quotes, so it reads the same as in `scan`.
+   */
+  private scanPairs(buf: Buffer, pos: number, len: number): number {
+    const D = this.delimiter;
+    const handler = this.handler;
+    // Records up to the buffer's last line feed only: every byte read below comes before it, so no read
+    // checks the buffer's end (a digit run stops at the line feed at the latest).
+    const end = buf.lastIndexOf(10, len - 1) + 1;
+    while (pos < end) {
+      // A one-digit first field (a label) without the call.
+      const d = buf[pos]! - 48;
+      let k: number;
+      if (d >>> 0 <= 9 && buf[pos + 1] === D) {
+        numberPair[0] = d;
+        k = pos + 1;
+      } else {
+        k = plainDecimal(buf, pos, 0);
+        if (k < 0 || buf[k] !== D) return pos;
+      }
+      k = plainDecimal(buf, k + 1, 1);
+      if (k < 0) return pos;
+      if (buf[k] === 13) {
+        if (buf[k + 1] !== 10) return pos;
+        k++;
+      } else if (buf[k] !== 10) return pos;
+      if (!handler.numberPair!()) return pos;
+      this.line++;
+      pos = k + 1;
+    }
+    return pos;
+  }
+
   private record(): void {
     if (this.names === null) {
       if (this.hasHeader) {
@@ -573,6 +684,10 @@ class DelimitedParser implements RowView, ColumnResolver {
     this.names = names ?? [];
     this.width = names === null ? -1 : names.length;
     this.handler.header(this);
+    // Not with a delimiter that a plain decimal may hold (`--delimiter .`, `-` or a digit).
+    const D = this.delimiter;
+    const plain = D === 45 || D === 46 || (D >= 48 && D <= 57);
+    this.pairs = !plain && (this.width === 2 || this.width === -1) && this.handler.numberPairs?.() === true;
   }
 
   // ColumnResolver

@@ -57,10 +57,13 @@ const scratch = new Float64Array(1);
 const high = new Uint32Array(scratch.buffer, new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 4 : 0, 1);
 /** The high word of 2^-64: exponent 1023 - 64. */
 const LOW_LIMIT = (1023 - 64) << 20;
-/** The bin of q in [0, 0.5] on one side: 0 below 2^-64, then 256 per octave (1 + 64 * 256 = BINS / 2 bins). */
+/**
+ * The bin of q in [0, 0.5] on one side: 0 below 2^-64, then 256 per octave (1 + 64 * 256 = BINS / 2 bins).
+ * The sign bit is dropped: q = -0 (a probability written "-0") is in bin 0 with +0, not past the histogram.
+ */
 function sideBin(q: number): number {
   scratch[0] = q;
-  const h = high[0]!;
+  const h = high[0]! & 0x7fffffff;
   return h < LOW_LIMIT ? 0 : 1 + ((h - LOW_LIMIT) >>> 12);
 }
 
