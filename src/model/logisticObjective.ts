@@ -1,7 +1,8 @@
 import { binaryCrossEntropyWithLogitsAndGrad } from "../core/binary/binaryCrossEntropyWithLogits.js";
 import { DenseProducts } from "../core/kernels/denseProducts.js";
 import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
-import { type Matrix } from "./denseMatrix.js";
+import { type Matrix, firstNonFinite } from "./denseMatrix.js";
+import { type LbfgsPreconditioner } from "./lbfgs.js";
 import { type TwiceDifferentiableObjective } from "./optimization.js";
 
 /**
@@ -93,6 +94,11 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
     this.products.release();
   }
 
+  /** @internal The flat index of X's first NaN or infinite entry, or -1: by the kernel on its copy, else in JavaScript. */
+  firstNonFiniteFeature(): number {
+    return this.products.firstNonFinite() ?? firstNonFinite(this.problem.X.data);
+  }
+
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {
     const { X, fitIntercept } = this.problem;
     const kp = this.products;
@@ -146,6 +152,72 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
     const kp = this.products;
     if (kp.gramWeights.length === 0) return null;
     return classBlockPreconditioner(kp, 1, this.l2, this.problem.fitIntercept, (_c, h) => h.set(kp.rowFactors));
+  }
+
+  /**
+   * @internal A preconditioner for `lbfgs`: the Hessian H = X~^T D X~ + l2 I' (X~ = [X, 1], D = diag(h), h_i the
+   * curvature of sample i) with its data part approximated, after centering, by its diagonal. With
+   * `c_j = sum_i h_i x_ij`, `s = sum_i h_i` and the centered diagonal `a_j = sum_i h_i x_ij^2 - c_j^2 / s + l2`:
+   *   M = [[diag(a) + c c^T / s, c], [c^T, s]],
+   * which is H's diagonal in the variables (w, b + c . w / s), where the intercept absorbs the weighted feature
+   * means. Diagonal scaling alone (Jacobi) leaves the ill-conditioning of features with a large common offset
+   * (pixels, raw measurements: the intercept direction and the mean direction couple); this removes it.
+   * M^-1 v for v = (r, rb): t = rb / s, w_j = (r_j - c_j t) / a_j, b = t - c . w / s. `update` forms M from the
+   * scores of the last evaluation (one pass over X, `DenseProducts.columnMoments`); `a_j` is kept above
+   * 1e-10 of the uncentered sum (the difference cancels for a nearly constant column) and 1e-12 of the largest
+   * entry (a zero column without a penalty), so M is positive definite. Without an intercept: diag(a) with
+   * the uncentered sums.
+   */
+  diagonalPreconditioner(): LbfgsPreconditioner {
+    const { X, fitIntercept } = this.problem;
+    const { rows: n, cols: d } = X;
+    const kp = this.products;
+    const weights = this.weights;
+    const l2 = this.l2;
+    const a = new Float64Array(d);
+    const c = new Float64Array(d);
+    let s = 0;
+    let centered = false;
+    return {
+      update: () => {
+        const z = kp.scores;
+        const h = kp.rowFactors;
+        s = 0;
+        for (let i = 0; i < n; i++) {
+          const e = Math.exp(-Math.abs(z[i]!)); // h_i = w_i sigmoid(z) (1 - sigmoid(z)), as hessianAt
+          const q = 1 + e;
+          h[i] = (weights === undefined ? 1 : weights[i]!) * (e / (q * q));
+          s += h[i]!;
+        }
+        kp.columnMoments();
+        const m = kp.moments;
+        centered = fitIntercept && s > 0;
+        let largest = 0;
+        for (let j = 0; j < d; j++) {
+          const square = m[d + j]!;
+          c[j] = m[j]!;
+          const v = centered ? Math.max(square - (c[j]! * c[j]!) / s, 1e-10 * square) : square;
+          a[j] = v + l2;
+          largest = Math.max(largest, a[j]!);
+        }
+        const floor = 1e-12 * largest || 1;
+        for (let j = 0; j < d; j++) if (!(a[j]! > floor)) a[j] = floor;
+      },
+      apply: (v) => {
+        if (!centered) {
+          for (let j = 0; j < d; j++) v[j]! /= a[j]!;
+          if (fitIntercept && s > 0) v[d]! /= s;
+          return;
+        }
+        const t = v[d]! / s;
+        let cw = 0;
+        for (let j = 0; j < d; j++) {
+          v[j] = (v[j]! - c[j]! * t) / a[j]!;
+          cw += c[j]! * v[j]!;
+        }
+        v[d] = t - cw / s;
+      },
+    };
   }
 
   /** @internal The scores `X v` (with v's intercept) of a direction v: n values, valid until the next call. */
