@@ -56,6 +56,20 @@ describe("preconditioned L-BFGS (binary fits at a given tol)", () => {
   });
 });
 
+describe("the default fit (to the optimum) on unstandardized features", () => {
+  it("converges on raw breast cancer, to Newton-CG's optimum within 1e-6 in every probability", () => {
+    const X = cancer.X as { data: Float64Array; nFeatures: number };
+    const model = new LogisticRegression().fit(X, cancer.y);
+    expect(model.converged).toBe(true); // plain L-BFGS first: 1,000 iterations, not converged
+    const optimum = new LogisticRegression({ solver: "newton-cg" }).fit(X, cancer.y);
+    const p = model.predictProba(X);
+    const q = optimum.predictProba(X);
+    for (let i = 0; i < p.length; i++) expect(Math.abs(p[i]! - q[i]!)).toBeLessThan(1e-6);
+    expect(Math.abs(model.objective - optimum.objective) / optimum.objective).toBeLessThan(1e-9);
+    expect(meanGradientNorm(X.data, X.nFeatures, labels, model.coef[0]!, model.intercept[0]!)).toBeLessThan(1e-6);
+  });
+});
+
 describe("lbfgs with a preconditioner", () => {
   it("solves a badly scaled quadratic in one step when M is its Hessian, and updates M on its schedule", () => {
     const d = 50;
