@@ -98,13 +98,14 @@ export class BinaryLogisticObjective implements TwiceDifferentiableObjective {
     this.dimension = parameterCount(1, X.cols, fitIntercept);
     this.l2 = l2Strength(problem);
     this.weights = lossWeights(problem);
-    this.products = new DenseProducts(X.data, X.rows, X.cols, 1, X.cols + 1 <= MAX_GRAM_SIZE);
     const labels = Float64Array.from(classIds);
-    this.blocks = passBlocks(X.rows, X.cols, 1, labels, this.weights, this.products);
-    this.scoresAt = new ScoresCache(this.dimension);
     this.parts = denseParts(X.rows, X.cols);
+    // The workers first (they copy their rows while this thread copies X into its kernel's memory).
     const runner = this.parts.length > 1 ? denseFitRunner() : null;
     this.session = runner === null ? null : runner({ x: X.data, n: X.rows, d: X.cols, labels, weights: this.weights, parts: this.parts });
+    this.products = new DenseProducts(X.data, X.rows, X.cols, 1, X.cols + 1 <= MAX_GRAM_SIZE);
+    this.blocks = passBlocks(X.rows, X.cols, 1, labels, this.weights, this.products);
+    this.scoresAt = new ScoresCache(this.dimension);
     const workerParts = this.session === null ? 0 : this.parts.length - this.session.firstWorkerPart;
     this.total = new Float64Array(X.cols + 1);
     this.workerGradients = new Float64Array(workerParts * (X.cols + 1));
