@@ -37,8 +37,11 @@ describe("preconditioned L-BFGS (binary fits at a given tol)", () => {
     expect(model.nIter).toBeGreaterThan(10); // the preconditioner is in use from iteration 10
     const ref = fixtures.fits["l2-newton"]!["breast-cancer"]!;
     const coef = model.coef[0]!;
-    for (let j = 0; j < coef.length; j++) expect(Math.abs(coef[j]! - ref.coef[0]![j]!)).toBeLessThan(1e-7);
-    expect(Math.abs(model.intercept[0]! - ref.intercept[0]!)).toBeLessThan(1e-7);
+    // A mean gradient of at most 1e-9 (infinity norm) leaves the coefficients within ||g||_2 / lambda_min of the
+    // optimum: the mean objective's Hessian is at least 1 / n = 1 / 569 (the penalty), so within
+    // 1e-9 sqrt(31) 569 = 3.2e-6.
+    for (let j = 0; j < coef.length; j++) expect(Math.abs(coef[j]! - ref.coef[0]![j]!)).toBeLessThan(3.2e-6);
+    expect(Math.abs(model.intercept[0]! - ref.intercept[0]!)).toBeLessThan(3.2e-6);
     expect(meanGradientNorm(X.data, X.nFeatures, labels, coef, model.intercept[0]!)).toBeLessThanOrEqual(1e-9 * (1 + 1e-6));
   });
 

@@ -286,13 +286,13 @@ export class LogisticRegression {
       const settings = { gradientTolerance, maxIterations: budget };
       if (l1 > 0) return owlqn(objective, x0, { ...settings, l1, penalized });
       if (solver === "lbfgs" && objective instanceof BinaryLogisticObjective) {
-        // Binary L-BFGS (to tol, or the default fit's first stage): 30 pairs, preconditioned
+        // Binary L-BFGS (to tol, or the default fit's first stage): 50 pairs, preconditioned
         // (`diagonalPreconditioner`) from iteration 10 on, so that the quick fits (a few iterations) do not pay its
         // passes over X. Measured (docs/logistic-regression.md): Fashion-MNIST T-shirt vs shirt meets tol 1e-4 in
         // about 70 iterations instead of 229; unstandardized breast cancer converges (the default fit in 59
         // iterations; plain L-BFGS had not reached the polish's hand-over in 1,000); generated 100,000 x 50 and
         // standardized breast cancer take the same iterations.
-        return lbfgs(objective, x0, { ...settings, memory: 30, preconditioner: objective.diagonalPreconditioner(), preconditionFrom: 10 });
+        return lbfgs(objective, x0, { ...settings, memory: 50, preconditioner: objective.diagonalPreconditioner(), preconditionFrom: 10 });
       }
       return solver === "lbfgs" ? lbfgs(objective, x0, settings) : newtonCg(objective, x0, settings);
     };
