@@ -289,7 +289,7 @@ export class LogisticRegression {
         // Binary L-BFGS (to tol, or the default fit's first stage): 50 pairs, preconditioned
         // (`diagonalPreconditioner`) from iteration 10 on, so that the quick fits (a few iterations) do not pay its
         // passes over X. Measured (docs/logistic-regression.md): Fashion-MNIST T-shirt vs shirt meets tol 1e-4 in
-        // about 70 iterations instead of 229; unstandardized breast cancer converges (the default fit in 59
+        // 49 iterations instead of 229; unstandardized breast cancer converges (the default fit in 51 L-BFGS
         // iterations; plain L-BFGS had not reached the polish's hand-over in 1,000); generated 100,000 x 50 and
         // standardized breast cancer take the same iterations.
         return lbfgs(objective, x0, { ...settings, memory: 50, preconditioner: objective.diagonalPreconditioner(), preconditionFrom: 10 });
