@@ -25,7 +25,7 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { LogisticRegression, type LogisticRegressionOptions, StandardScaler, loadDataset } from "xent";
-import { startFitThreads, stopFitThreads } from "xent/threads";
+import { fitThreadsInfo, startFitThreads, stopFitThreads } from "xent/threads";
 // The registered runner of the fit threads, switched off and on between the one- and two-thread fits (the
 // workers keep running, as in an application that started them once).
 type Internals = typeof import("../dist/core/kernels/denseBinaryPass.js");
@@ -172,12 +172,14 @@ for (const p of problems) {
     for (let r = large ? -1 : 0; r < p.repeats; r++) {
       for (const [v, variant] of variants.entries()) {
         setDenseFitRunner(variant.threaded ? fitThreads : null);
+        const passes = fitThreadsInfo().workerPasses;
         const t0 = performance.now();
         const c0 = cpuMs();
         models[v] = new LogisticRegression({ ...s.options, solver: variant.solver }).fit(p.X, p.y, { onWarning: () => {} });
         if (r >= 0) times[v]!.push(performance.now() - t0);
         if (r >= 0) cpu[v]!.push(cpuMs() - c0);
         setDenseFitRunner(null);
+        if (variant.threaded && fitThreadsInfo().workerPasses === passes) throw new Error(`${p.name}: the worker thread took no part`);
       }
     }
     for (const [v, variant] of variants.entries()) {
