@@ -387,3 +387,126 @@ export function gram(x: usize, n: i32, d: i32, h: usize, t: usize, xt: usize, ou
   store<f64>(o, load<f64>(o) + finish(s0, ta, u0, rows));
   if (bTwo) store<f64>(o + 8, load<f64>(o + 8) + finish(s1, ta, u1, rows));
 }
+
+/**
+ * The index of the first NaN or infinite entry of the `len` doubles at `x`, or -1 (the model's input check, on
+ * the copy of X this module computes on). `v * 0` is (+-)0 for a finite v and NaN for NaN or +-Infinity, so a
+ * block's sum of them is 0 exactly when the block is finite: blocks of 1024 entries are summed in two f64x2
+ * lanes and tested once; from the first block that fails (and for the last, partial one) an entry-by-entry
+ * scan finds the index. A pass at memory speed, where the JavaScript loop (denseMatrix.ts `firstNonFinite`,
+ * the same test) costs several times more.
+ */
+export function firstNonFinite(x: usize, len: i32): i32 {
+  const zero = f64x2.splat(0.0);
+  let k = 0;
+  for (; k + 1024 <= len; k += 1024) {
+    const base = x + (<usize>k << 3);
+    let a = zero;
+    let b = zero;
+    for (let j = 0; j < 1024; j += 4) {
+      const at = base + (<usize>j << 3);
+      a = f64x2.add(a, f64x2.mul(v128.load(at), zero));
+      b = f64x2.add(b, f64x2.mul(v128.load(at + 16), zero));
+    }
+    const s = f64x2.add(a, b);
+    if (f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) != 0) break;
+  }
+  for (; k < len; k++) {
+    const v = load<f64>(x + (<usize>k << 3));
+    if (!(v - v == 0)) return k;
+  }
+  return -1;
+}
+
+/**
+ * The weighted column moments of `n` rows: c[j] += sum_i h_i x_ij and a[j] += sum_i (h_i x_ij) x_ij, the sums in
+ * increasing i (per row: t = h_i x_ij, then c_j + t and a_j + t x_ij), two columns per f64x2 instruction. The
+ * diagonal preconditioner of the binary fit (src/model/logisticObjective.ts `diagonalPreconditioner`) is formed
+ * from them.
+ */
+export function columnMoments(x: usize, n: i32, d: i32, h: usize, c: usize, a: usize): void {
+  const rowBytes = <usize>d << 3;
+  const pairs = d & ~1;
+  let i = 0;
+  // Four rows per load and store of c and a, their terms added one after the other (the order of one row at a time).
+  for (; i + 4 <= n; i += 4) {
+    const x0 = x + <usize>i * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    const hb = h + (<usize>i << 3);
+    const h0 = load<f64>(hb);
+    const h1 = load<f64>(hb + 8);
+    const h2 = load<f64>(hb + 16);
+    const h3 = load<f64>(hb + 24);
+    const s0 = f64x2.splat(h0);
+    const s1 = f64x2.splat(h1);
+    const s2 = f64x2.splat(h2);
+    const s3 = f64x2.splat(h3);
+    for (let j = 0; j < pairs; j += 2) {
+      const at = <usize>j << 3;
+      const v0 = v128.load(x0 + at);
+      const v1 = v128.load(x1 + at);
+      const v2 = v128.load(x2 + at);
+      const v3 = v128.load(x3 + at);
+      const t0 = f64x2.mul(s0, v0);
+      const t1 = f64x2.mul(s1, v1);
+      const t2 = f64x2.mul(s2, v2);
+      const t3 = f64x2.mul(s3, v3);
+      let u = v128.load(c + at);
+      u = f64x2.add(u, t0);
+      u = f64x2.add(u, t1);
+      u = f64x2.add(u, t2);
+      u = f64x2.add(u, t3);
+      v128.store(c + at, u);
+      let q = v128.load(a + at);
+      q = f64x2.add(q, f64x2.mul(t0, v0));
+      q = f64x2.add(q, f64x2.mul(t1, v1));
+      q = f64x2.add(q, f64x2.mul(t2, v2));
+      q = f64x2.add(q, f64x2.mul(t3, v3));
+      v128.store(a + at, q);
+    }
+    if (d & 1) {
+      const at = <usize>(d - 1) << 3;
+      let u = load<f64>(c + at);
+      let q = load<f64>(a + at);
+      const v0 = load<f64>(x0 + at);
+      const t0 = h0 * v0;
+      u += t0;
+      q += t0 * v0;
+      const v1 = load<f64>(x1 + at);
+      const t1 = h1 * v1;
+      u += t1;
+      q += t1 * v1;
+      const v2 = load<f64>(x2 + at);
+      const t2 = h2 * v2;
+      u += t2;
+      q += t2 * v2;
+      const v3 = load<f64>(x3 + at);
+      const t3 = h3 * v3;
+      u += t3;
+      q += t3 * v3;
+      store<f64>(c + at, u);
+      store<f64>(a + at, q);
+    }
+  }
+  for (; i < n; i++) {
+    const xi = x + <usize>i * rowBytes;
+    const hi = load<f64>(h + (<usize>i << 3));
+    const s = f64x2.splat(hi);
+    for (let j = 0; j < pairs; j += 2) {
+      const at = <usize>j << 3;
+      const v = v128.load(xi + at);
+      const t = f64x2.mul(s, v);
+      v128.store(c + at, f64x2.add(v128.load(c + at), t));
+      v128.store(a + at, f64x2.add(v128.load(a + at), f64x2.mul(t, v)));
+    }
+    if (d & 1) {
+      const at = <usize>(d - 1) << 3;
+      const v = load<f64>(xi + at);
+      const t = hi * v;
+      store<f64>(c + at, load<f64>(c + at) + t);
+      store<f64>(a + at, load<f64>(a + at) + t * v);
+    }
+  }
+}

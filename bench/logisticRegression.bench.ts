@@ -11,6 +11,11 @@
 // tol 1e-4 with scikit-learn's default (the same stopping rule). The load average is printed: on a loaded
 // machine wall times say little, CPU times a bit more.
 //
+// Threads: on data of at least 2^20 entries (n d), lbfgs also runs with one worker thread (`startFitThreads`
+// from xent/threads, started once; "lbfgs 2 threads"; scikit-learn's OpenBLAS uses 2 threads here too), the
+// one-thread and the two-thread fits alternating within each repeat after one untimed fit of each. Both give
+// the same bits (test/fitThreads.test.ts).
+//
 // "distance": the largest difference of any fitted probability from the optimum's, and the objective's
 // relative excess over it. The optimum is xent's default Newton fit, which test/logisticRegressionExact.test.ts
 // checks against an independent Newton iteration and scikit-learn; each fit's objective is checked against it,
@@ -20,6 +25,13 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { LogisticRegression, type LogisticRegressionOptions, StandardScaler, loadDataset } from "xent";
+import { fitThreadsInfo, startFitThreads, stopFitThreads } from "xent/threads";
+// The registered runner of the fit threads, switched off and on between the one- and two-thread fits (the
+// workers keep running, as in an application that started them once).
+type Internals = typeof import("../dist/core/kernels/denseBinaryPass.js");
+const { denseFitRunner, setDenseFitRunner } = (await import(
+  new URL("../../../dist/core/kernels/denseBinaryPass.js", import.meta.url).href
+)) as Internals;
 
 type Problem = { name: string; key: string; X: { data: Float64Array; nFeatures: number }; y: (number | string)[]; repeats: number };
 interface SklearnTiming {
@@ -130,6 +142,9 @@ const maxProbabilityDiff = (a: Float64Array, b: Float64Array) => {
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
 const load = () => loadavg()[0]!.toFixed(2);
+await startFitThreads({ threads: 1 });
+const fitThreads = denseFitRunner()!;
+setDenseFitRunner(null);
 console.log(
   `node ${process.version}, ${process.platform} ${process.arch}; load average ${load()} at the start; scikit-learn ${sklearn.sklearn} times from ` +
     `test/fixtures/sklearn_fits.json (load average ${sklearn.loadAverage?.map((v) => v.toFixed(2)).join(" -> ") ?? "not recorded"} when measured)`,
@@ -145,22 +160,35 @@ for (const p of problems) {
   const fStar = optimum.objective;
   const sk = sklearn.timings[p.key];
   for (const s of settings) {
-    for (const solver of ["lbfgs", "newton-cg"] as const) {
-      const times: number[] = [];
-      const cpu: number[] = [];
-      let model: LogisticRegression | null = null;
-      for (let r = 0; r < p.repeats; r++) {
+    const large = p.X.data.length >= 2 ** 20;
+    const variants = [
+      { label: "lbfgs", solver: "lbfgs" as const, threaded: false },
+      ...(large ? [{ label: "lbfgs 2 threads", solver: "lbfgs" as const, threaded: true }] : []),
+      { label: "newton-cg", solver: "newton-cg" as const, threaded: false },
+    ] as const;
+    const times = variants.map((): number[] => []);
+    const cpu = variants.map((): number[] => []);
+    const models: (LogisticRegression | null)[] = variants.map(() => null);
+    for (let r = large ? -1 : 0; r < p.repeats; r++) {
+      for (const [v, variant] of variants.entries()) {
+        setDenseFitRunner(variant.threaded ? fitThreads : null);
+        const passes = fitThreadsInfo().workerPasses;
         const t0 = performance.now();
         const c0 = cpuMs();
-        model = new LogisticRegression({ ...s.options, solver }).fit(p.X, p.y, { onWarning: () => {} });
-        times.push(performance.now() - t0);
-        cpu.push(cpuMs() - c0);
+        models[v] = new LogisticRegression({ ...s.options, solver: variant.solver }).fit(p.X, p.y, { onWarning: () => {} });
+        if (r >= 0) times[v]!.push(performance.now() - t0);
+        if (r >= 0) cpu[v]!.push(cpuMs() - c0);
+        setDenseFitRunner(null);
+        if (variant.threaded && fitThreadsInfo().workerPasses === passes) throw new Error(`${p.name}: the worker thread took no part`);
       }
-      const m = model!;
+    }
+    for (const [v, variant] of variants.entries()) {
+      const solver = variant.label;
+      const m = models[v]!;
       const gap = (m.objective - fStar) / fStar;
       if (!(gap >= -1e-12 && gap < 1e-2)) throw new Error(`${p.name}: objective ${m.objective} vs the optimum ${fStar}`);
-      const ms = median(times);
-      const cms = median(cpu);
+      const ms = median(times[v]!);
+      const cms = median(cpu[v]!);
       const skMs = sk === undefined ? undefined : s.sklearn === "default" ? sk.defaultMs : sk["tol1e-10Ms"];
       const skCpu = sk === undefined ? undefined : s.sklearn === "default" ? sk.defaultCpuMs : sk["tol1e-10CpuMs"];
       const skCell = skMs === undefined ? "-" : `${fmt(skMs)} / ${skCpu === undefined ? "-" : fmt(skCpu)} ms`;
@@ -172,3 +200,4 @@ for (const p of problems) {
   }
 }
 console.log(`load average ${load()} at the end`);
+await stopFitThreads();

@@ -52,7 +52,7 @@ export type { Label, Labels } from "./model/labelEncoder.js";
 export type { Features, DenseMatrix } from "./model/denseMatrix.js";
 export type { Penalty } from "./model/logisticObjective.js";
 export { lbfgs } from "./model/lbfgs.js";
-export type { LbfgsOptions } from "./model/lbfgs.js";
+export type { LbfgsOptions, LbfgsPreconditioner } from "./model/lbfgs.js";
 export { newtonCg } from "./model/newtonCg.js";
 export type { NewtonCgOptions } from "./model/newtonCg.js";
 export { owlqn } from "./model/owlqn.js";

@@ -204,3 +204,68 @@ describe("LogisticRegression with and without the WebAssembly products", () => {
     }
   });
 });
+
+describe("the kernel's finite check (LogisticRegression.fit's check of X)", () => {
+  it("finds the first NaN or infinite entry as the JavaScript scan does, in full blocks and the tail", () => {
+    const n = 700;
+    const d = 7; // 4,900 entries: four full blocks of 1,024 and a tail
+    const X = Float64Array.from({ length: n * d }, (_, i) => (i % 3 === 0 ? -0 : (i % 11) - 5));
+    for (const at of [-1, 0, 1023, 1024, 2500, 4095, 4096, 4899]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const data = Float64Array.from(X);
+        if (at >= 0) data[at] = bad;
+        if (at >= 0 && at + 5 < data.length) data[at + 5] = NaN; // a later one must not win
+        const products = new DenseProducts(data, n, d, 1);
+        expect(products.firstNonFinite()).toBe(at);
+        products.release();
+      }
+    }
+    setDenseWasmEnabled(false);
+    expect(new DenseProducts(X, n, d, 1).firstNonFinite()).toBeNull();
+  });
+
+  it("names the row and column of a fit's non-finite feature, with the kernel and without", () => {
+    const n = 600;
+    const X = Float64Array.from({ length: n * 3 }, (_, i) => Math.sin(i));
+    X[3 * 417 + 2] = -Infinity;
+    const y = Array.from({ length: n }, (_, i) => i % 2);
+    for (const on of [true, false]) {
+      setDenseWasmEnabled(on);
+      expect(() => new LogisticRegression().fit({ data: X, nFeatures: 3 }, y)).toThrow(
+        new RangeError("LogisticRegression.fit: X[417][2] = -Infinity is not finite (row 417, column 2)"),
+      );
+    }
+  });
+});
+
+describe("columnMoments (the binary fit's diagonal preconditioner)", () => {
+  it("gives the same bits with the kernel and the JavaScript twin, odd and even d, n not a multiple of 4", () => {
+    for (const [n, d] of [
+      [1, 1],
+      [7, 3],
+      [13, 8],
+      [37, 11],
+      [64, 50],
+    ] as const) {
+      const [wasm, js] = pair(n, d, 1, 100 + n * d);
+      const h = Float64Array.from({ length: n }, (_, i) => 0.25 / (1 + i));
+      wasm.rowFactors.set(h);
+      js.rowFactors.set(h);
+      wasm.columnMoments();
+      js.columnMoments();
+      expect(wasm.wasm).toBe(true);
+      expect(Array.from(wasm.moments)).toEqual(Array.from(js.moments));
+      // Against a plain sum: c_j = sum h_i x_ij, a_j = sum h_i x_ij^2.
+      for (let j = 0; j < d; j++) {
+        let c = 0;
+        let a = 0;
+        for (let i = 0; i < n; i++) {
+          c += h[i]! * js.x[i * d + j]!;
+          a += h[i]! * js.x[i * d + j]! ** 2;
+        }
+        expect(js.moments[j]!).toBeCloseTo(c, 12);
+        expect(js.moments[d + j]!).toBeCloseTo(a, 12);
+      }
+    }
+  });
+});

@@ -11,6 +11,11 @@ import { parseClassWeight } from "./classWeightOption.js";
 import { trainLibsvm } from "./libsvmCommands.js";
 import { ONLINE_ONLY, onlineOptions, runOnlineTrain } from "./onlineTrain.js";
 import { UsageError } from "./usageError.js";
+import { availableParallelism } from "node:os";
+import { startFitThreads, stopFitThreads } from "../parallel/denseFitThreads.js";
+
+/** `--threads auto` runs worker threads for fits of at least this many values of X (n d): their start pays there. */
+const AUTO_THREADS_VALUES = 2 ** 23;
 
 const trainOptions: OptionSpec[] = [
   { name: "label", type: "string", value: "COLUMN", help: "the label column: any values (numbers or text), 2 or more classes (required)" },
@@ -49,6 +54,12 @@ const trainOptions: OptionSpec[] = [
   { name: "json", type: "boolean", help: "print the summary as JSON" },
   ...readInputOptions,
   { name: "no-intercept", type: "boolean", help: "fit no intercept (liblinear's -s 0 without -B)" },
+  {
+    name: "threads",
+    type: "string",
+    value: "N|auto",
+    help: "a binary fit's passes over X on N threads in all (1: no worker thread; auto, the default: the cores, at most 4, when X has at least 2^23 values); the model is the same bits whatever N",
+  },
   { name: "index-base", type: "number", value: "0|1", help: "--format libsvm: the files' first feature index (default 1, as liblinear)" },
   ...onlineOptions,
 ];
@@ -222,6 +233,10 @@ Examples:
     if (tol !== undefined && !(tol >= 0 && tol < Infinity)) throw usage(`--tol ${tol} is not a finite number >= 0`);
     const maxIter = o["max-iter"] as number | undefined;
     if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter >= 0)) throw usage(`--max-iter ${maxIter} is not an integer >= 0`);
+    const threadsOption = (o.threads as string | undefined)?.trim() ?? "auto";
+    const threads = threadsOption === "auto" ? null : Number(threadsOption);
+    if (threads !== null && !(threadsOption !== "" && Number.isInteger(threads) && threads >= 1 && threads <= 64))
+      throw usage(`--threads ${JSON.stringify(o.threads)} is not an integer in [1, 64] or auto`);
     const features = typeof o.features === "string" ? o.features.split(",").map((s) => s.trim()) : null;
     const data = new TrainingData(o.label, features, (o.weight as string | undefined) ?? null);
     const readOptions = {
@@ -251,7 +266,15 @@ Examples:
     // options to change; with the default exact fit, the library's message (its rule and budget).
     let libraryWarning = "";
     const onWarning = (message: string) => (libraryWarning = message);
-    model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
+    // Worker threads for the passes over X (xent/threads' startFitThreads; binary dense fits of 2^20 values and
+    // more use them, with the same bits as one thread).
+    const total = threads ?? (data.rows * d >= AUTO_THREADS_VALUES ? Math.min(4, availableParallelism()) : 1);
+    if (total > 1) await startFitThreads({ threads: total - 1 });
+    try {
+      model.fit(Xs, y, data.weights === null ? { onWarning } : { sampleWeight: data.weights, onWarning });
+    } finally {
+      if (total > 1) await stopFitThreads();
+    }
     const classes = model.classes;
     if (!model.converged) {
       io.stderr.write(

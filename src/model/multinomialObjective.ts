@@ -3,6 +3,7 @@ import { categoricalCrossEntropyWithLogitsAndGrad } from "../core/categorical/ca
 import { softmax } from "../core/categorical/softmax.js";
 import { DenseProducts } from "../core/kernels/denseProducts.js";
 import { MAX_GRAM_SIZE, classBlockPreconditioner } from "./blockPreconditioner.js";
+import { firstNonFinite } from "./denseMatrix.js";
 import {
   type LogisticProblem,
   type PassBlock,
@@ -57,6 +58,11 @@ export class MultinomialLogisticObjective implements TwiceDifferentiableObjectiv
   /** @internal Hands the products' WebAssembly memory to the next objective (`DenseProducts.release`); no use after. */
   release(): void {
     this.products.release();
+  }
+
+  /** @internal The flat index of X's first NaN or infinite entry, or -1: by the kernel on its copy, else in JavaScript. */
+  firstNonFiniteFeature(): number {
+    return this.products.firstNonFinite() ?? firstNonFinite(this.problem.X.data);
   }
 
   valueAndGradient(theta: Float64Array, grad: Float64Array): number {

@@ -6,6 +6,11 @@ import { dot } from "./optimization.js";
  * from the first `k` stored pairs `(s_j, y_j)`, `rho_j = 1 / (y_j^T s_j)`, oldest first, with the initial
  * matrix `H^0 = (s^T y / y^T y) I` of the newest pair (their eq. 7.20). `alpha` is scratch of length >= k.
  * Shared by `lbfgs` and `owlqn`.
+ *
+ * With a preconditioner `apply` (v <- M^-1 v, M positive definite), the initial matrix is
+ * `H^0 = (s^T y / y^T M^-1 y) M^-1` (Nocedal & Wright, section 7.2: any positive definite H^0 keeps the update
+ * well defined; the scalar makes H^0 y match s along y, as eq. 7.20 does for M = I). `scratch` (length n) holds
+ * M^-1 y.
  */
 export function twoLoopRecursion(
   d: Float64Array,
@@ -14,6 +19,8 @@ export function twoLoopRecursion(
   rho: readonly number[],
   alpha: Float64Array,
   k: number,
+  apply?: (v: Float64Array) => void,
+  scratch?: Float64Array,
 ): void {
   const n = d.length;
   for (let j = k - 1; j >= 0; j--) {
@@ -22,7 +29,17 @@ export function twoLoopRecursion(
     const yj = y[j]!;
     for (let i = 0; i < n; i++) d[i]! -= a * yj[i]!;
   }
-  if (k > 0) {
+  if (apply !== undefined) {
+    apply(d);
+    if (k > 0) {
+      const yk = y[k - 1]!;
+      const my = scratch!;
+      my.set(yk);
+      apply(my);
+      const gamma = 1 / rho[k - 1]! / dot(yk, my); // s^T y / y^T M^-1 y
+      for (let i = 0; i < n; i++) d[i]! *= gamma;
+    }
+  } else if (k > 0) {
     const gamma = 1 / rho[k - 1]! / dot(y[k - 1]!, y[k - 1]!); // s^T y / y^T y
     for (let i = 0; i < n; i++) d[i]! *= gamma;
   }

@@ -330,3 +330,5 @@ function collect(r: Ring): boolean {
   r.pending--;
   return !failed;
 }
+
+export { type FitThreadsOptions, fitThreadsInfo, startFitThreads, stopFitThreads } from "./denseFitThreads.js";

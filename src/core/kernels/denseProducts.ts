@@ -54,6 +54,11 @@ export class DenseProducts {
   readonly gram: Float64Array;
   /** The weights h of `weightedGram` (n), filled by the caller. */
   readonly gramWeights: Float64Array;
+  /**
+   * The weighted column moments of `columnMoments`: [c (d), a (d)], c_j = sum_i h_i x_ij, a_j = sum_i h_i x_ij^2,
+   * with h = `rowFactors` (binary, k = 1).
+   */
+  readonly moments: Float64Array;
   /** Whether the WebAssembly kernel runs the products (false: the JavaScript twins). */
   readonly wasm: boolean;
 
@@ -87,6 +92,7 @@ export class DenseProducts {
       gram: m * m,
       gramWeights: withGram ? n : 0,
       gramScratch: 2 * m * GRAM_BLOCK,
+      moments: 2 * d,
     };
     const kernel = enabled ? denseKernel(sizes) : null;
     this.kernel = kernel?.exports ?? null;
@@ -108,6 +114,7 @@ export class DenseProducts {
       this.gradient = view("gradient");
       this.gram = view("gram");
       this.gramWeights = view("gramWeights");
+      this.moments = view("moments");
     } else {
       this.at = {
         x: 0,
@@ -122,6 +129,7 @@ export class DenseProducts {
         gram: 0,
         gramWeights: 0,
         gramScratch: 0,
+        moments: 0,
       };
       this.x = data;
       this.theta = new Float64Array(p);
@@ -134,6 +142,7 @@ export class DenseProducts {
       this.gradient = new Float64Array(p);
       this.gram = new Float64Array(m * m);
       this.gramWeights = new Float64Array(sizes.gramWeights);
+      this.moments = new Float64Array(2 * d);
     }
   }
 
@@ -172,6 +181,30 @@ export class DenseProducts {
       return;
     }
     gramJs(this.x, n, d, this.gramWeights, this.gram);
+  }
+
+  /**
+   * The index in X (row-major) of its first NaN or infinite entry, -1 if none, checked by the kernel on its
+   * copy (assembly/denseKernel.ts `firstNonFinite`); null without WebAssembly (the caller checks in JavaScript).
+   */
+  firstNonFinite(): number | null {
+    const kernel = this.wasmKernel();
+    return kernel === null ? null : kernel.firstNonFinite(this.at.x, this.n * this.d);
+  }
+
+  /**
+   * `moments` = [c, a] with c_j = sum_i h_i x_ij and a_j = sum_i (h_i x_ij) x_ij, h = `rowFactors` (k = 1), the sums
+   * in increasing i (assembly/denseKernel.ts `columnMoments`).
+   */
+  columnMoments(): void {
+    const kernel = this.wasmKernel();
+    const { n, d } = this;
+    this.moments.fill(0);
+    if (kernel !== null) {
+      kernel.columnMoments(this.at.x, n, d, this.at.rowFactors, this.at.moments, this.at.moments + 8 * d);
+      return;
+    }
+    columnMomentsJs(this.x, n, d, this.rowFactors, this.moments);
   }
 
   /** Rows [from, from + rows) of `scores` from `theta` (or of `work` from `direction`, with `ofDirection`). */
@@ -327,6 +360,23 @@ export function accumulateJs(
   }
 }
 
+/**
+ * @internal The JavaScript twin of the kernel's `columnMoments`: m[j] += sum_i h_i x_ij and m[d + j] += sum_i
+ * (h_i x_ij) x_ij, in increasing i.
+ */
+export function columnMomentsJs(x: Float64Array, n: number, d: number, h: Float64Array, m: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const xi = i * d;
+    const hi = h[i]!;
+    for (let j = 0; j < d; j++) {
+      const v = x[xi + j]!;
+      const t = hi * v;
+      m[j]! += t;
+      m[d + j]! += t * v;
+    }
+  }
+}
+
 /** Rows per block of the Gram matrix (even: the kernel's lanes pair rows). */
 const GRAM_BLOCK = 64;
 
@@ -380,10 +430,24 @@ interface DenseKernelExports {
     block: number,
   ): void;
   gram(x: number, n: number, d: number, h: number, t: number, xt: number, out: number, block: number): void;
+  firstNonFinite(x: number, len: number): number;
+  columnMoments(x: number, n: number, d: number, h: number, c: number, a: number): void;
 }
 
 type Offsets = Record<
-  "x" | "theta" | "direction" | "scores" | "residual" | "work" | "rowFactors" | "rowWeights" | "gradient" | "gram" | "gramWeights" | "gramScratch",
+  | "x"
+  | "theta"
+  | "direction"
+  | "scores"
+  | "residual"
+  | "work"
+  | "rowFactors"
+  | "rowWeights"
+  | "gradient"
+  | "gram"
+  | "gramWeights"
+  | "gramScratch"
+  | "moments",
   number
 >;
 
