@@ -1,4 +1,5 @@
 import { CSR_CLASS_KERNEL_WASM } from "./csrClassKernelWasm.js";
+import { placeCsrInMemory } from "./csrKernelMemory.js";
 
 /**
  * The sparse products of a fixed CSR matrix X (rows x cols; indptr, 0-based indices, data; validated by the
@@ -61,39 +62,16 @@ export class CsrClassProducts {
       if (typeof WebAssembly !== "object") return null;
       module ??= compile();
       const instance = new WebAssembly.Instance(module, {});
-      const memory = instance.exports.memory as WebAssembly.Memory;
       const { rows, cols, k } = this;
-      const nnz = this.data.length;
-      let top = 65536;
-      const take = (bytes: number): number => {
-        const p = top;
-        top += Math.ceil(bytes / 16) * 16;
-        return p;
-      };
-      const at = {
-        indptr: take(4 * (rows + 1)),
-        indices: take(4 * nnz),
-        data: take(8 * nnz),
-        colIn: take(8 * cols * k),
-        colOut: take(8 * cols * k),
-        b: take(8 * k),
-        row: take(8 * rows * k),
-      };
-      // wasm32 memory ends at 4 GB; grow throws past what the engine allows: then the JavaScript loops run.
-      if (top > 2 ** 32 - 65536) return null;
-      const pages = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-      if (pages > 0) memory.grow(pages);
-      const buffer = memory.buffer;
-      new Int32Array(buffer, at.indptr, rows + 1).set(this.indptr);
-      new Int32Array(buffer, at.indices, nnz).set(this.indices);
-      new Float64Array(buffer, at.data, nnz).set(this.data);
-      this.at = at;
-      this.views = {
-        colIn: new Float64Array(buffer, at.colIn, cols * k),
-        colOut: new Float64Array(buffer, at.colOut, cols * k),
-        b: new Float64Array(buffer, at.b, k),
-        row: new Float64Array(buffer, at.row, rows * k),
-      };
+      const placed = placeCsrInMemory(instance.exports.memory as WebAssembly.Memory, this.indptr, this.indices, this.data, {
+        colIn: cols * k,
+        colOut: cols * k,
+        b: k,
+        row: rows * k,
+      });
+      if (placed === null) return null;
+      this.at = placed.at;
+      this.views = placed.views;
       return instance.exports as unknown as CsrClassProducts["wasm"];
     } catch {
       return null;

@@ -1,4 +1,5 @@
 import { CSR_KERNEL_WASM } from "./csrKernelWasm.js";
+import { placeCsrInMemory } from "./csrKernelMemory.js";
 
 /**
  * The sparse products of a fixed CSR matrix (rows x cols; indptr, 0-based indices, data; validated by the
@@ -62,40 +63,17 @@ export class CsrProducts {
       if (typeof WebAssembly !== "object") return null;
       module ??= compile();
       const instance = new WebAssembly.Instance(module, {});
-      const memory = instance.exports.memory as WebAssembly.Memory;
-      const nnz = this.data.length;
-      let top = 65536;
-      const take = (bytes: number): number => {
-        const p = top;
-        top += Math.ceil(bytes / 16) * 16;
-        return p;
-      };
-      const at = {
-        indptr: take(4 * (this.rows + 1)),
-        indices: take(4 * nnz),
-        data: take(8 * nnz),
-        colA: take(8 * this.cols),
-        colB: take(8 * this.cols),
-        colC: take(8 * this.cols),
-        rowA: take(8 * this.rows),
-        rowB: take(8 * this.rows),
-      };
-      // wasm32 memory ends at 4 GB; grow throws past what the engine allows: then the JavaScript loops run.
-      if (top > 2 ** 32 - 65536) return null;
-      const pages = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-      if (pages > 0) memory.grow(pages);
-      const buffer = memory.buffer;
-      new Int32Array(buffer, at.indptr, this.rows + 1).set(this.indptr);
-      new Int32Array(buffer, at.indices, nnz).set(this.indices);
-      new Float64Array(buffer, at.data, nnz).set(this.data);
-      this.at = at;
-      this.views = {
-        colA: new Float64Array(buffer, at.colA, this.cols),
-        colB: new Float64Array(buffer, at.colB, this.cols),
-        colC: new Float64Array(buffer, at.colC, this.cols),
-        rowA: new Float64Array(buffer, at.rowA, this.rows),
-        rowB: new Float64Array(buffer, at.rowB, this.rows),
-      };
+      const { rows, cols } = this;
+      const placed = placeCsrInMemory(instance.exports.memory as WebAssembly.Memory, this.indptr, this.indices, this.data, {
+        colA: cols,
+        colB: cols,
+        colC: cols,
+        rowA: rows,
+        rowB: rows,
+      });
+      if (placed === null) return null;
+      this.at = placed.at;
+      this.views = placed.views;
       return instance.exports as unknown as CsrProducts["wasm"];
     } catch {
       return null;
