@@ -1,4 +1,4 @@
-// Sparse logistic regression against liblinear (issue 13): xent's TRON fit (LogisticRegression on CSR X, solver
+// Sparse logistic regression against liblinear: xent's TRON fit (LogisticRegression on CSR X, solver
 // "tron", no intercept, liblinear's objective 0.5 ||w||^2 + C sum log(1 + exp(-y w.x))) vs `liblinear-train -s 0`
 // (Debian's liblinear-tools 2.3.0), on heart_scale and the seeded rcv1-shaped 20,000 x 47,000 problem
 // (test/fixtures/sparse/rcv1Like.ts, written to a temporary libsvm file). Run: `npm run bench:sparse`.

@@ -1,4 +1,4 @@
-// Sparse multinomial logistic regression against scikit-learn 1.2 (issue 13): xent's fit of the seeded sparse
+// Sparse multinomial logistic regression against scikit-learn 1.2: xent's fit of the seeded sparse
 // multi-class set (test/fixtures/sparse/sparseMulticlass.ts: 2,000 x 5,000, 4 classes, 1% density; L2, C = 1, to
 // the optimum by default) vs sklearn's `LogisticRegression(multi_class="multinomial", solver="lbfgs", tol=1e-10)`
 // on the same data as a scipy.sparse CSR matrix (read from a temporary libsvm file), and at sklearn's default

@@ -60,7 +60,7 @@ export type { OwlqnOptions } from "./model/owlqn.js";
 export { strongWolfeLineSearch } from "./model/lineSearch.js";
 export type { LineSearchOptions, LineSearchResult } from "./model/lineSearch.js";
 export type { DifferentiableObjective, TwiceDifferentiableObjective, OptimizeOptions, OptimizeResult, StopReason } from "./model/optimization.js";
-// Recalibration (issue 11): Platt scaling, temperature scaling, and the calibration file.
+// Recalibration: Platt scaling, temperature scaling, and the calibration file.
 export { fitPlattScaling } from "./model/plattScaling.js";
 export type { PlattData, PlattFit, PlattScalingOptions } from "./model/plattScaling.js";
 export { PlattScoreCounts } from "./model/plattScoreCounts.js";
@@ -125,12 +125,12 @@ export type { SqlDialect, LogLossSqlOptions, LogLossSqlQueries } from "./sql/log
 export { stateFromSqlRows } from "./sql/sqlRowsState.js";
 export type { SqlResultRow, SqlRowsState } from "./sql/sqlRowsState.js";
 
-// Sparse data (issue 13): the libsvm / svmlight text format (files and stdin: src/io/libsvmReader.ts, Node only).
+// Sparse data: the libsvm / svmlight text format (files and stdin: src/io/libsvmReader.ts, Node only).
 export { LibsvmParser, LibsvmCsrBuilder, parseLibsvm, parseLibsvmToCsr } from "./io/libsvmParser.js";
 export type { LibsvmRow, LibsvmOptions, LibsvmData } from "./io/libsvmParser.js";
 export type { CsrMatrix } from "./model/csrMatrix.js";
 
-// Online logistic regression (issue 13): FTRL-Proximal on hashed sparse features, progressive validation.
+// Online logistic regression: FTRL-Proximal on hashed sparse features, progressive validation.
 export { FtrlProximal } from "./model/ftrlProximal.js";
 export type { FtrlProximalOptions, FtrlProximalJSON } from "./model/ftrlProximal.js";
 export { hashFeature, murmurHash3x86_32 } from "./model/featureHash.js";
