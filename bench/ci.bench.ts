@@ -11,20 +11,15 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../src/cli/main.js";
+import { mulberry32 } from "./random.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const rows = option("--rows", 200000);
 const rounds = option("--rounds", 3);
 
-let seed = 12345;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// mulberry32 (bench/random.ts): reproducible data.
+const random = mulberry32(12345);
 
 const dir = mkdtempSync(join(tmpdir(), "xent-bench-ci-"));
 const file = join(dir, "preds.csv");

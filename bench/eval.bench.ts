@@ -19,6 +19,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "n
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../src/cli/main.js";
+import { mulberry32 } from "./random.js";
 
 const args = process.argv.slice(2);
 const mbArg = args.indexOf("--mb");
@@ -28,15 +29,8 @@ const decimalsArg = args.indexOf("--decimals");
 const decimals = decimalsArg >= 0 ? Number(args[decimalsArg + 1]) : 7;
 const fileArg = args.indexOf("--file");
 
-// mulberry32: reproducible data.
-let seed = 12345;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// mulberry32 (bench/random.ts): reproducible data.
+const random = mulberry32(12345);
 
 let file: string;
 let dir: string | null = null;

@@ -1,17 +1,11 @@
 /**
  * Seeded inputs for the benchmarks, made up front so every implementation sees the same numbers.
- * mulberry32 (Tommy Ettinger's 32-bit generator): small, fast, and good enough for test data.
+ * mulberry32 (Tommy Ettinger's 32-bit generator, test/rng.ts, shared with the tests): small, fast, and good enough
+ * for test data.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as mulberry32 } from "../test/rng.js";
+
+export { mulberry32 };
 
 /** A standard normal deviate by Box-Muller from two uniforms. */
 export function normal(random: () => number): number {
