@@ -3,19 +3,21 @@
 // through its module transform, whose cross-module accessors change what V8 inlines in these passes.
 // Usage: node --expose-gc allocations.child.mjs <logits|probabilities> <rows> <k> <reduction> <wasm|js>
 //    or: node --expose-gc allocations.child.mjs binary <bce|logistic> <wasm|js>   (256 samples, mean)
-// Prints JSON: { bytes, loss, expectedLoss, gradSame, outReturned }.
+//    or: node --expose-gc allocations.child.mjs binary-chunks    (2 CHUNK + 3 samples: several kernel chunks)
+//    or: node --expose-gc allocations.child.mjs binary-no-out    (gradOut without out: the result object per call)
+// Prints JSON: { bytes, loss, expectedLoss, gradSame, outReturned } (the last two modes: { bytes, loss }).
 import v8 from "node:v8";
 import * as xent from "../dist/index.js";
-import { setBinaryWasmEnabled } from "../dist/core/kernels/binaryWasm.js";
+import { CHUNK, setBinaryWasmEnabled } from "../dist/core/kernels/binaryWasm.js";
 import { setSoftmaxWasmEnabled } from "../dist/core/kernels/softmaxWasm.js";
 
 const args = process.argv.slice(2);
 
 const used = () => v8.getHeapSpaceStatistics().reduce((sum, space) => sum + space.space_used_size, 0);
-function bytesPerCall(run, calls = 1000) {
+function bytesPerCall(run, calls = 1000, warmup = 10_000) {
   let least = Infinity;
   for (let round = 0; round < 6; round++) {
-    run(10_000);
+    run(warmup);
     globalThis.gc();
     const before = used();
     run(calls);
@@ -48,7 +50,32 @@ function measure(andGrad, labels, inputs, options, gradOut) {
   );
 }
 
-if (args[0] === "binary") {
+/** BCE with logits over `n` samples (labels 1 or 0 by thirds, logits over [-16, 16)), `gradOut` given: the bytes per call. */
+function measureBinary(n, withOut, calls, warmup) {
+  const y = new Float64Array(n);
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3 === 0 ? 1 : 0;
+    s[i] = ((i % 512) - 256) / 16;
+  }
+  const gradOut = new Float64Array(n);
+  const options = withOut ? { gradOut, out: { loss: 0, grad: gradOut } } : { gradOut };
+  const run = (count) => {
+    let sum = -0;
+    for (let i = 0; i < count; i++) sum += xent.binaryCrossEntropyWithLogitsAndGrad(y, s, options).loss;
+    return sum;
+  };
+  const bytes = bytesPerCall(run, calls, warmup);
+  console.log(JSON.stringify({ bytes, loss: xent.binaryCrossEntropyWithLogitsAndGrad(y, s, options).loss }));
+}
+
+if (args[0] === "binary-chunks") {
+  // The kernel copies a large batch in chunks through views of the caller's arrays (binaryWasm.ts), made once per
+  // array and kept: the same buffers each call allocate nothing.
+  measureBinary(2 * CHUNK + 3, true, 200, 200);
+} else if (args[0] === "binary-no-out") {
+  measureBinary(256, false, 1000, 10_000);
+} else if (args[0] === "binary") {
   // The binary losses' one-pass loss and gradient: labels 1, 0 and 0.3 (logisticLoss: +1, -1), logits over [-16, 16).
   const [, loss, mode] = args;
   setBinaryWasmEnabled(mode !== "js");

@@ -4,7 +4,8 @@
  *
  * ## The measurement
  * V8 allocates in the young generation by bumping a pointer, so the bytes in use grow by exactly what was
- * allocated until a garbage collection runs. The test warms the function up (10,000 calls, so that V8's
+ * allocated until a garbage collection runs. Every case runs in a plain Node process on the built package
+ * (allocations.child.mjs, `childRun` below), which warms the function up (10,000 calls, so that V8's
  * optimizing compiler has compiled it: the interpreter boxes every double it handles), forces a full
  * collection, reads the used size of every heap space, makes 1,000 calls, and reads it again; six rounds,
  * the least counts (a round in which a collection ran, so that the used size shrank, is skipped). What the measurement itself
@@ -16,44 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, test } from "vitest";
-import { binaryCrossEntropyWithLogitsAndGrad, type LossAndGrad } from "xent";
-import { CHUNK } from "../src/core/kernels/binaryWasm.js";
-
-v8.setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-function usedBytes(): number {
-  return v8.getHeapSpaceStatistics().reduce((sum, space) => sum + space.space_used_size, 0);
-}
-
-/**
- * Bytes allocated per call of `run`, over `calls` calls: the least of a few rounds, each after a warm-up.
- * (The first rounds can include V8 re-optimizing the code after it met new types or paths, e.g. when a test
- * switches between the WebAssembly and JavaScript paths; the steady state is what a training loop sees.)
- */
-function bytesPerCall(run: (calls: number) => number, calls = 1000, warmup = 10_000): number {
-  let least = Infinity;
-  for (let round = 0; round < 6; round++) {
-    run(warmup);
-    gc();
-    const before = usedBytes();
-    run(calls);
-    const after = usedBytes();
-    if (after >= before) least = Math.min(least, (after - before) / calls); // else a collection ran: skip
-  }
-  return least;
-}
-
-const n = 256;
-const labels = new Float64Array(n);
-const logits = new Float64Array(n);
-for (let i = 0; i < n; i++) {
-  labels[i] = i % 3 === 0 ? 1 : i % 3 === 1 ? 0 : 0.3;
-  logits[i] = (i - 128) / 8;
-}
 
 /**
  * The binary one-pass loss and gradient, WebAssembly kernel and JavaScript loop, measured in a plain Node process
@@ -97,36 +61,15 @@ test("a batch of several kernel chunks, the same buffers each call: 0 bytes per 
   // The kernel copies a large batch in chunks through views of the caller's arrays (binaryWasm.ts), made once
   // per array and kept: a training loop that reuses its buffers allocates nothing. (One view per chunk and
   // call would be about 3 x 3 x 100 bytes per call here.)
-  const big = 2 * CHUNK + 3;
-  const y = new Float64Array(big);
-  const s = new Float64Array(big);
-  for (let i = 0; i < big; i++) {
-    y[i] = i % 3 === 0 ? 1 : 0;
-    s[i] = ((i % 512) - 256) / 16;
-  }
-  const gradOut = new Float64Array(big);
-  const out: LossAndGrad<number> = { loss: 0, grad: gradOut };
-  const options = { gradOut, out };
-  const run = (calls: number) => {
-    let sum = -0;
-    for (let i = 0; i < calls; i++) sum += binaryCrossEntropyWithLogitsAndGrad(y, s, options).loss;
-    return sum;
-  };
-  expect(bytesPerCall(run, 200, 200)).toBeLessThan(16);
-  expect(out.loss).toBeGreaterThan(0);
+  const r = childRun(["binary-chunks"]);
+  expect(r.bytes).toBeLessThan(16);
+  expect(r.loss).toBeGreaterThan(0);
 });
 
 test("without out, each call allocates its result object (and nothing per sample)", () => {
-  const gradOut = new Float64Array(n);
-  const options = { gradOut };
-  const run = (calls: number) => {
-    let sum = -0;
-    for (let i = 0; i < calls; i++) sum += binaryCrossEntropyWithLogitsAndGrad(labels, logits, options).loss;
-    return sum;
-  };
-  const bytes = bytesPerCall(run);
-  expect(bytes).toBeGreaterThan(16);
-  expect(bytes).toBeLessThan(200);
+  const r = childRun(["binary-no-out"]);
+  expect(r.bytes).toBeGreaterThan(16);
+  expect(r.bytes).toBeLessThan(200);
 });
 
 /**
